@@ -1,0 +1,94 @@
+import { LogLevel, ValidationError, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { AppModule, AppModuleOptions } from './app.module';
+import { CommonErrorCode, FieldError, ValidationFailedError } from './common/errors/app-error';
+import { problem, sendProblem } from './common/filters/problem-details.filter';
+
+export const LOG_LEVELS: Record<string, LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+function fieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) =>
+      error.constraints?.whitelistValidation ? { field, message: `${field} is not an accepted field` } : { field, message },
+    );
+    return [...own, ...fieldErrors(error.children ?? [], field)];
+  });
+}
+
+/** Strict: no unknown fields, no silent type coercion ("1", 1.5 and true are not seat numbers). */
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    forbidUnknownValues: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => new ValidationFailedError(fieldErrors(errors)),
+  });
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+  const { config } = options;
+  const adapter = new FastifyAdapter({
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: config.bodyLimitBytes,
+    // A caller's X-Request-Id is kept (when sane) so logs can be joined across services.
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+    logger: LOG_LEVELS[config.logLevel],
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  // JSON only: other media types are 415, and a body that is not a JSON object is a 400 before any handler runs.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('preValidation', (request, reply, done) => {
+    const body = request.body;
+    if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+      sendProblem(reply, problem(400, CommonErrorCode.VALIDATION_FAILED, 'The request body must be a JSON object.'));
+      return;
+    }
+    done();
+  });
+  app.useGlobalPipes(validationPipe());
+  setupSwagger(app);
+  return app;
+}
+
+function setupSwagger(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Cinema booking API')
+      .setDescription(
+        'Movies, shows, seat maps, holds and bookings. Errors are RFC 9457 problem+json with a stable `code`. ' +
+          'Sign up, log in, then press Authorize and paste the `access` token.',
+      )
+      .setVersion('1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('swagger', app, document, {
+    jsonDocumentUrl: 'swagger-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}

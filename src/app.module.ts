@@ -1,0 +1,62 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from './auth/auth.module';
+import { BookingsModule } from './bookings/bookings.module';
+import { Clock } from './common/clock';
+import { ProblemDetailsFilter } from './common/filters/problem-details.filter';
+import { PaginationInterceptor } from './common/interceptors/pagination.interceptor';
+import { RetryOnConflictInterceptor } from './common/interceptors/retry-on-conflict.interceptor';
+import { APP_CONFIG, AppConfig } from './config/app-config';
+import { dataSourceOptions } from './database/data-source-options';
+import { HealthController } from './health/health.controller';
+import { MoviesModule } from './movies/movies.module';
+import { ShowsModule } from './shows/shows.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  /** Tests pass a ManualClock to move time. */
+  clock?: Clock;
+}
+
+@Global()
+@Module({})
+class CoreModule {
+  static register(options: AppModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: options.config },
+        { provide: Clock, useValue: options.clock ?? new Clock() },
+      ],
+      exports: [APP_CONFIG, Clock],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.register(options),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(options.databaseUrl, options.config.database),
+          migrationsRun: options.config.database.migrationsRun,
+        }),
+        AuthModule,
+        MoviesModule,
+        ShowsModule,
+        BookingsModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: PaginationInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: RetryOnConflictInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, AuthUser, CurrentUser, Public } from '../common/decorators/auth.decorators';
+import { ApiProblems } from '../common/http/api-problem';
+import { UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
+import { LoginDto, MeResponse, RefreshDto, SignupDto, TokenPairResponse, UserResponse } from './dto/auth.dto';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @Post('signup')
+  @ApiOperation({ summary: 'Create a customer account' })
+  @ApiProblems([400, 'VALIDATION_FAILED'], [409, 'USERNAME_TAKEN'])
+  async signup(@Body() dto: SignupDto): Promise<UserResponse> {
+    const { id, username, email } = await this.users.create(dto.username, dto.email, dto.password);
+    return { id, username, email };
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange username and password for an access and a refresh token' })
+  @ApiProblems([400, 'VALIDATION_FAILED'], [401, 'INVALID_CREDENTIALS'])
+  login(@Body() dto: LoginDto): Promise<TokenPairResponse> {
+    return this.auth.login(dto.username, dto.password);
+  }
+
+  @Public()
+  @Post('login/refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rotate a refresh token: returns a new pair; the used refresh token stops working' })
+  @ApiProblems([400, 'VALIDATION_FAILED'], [401, 'INVALID_REFRESH_TOKEN'])
+  refresh(@Body() dto: RefreshDto): Promise<TokenPairResponse> {
+    return this.auth.refresh(dto.refresh);
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a refresh token' })
+  @ApiProblems([400, 'VALIDATION_FAILED'], [401, 'INVALID_REFRESH_TOKEN'])
+  logout(@Body() dto: RefreshDto): Promise<void> {
+    return this.auth.logout(dto.refresh);
+  }
+
+  @Auth()
+  @Get('me')
+  @ApiOperation({ summary: 'The signed-in user' })
+  async me(@CurrentUser() user: AuthUser): Promise<MeResponse> {
+    const { id, username, email, role } = await this.users.findById(user.id);
+    return { id, username, email, role };
+  }
+}

@@ -1,0 +1,64 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Auth, AuthUser, CurrentUser } from '../common/decorators/auth.decorators';
+import { ValidationFailedError } from '../common/errors/app-error';
+import { ApiProblems } from '../common/http/api-problem';
+import { Page } from '../common/http/pagination';
+import { RetryOnConflict } from '../common/interceptors/retry-on-conflict.interceptor';
+import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
+import { BookingsService } from './bookings.service';
+import { BookingResponse, BookSeatsDto, MyBookingResponse, MyBookingsQuery } from './dto/booking.dto';
+import { BookingOwnerGuard } from './guards/booking-owner.guard';
+
+function requestedSeats(dto: BookSeatsDto): number[] {
+  if (dto.seat_number !== undefined && dto.seat_numbers !== undefined) {
+    throw new ValidationFailedError([{ field: 'seat_numbers', message: 'send either seat_number or seat_numbers, not both' }]);
+  }
+  return dto.seat_numbers ?? [dto.seat_number as number];
+}
+
+@ApiTags('bookings')
+@Auth()
+@Controller()
+export class BookingsController {
+  constructor(private readonly bookings: BookingsService) {}
+
+  @Post('shows/:id/book')
+  @RetryOnConflict()
+  @ApiOperation({ summary: 'Book one seat (seat_number → one booking) or several at once (seat_numbers → array, all or none)' })
+  @ApiBody({ type: BookSeatsDto, examples: { one: { value: { seat_number: 12 } }, several: { value: { seat_numbers: [12, 13] } } } })
+  @ApiCreatedResponse({
+    schema: { oneOf: [{ $ref: getSchemaPath(BookingResponse) }, { type: 'array', items: { $ref: getSchemaPath(BookingResponse) } }] },
+  })
+  @ApiProblems(
+    [400, 'VALIDATION_FAILED', 'SEAT_OUT_OF_RANGE'],
+    [404, 'SHOW_NOT_FOUND'],
+    [409, 'SEAT_TAKEN', 'SEAT_HELD', 'SHOW_FULL', 'SHOW_STARTED', 'CONCURRENT_UPDATE'],
+    [503, 'LOCK_TIMEOUT'],
+  )
+  async book(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseIdPipe) showId: number,
+    @Body() dto: BookSeatsDto,
+  ): Promise<BookingResponse | BookingResponse[]> {
+    const bookings = await this.bookings.book(user, showId, requestedSeats(dto));
+    return dto.seat_numbers ? bookings : bookings[0];
+  }
+
+  @Get('my-bookings')
+  @ApiOperation({ summary: 'My bookings, newest first (X-Total-Count header gives the full count)' })
+  @ApiProblems([400, 'VALIDATION_FAILED'])
+  mine(@CurrentUser() user: AuthUser, @Query() query: MyBookingsQuery): Promise<Page<MyBookingResponse>> {
+    return this.bookings.listForUser(user.id, query);
+  }
+
+  @Post('bookings/:id/cancel')
+  @HttpCode(200)
+  @UseGuards(BookingOwnerGuard)
+  @RetryOnConflict()
+  @ApiOperation({ summary: 'Cancel my booking (admins may cancel any); the seat is bookable again at once' })
+  @ApiProblems([403, 'NOT_BOOKING_OWNER'], [404, 'BOOKING_NOT_FOUND'], [409, 'ALREADY_CANCELLED', 'SHOW_STARTED'])
+  cancel(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<BookingResponse> {
+    return this.bookings.cancel(user, id);
+  }
+}

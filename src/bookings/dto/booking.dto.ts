@@ -1,0 +1,57 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  ValidateIf,
+} from 'class-validator';
+import { PageQuery } from '../../common/http/pagination';
+
+export const MAX_SEATS_PER_REQUEST = 10;
+
+/** Either `seat_number` (one seat, answered with one booking) or `seat_numbers` (1–10, answered with an array). */
+export class BookSeatsDto {
+  @ApiPropertyOptional({ example: 12, description: 'One seat; the answer is one booking' })
+  @ValidateIf((dto: BookSeatsDto) => dto.seat_numbers === undefined || dto.seat_number !== undefined)
+  @IsInt()
+  seat_number?: number;
+
+  @ApiPropertyOptional({
+    example: [12, 13],
+    description: `1–${MAX_SEATS_PER_REQUEST} distinct seats, all booked or none; the answer is an array`,
+  })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_SEATS_PER_REQUEST)
+  @ArrayUnique({ message: 'seat_numbers must not repeat a seat' })
+  @IsArray()
+  @IsInt({ each: true })
+  seat_numbers?: number[];
+}
+
+export class MyBookingsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['booked', 'cancelled'] })
+  @IsOptional()
+  @IsIn(['booked', 'cancelled'])
+  status?: 'booked' | 'cancelled';
+}
+
+export class BookingResponse {
+  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty({ example: 1 }) user_id: number;
+  @ApiProperty({ example: 1 }) show_id: number;
+  @ApiProperty({ example: 12 }) seat_number: number;
+  @ApiProperty({ enum: ['booked', 'cancelled'] }) status: 'booked' | 'cancelled';
+  @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) created_at: string;
+  @ApiProperty({ example: null, nullable: true, type: String }) cancelled_at: string | null;
+}
+
+export class MyBookingResponse extends BookingResponse {
+  @ApiProperty({ example: 'The Matrix' }) movie_title: string;
+  @ApiProperty({ example: 'Screen 1' }) screen_name: string;
+  @ApiProperty({ example: '2026-12-01T18:30:00.000Z' }) date_time: string;
+}

@@ -1,0 +1,70 @@
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { catchError, defer, Observable, retry, throwError, timer } from 'rxjs';
+import { AppError } from '../errors/app-error';
+import { isRetryablePgError, pgCode, PgCode } from '../errors/pg-errors';
+
+export const RETRY_ON_CONFLICT_KEY = 'retryOnConflict';
+
+export interface RetryOptions {
+  /** Total attempts, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 20, maxDelayMs: 200 };
+
+/**
+ * Re-runs the whole handler, and so its transaction, when PostgreSQL aborted it
+ * for a reason that a fresh attempt can avoid: serialization failure (40001),
+ * deadlock (40P01) or lock timeout (55P03). Only on handlers that opt in, since
+ * re-running is only safe where the handler is one transaction.
+ */
+export const RetryOnConflict = (options: Partial<RetryOptions> = {}) =>
+  SetMetadata(RETRY_ON_CONFLICT_KEY, { ...DEFAULT_RETRY, ...options });
+
+/** Full jitter on a capped exponential backoff: spreads the retries of racing requests apart. */
+export function backoffDelay(attempt: number, options: RetryOptions, random: () => number = Math.random): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(random() * ceiling);
+}
+
+export class ConflictRetryExhaustedError extends AppError {
+  constructor(lockTimeout: boolean) {
+    super(
+      lockTimeout ? 503 : 409,
+      lockTimeout ? 'LOCK_TIMEOUT' : 'CONCURRENT_UPDATE',
+      lockTimeout
+        ? 'The seats are busy right now; nothing was changed. Try again in a moment.'
+        : 'The request collided with others and was not applied; nothing was changed. Try again.',
+    );
+  }
+}
+
+@Injectable()
+export class RetryOnConflictInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(RetryOnConflictInterceptor.name);
+
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const options = this.reflector.get<RetryOptions | undefined>(RETRY_ON_CONFLICT_KEY, context.getHandler());
+    if (!options) return next.handle();
+    return defer(() => next.handle()).pipe(
+      retry({
+        count: options.attempts - 1,
+        delay: (error: unknown, attempt: number) => {
+          if (!isRetryablePgError(error)) return throwError(() => error);
+          this.logger.warn(`retrying ${context.getClass().name}.${context.getHandler().name} after ${pgCode(error)} (attempt ${attempt})`);
+          return timer(backoffDelay(attempt, options));
+        },
+      }),
+      catchError((error: unknown) =>
+        throwError(() =>
+          isRetryablePgError(error) ? new ConflictRetryExhaustedError(pgCode(error) === PgCode.LOCK_NOT_AVAILABLE) : error,
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,25 @@
+import { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+import { AppConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+
+/** One set of options for the app, the tests and the migration commands. */
+export function dataSourceOptions(url: string, database: AppConfig['database']): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    // Off: a failed query's log line would carry its parameters, password hashes included.
+    logging: false,
+    extra: {
+      max: database.poolSize,
+      // A statement stuck behind a lock this long gives up (55P03, retried) instead of piling up requests.
+      options: '-c lock_timeout=5000 -c statement_timeout=15000',
+    },
+  };
+}

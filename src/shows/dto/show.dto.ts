@@ -1,0 +1,35 @@
+import { ApiProperty, PartialType } from '@nestjs/swagger';
+import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export class CreateShowDto {
+  @ApiProperty({ example: 'Screen 1', minLength: 1, maxLength: 100 })
+  @Length(1, 100)
+  @Matches(/\S/, { message: 'screen_name must not be blank' })
+  @IsString()
+  screen_name: string;
+
+  @ApiProperty({ example: '2026-12-01T18:30:00.000Z', description: 'ISO 8601 with a time zone; must be in the future' })
+  @Matches(ISO_WITH_ZONE, { message: 'date_time must be an ISO 8601 timestamp with a time zone, e.g. 2026-12-01T18:30:00Z' })
+  @IsString()
+  date_time: string;
+
+  @ApiProperty({ example: 100, minimum: 1, maximum: 2000 })
+  @Min(1)
+  @Max(2000)
+  @IsInt()
+  total_seats: number;
+}
+
+export class UpdateShowDto extends PartialType(CreateShowDto) {}
+
+export class ShowResponse {
+  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty({ example: 1 }) movie_id: number;
+  @ApiProperty({ example: 'The Matrix' }) movie_title: string;
+  @ApiProperty({ example: 'Screen 1' }) screen_name: string;
+  @ApiProperty({ example: '2026-12-01T18:30:00.000Z' }) date_time: string;
+  @ApiProperty({ example: 100 }) total_seats: number;
+  @ApiProperty({ example: 97, description: 'Seats neither booked nor held' }) available_seats: number;
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, Public } from '../common/decorators/auth.decorators';
+import { ApiProblems } from '../common/http/api-problem';
+import { Page, PageQuery } from '../common/http/pagination';
+import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
+import { CreateShowDto, ShowResponse, UpdateShowDto } from './dto/show.dto';
+import { ShowsService } from './shows.service';
+
+@ApiTags('shows')
+@Controller()
+export class ShowsController {
+  constructor(private readonly shows: ShowsService) {}
+
+  @Public()
+  @Get('movies/:id/shows')
+  @ApiOperation({ summary: "A movie's shows, ordered by date_time (X-Total-Count header gives the full count)" })
+  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'MOVIE_NOT_FOUND'])
+  list(@Param('id', ParseIdPipe) movieId: number, @Query() page: PageQuery): Promise<Page<ShowResponse>> {
+    return this.shows.listForMovie(movieId, page);
+  }
+
+  @Auth('admin')
+  @Post('movies/:id/shows')
+  @ApiOperation({ summary: 'Schedule a show; its seats 1..total_seats are created with it' })
+  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'MOVIE_NOT_FOUND'], [409, 'SCREEN_BUSY'])
+  create(@Param('id', ParseIdPipe) movieId: number, @Body() dto: CreateShowDto): Promise<ShowResponse> {
+    return this.shows.create(movieId, dto);
+  }
+
+  @Public()
+  @Get('shows/:id')
+  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'])
+  get(@Param('id', ParseIdPipe) id: number): Promise<ShowResponse> {
+    return this.shows.get(id);
+  }
+
+  @Auth('admin')
+  @Patch('shows/:id')
+  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'], [409, 'SCREEN_BUSY', 'SHOW_HAS_BOOKINGS'])
+  update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateShowDto): Promise<ShowResponse> {
+    return this.shows.update(id, dto);
+  }
+
+  @Auth('admin')
+  @Delete('shows/:id')
+  @HttpCode(204)
+  @ApiProblems([404, 'SHOW_NOT_FOUND'], [409, 'SHOW_HAS_BOOKINGS'])
+  remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
+    return this.shows.remove(id);
+  }
+}

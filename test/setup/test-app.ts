@@ -1,0 +1,96 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { createApp } from '../../src/app.factory';
+import { Clock } from '../../src/common/clock';
+import { loadConfig } from '../../src/config/app-config';
+
+export const ADMIN = { username: 'admin', password: 'admin-password-1' };
+
+export interface TestDatabase {
+  url: string;
+  /** A pool for assertions on what the database really holds. */
+  pool: Pool;
+  drop(): Promise<void>;
+}
+
+function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** A fresh, empty database of its own for one spec file; the app's migrations create the schema. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.E2E_SERVER_URL;
+  if (!serverUrl) throw new Error('E2E_SERVER_URL is not set: run the e2e specs through jest (npm test)');
+  const name = `e2e_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = withDatabase(serverUrl, name);
+  const pool = new Pool({ connectionString: url, max: 4 });
+  return {
+    url,
+    pool,
+    drop: async () => {
+      await pool.end();
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** Base URL of the listening server: requests travel over real HTTP connections. */
+  url: string;
+  http: () => TestAgent;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  clock?: Clock;
+  env?: Record<string, string>;
+}
+
+/** Starts the real application (Fastify, guards, pipes, filter, migrations) on a free port. */
+export async function startTestApp(databaseUrl: string, options: TestAppOptions = {}): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: databaseUrl,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    DB_POOL_SIZE: '10',
+    ...options.env,
+  });
+  const app = await createApp({ config, databaseUrl, clock: options.clock });
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  return {
+    app,
+    url,
+    http: () => request(url),
+    close: () => app.close(),
+  };
+}
+
+/** One database and one app on it: what most spec files need. */
+export async function setupE2e(options: TestAppOptions = {}) {
+  const db = await createTestDatabase();
+  const server = await startTestApp(db.url, options);
+  return {
+    db,
+    ...server,
+    async teardown() {
+      await server.close();
+      await db.drop();
+    },
+  };
+}
