@@ -1,4 +1,5 @@
 import { CreateSchema1764000000000 } from './1764000000000-CreateSchema';
+import { AddHoldsAndIdempotency1764100000000 } from './1764100000000-AddHoldsAndIdempotency';
 
 /** Every migration, in order. Listed by class so the compiled app and ts-jest load the same set. */
-export const MIGRATIONS = [CreateSchema1764000000000];
+export const MIGRATIONS = [CreateSchema1764000000000, AddHoldsAndIdempotency1764100000000];

@@ -9,7 +9,11 @@ import { PaginationInterceptor } from './common/interceptors/pagination.intercep
 import { RetryOnConflictInterceptor } from './common/interceptors/retry-on-conflict.interceptor';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
+import { DATABASE_URL } from './database/database-url';
+import { SeatEventsModule } from './seat-events/seat-events.module';
 import { HealthController } from './health/health.controller';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { MoviesModule } from './movies/movies.module';
 import { ShowsModule } from './shows/shows.module';
 
@@ -29,8 +33,9 @@ class CoreModule {
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         { provide: Clock, useValue: options.clock ?? new Clock() },
+        { provide: DATABASE_URL, useValue: options.databaseUrl },
       ],
-      exports: [APP_CONFIG, Clock],
+      exports: [APP_CONFIG, Clock, DATABASE_URL],
     };
   }
 }
@@ -46,6 +51,8 @@ export class AppModule {
           ...dataSourceOptions(options.databaseUrl, options.config.database),
           migrationsRun: options.config.database.migrationsRun,
         }),
+        SeatEventsModule,
+        IdempotencyModule,
         AuthModule,
         MoviesModule,
         ShowsModule,
@@ -54,7 +61,9 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // Order matters: idempotency wraps the retries, so a retried request is still one request.
         { provide: APP_INTERCEPTOR, useClass: PaginationInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: RetryOnConflictInterceptor },
       ],
     };

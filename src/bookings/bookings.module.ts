@@ -2,10 +2,13 @@ import { Module } from '@nestjs/common';
 import { BookingsController } from './bookings.controller';
 import { BookingsService } from './bookings.service';
 import { BookingOwnerGuard } from './guards/booking-owner.guard';
+import { HoldExpiryScheduler } from './holds/hold-expiry.scheduler';
+import { HoldsController } from './holds/holds.controller';
+import { HoldsService } from './holds/holds.service';
 
 @Module({
-  controllers: [BookingsController],
-  providers: [BookingsService, BookingOwnerGuard],
-  exports: [BookingsService],
+  controllers: [BookingsController, HoldsController],
+  providers: [BookingsService, BookingOwnerGuard, HoldsService, HoldExpiryScheduler],
+  exports: [BookingsService, HoldsService],
 })
 export class BookingsModule {}

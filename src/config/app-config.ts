@@ -10,6 +10,7 @@ export interface AppConfig {
   port: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
   bodyLimitBytes: number;
+  sseHeartbeatSeconds: number;
   database: {
     /** Unset: the service starts an embedded PostgreSQL in `dataDir`. */
     url?: string;
@@ -91,6 +92,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: int(env, 'PORT', 3000, 0, 65535),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
+    sseHeartbeatSeconds: int(env, 'SSE_HEARTBEAT_SECONDS', 15, 1, 300),
     database: {
       url: env.DATABASE_URL || undefined,
       dataDir: resolve(env.DATA_DIR || './.data'),

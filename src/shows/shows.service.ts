@@ -7,12 +7,13 @@ import { pgCode, PgCode } from '../common/errors/pg-errors';
 import { Page, PageQuery } from '../common/http/pagination';
 import { MovieNotFoundError } from '../movies/movies.errors';
 import { CreateShowDto, ShowResponse, UpdateShowDto } from './dto/show.dto';
-import { seatIsBooked, unavailableSeatCount } from './seat-state.sql';
+import { seatIsTaken, unavailableSeatCount } from './seat-state.sql';
 import { ScreenBusyError, ShowHasBookingsError, ShowNotFoundError } from './shows.errors';
 
+/** $1 is always the clock's time. */
 const SHOW_SELECT = `
   SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
-         sh.total_seats - ${unavailableSeatCount('sh')} AS available_seats
+         sh.total_seats - ${unavailableSeatCount('sh', '$1')} AS available_seats
     FROM shows sh JOIN movies m ON m.id = sh.movie_id`;
 
 @Injectable()
@@ -25,7 +26,8 @@ export class ShowsService {
   async listForMovie(movieId: number, page: PageQuery): Promise<Page<ShowResponse>> {
     const [[movie], items, [{ total }]] = await Promise.all([
       this.dataSource.query(`SELECT 1 FROM movies WHERE id = $1`, [movieId]),
-      this.dataSource.query(`${SHOW_SELECT} WHERE sh.movie_id = $1 ORDER BY sh.date_time, sh.id LIMIT $2 OFFSET $3`, [
+      this.dataSource.query(`${SHOW_SELECT} WHERE sh.movie_id = $2 ORDER BY sh.date_time, sh.id LIMIT $3 OFFSET $4`, [
+        this.clock.now(),
         movieId,
         page.limit,
         page.offset,
@@ -37,7 +39,7 @@ export class ShowsService {
   }
 
   async get(id: number, manager: EntityManager = this.dataSource.manager): Promise<ShowResponse> {
-    const [show] = await manager.query(`${SHOW_SELECT} WHERE sh.id = $1`, [id]);
+    const [show] = await manager.query(`${SHOW_SELECT} WHERE sh.id = $2`, [this.clock.now(), id]);
     if (!show) throw new ShowNotFoundError();
     return show;
   }
@@ -109,9 +111,9 @@ export class ShowsService {
     // Every seat row is locked, not only the taken ones: a seat being booked right now
     // looks free in our snapshot, and only the lock makes us wait for that booking.
     const seats: { taken: boolean }[] = await manager.query(
-      `SELECT ${seatIsBooked()} AS taken FROM seats s WHERE s.show_id = $1 AND s.seat_number > $2
+      `SELECT ${seatIsTaken('$3')} AS taken FROM seats s WHERE s.show_id = $1 AND s.seat_number > $2
         ORDER BY s.seat_number FOR UPDATE`,
-      [showId, above],
+      [showId, above, this.clock.now()],
     );
     if (seats.some((seat) => seat.taken)) throw new ShowHasBookingsError(detail);
   }

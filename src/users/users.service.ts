@@ -57,12 +57,22 @@ export class UsersService implements OnApplicationBootstrap {
     return row as UserWithHash | undefined;
   }
 
-  /** Creates the configured admin, or promotes the existing account; safe to run from several instances at once. */
+  /**
+   * Creates the configured admin, or takes over a customer account of that name; safe to run from
+   * several instances at once. Taking over sets ADMIN_PASSWORD and ends that account's sessions:
+   * otherwise whoever signed up with the name before it was configured would become admin.
+   */
   private async ensureAdmin(username: string, email: string, password: string): Promise<void> {
     const passwordHash = await hashPassword(password);
     await this.dataSource.query(
-      `INSERT INTO users (username, email, password_hash, role) VALUES ($1, $2, $3, 'admin')
-       ON CONFLICT ((lower(username))) DO UPDATE SET role = 'admin'`,
+      `WITH admin AS (
+         INSERT INTO users (username, email, password_hash, role) VALUES ($1, $2, $3, 'admin')
+         ON CONFLICT ((lower(username))) DO UPDATE
+           SET role = 'admin', email = EXCLUDED.email, password_hash = EXCLUDED.password_hash
+           WHERE users.role <> 'admin'
+         RETURNING id
+       )
+       UPDATE refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM admin)`,
       [username, email, passwordHash],
     );
     this.logger.log(`admin account "${username}" is present`);

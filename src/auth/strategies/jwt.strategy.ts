@@ -1,9 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { FastifyRequest } from 'fastify';
+import { Strategy } from 'passport-jwt';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import type { AuthUser } from '../../common/decorators/auth.decorators';
 import { AccessClaims, JWT_ALGORITHM } from '../token.service';
+
+/**
+ * Exactly `Bearer <token>`. passport-jwt's own extractor takes the first word
+ * after the scheme and ignores the rest, so `Bearer <token> junk` would pass.
+ */
+const BEARER = /^Bearer +(\S+)$/i;
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  return typeof header === 'string' ? (BEARER.exec(header)?.[1] ?? null) : null;
+}
 
 /**
  * Verifies the signature with one fixed algorithm (so neither `none` nor an
@@ -14,7 +26,7 @@ import { AccessClaims, JWT_ALGORITHM } from '../token.service';
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: bearerToken,
       secretOrKey: config.auth.jwtSecret,
       algorithms: [JWT_ALGORITHM],
       ignoreExpiration: false,

@@ -2,9 +2,15 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CommonErrorCode, FieldError } from '../errors/app-error';
-import { isDatabaseUnavailable } from '../errors/pg-errors';
+import { isDatabaseUnavailable, pgCode } from '../errors/pg-errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/**
+ * SQLSTATE 22021: text PostgreSQL cannot store. A JavaScript string becomes valid UTF-8 on the wire,
+ * so the only way here is a NUL character in client input: the client's mistake, not a 500.
+ */
+const UNSTORABLE_CHARACTER = '22021';
 
 export interface ProblemDetails {
   type: string;
@@ -80,6 +86,9 @@ export function toProblem(error: unknown, requestId: string, logger: Logger): Pr
       isJsonSyntax ? 'MALFORMED_JSON' : (CODE_BY_STATUS[fastifyError.statusCode] ?? 'BAD_REQUEST'),
       isJsonSyntax ? 'The request body is not valid JSON.' : 'The request could not be processed.',
     );
+  }
+  if (pgCode(error) === UNSTORABLE_CHARACTER) {
+    return problem(400, CommonErrorCode.VALIDATION_FAILED, 'The request contains a character that cannot be stored (a NUL byte).');
   }
   if (isDatabaseUnavailable(error)) {
     logger.error(`request ${requestId}: database unavailable: ${(error as Error)?.message}`);

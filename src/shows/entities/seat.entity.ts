@@ -19,4 +19,13 @@ export class Seat {
 
   @Column({ name: 'booking_id', type: 'integer', nullable: true })
   bookingId: number | null;
+
+  @Column({ name: 'hold_id', type: 'integer', nullable: true })
+  holdId: number | null;
+
+  @Column({ name: 'held_by', type: 'integer', nullable: true })
+  heldBy: number | null;
+
+  @Column({ name: 'hold_expires_at', type: 'timestamptz', nullable: true })
+  holdExpiresAt: Date | null;
 }

@@ -1,0 +1,50 @@
+import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, AuthUser, CurrentUser } from '../../common/decorators/auth.decorators';
+import { ApiProblems } from '../../common/http/api-problem';
+import { RetryOnConflict } from '../../common/interceptors/retry-on-conflict.interceptor';
+import { ParseIdPipe } from '../../common/pipes/parse-id.pipe';
+import { BookingResponse } from '../dto/booking.dto';
+import { CreateHoldDto, HoldResponse } from './hold.dto';
+import { HoldsService } from './holds.service';
+
+@ApiTags('holds')
+@Auth()
+@Controller()
+export class HoldsController {
+  constructor(private readonly holds: HoldsService) {}
+
+  @Post('shows/:id/holds')
+  @RetryOnConflict()
+  @ApiOperation({ summary: 'Hold seats while paying: nobody else can book or hold them until expires_at' })
+  @ApiProblems(
+    [400, 'VALIDATION_FAILED', 'SEAT_OUT_OF_RANGE'],
+    [404, 'SHOW_NOT_FOUND'],
+    [409, 'SEAT_TAKEN', 'SEAT_HELD', 'SHOW_FULL', 'SHOW_STARTED', 'HOLD_LIMIT_EXCEEDED'],
+  )
+  hold(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) showId: number, @Body() dto: CreateHoldDto): Promise<HoldResponse> {
+    return this.holds.hold(user, showId, dto.seat_numbers);
+  }
+
+  @Post('holds/:id/confirm')
+  @RetryOnConflict()
+  @ApiOperation({ summary: 'Turn my hold into bookings (201, array)' })
+  @ApiProblems(
+    [403, 'NOT_HOLD_OWNER'],
+    [404, 'HOLD_NOT_FOUND'],
+    [409, 'HOLD_ALREADY_CONFIRMED', 'HOLD_RELEASED', 'SEAT_TAKEN', 'SHOW_STARTED'],
+    [410, 'HOLD_EXPIRED'],
+  )
+  confirm(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<BookingResponse[]> {
+    return this.holds.confirm(user, id);
+  }
+
+  @Delete('holds/:id')
+  @HttpCode(204)
+  @RetryOnConflict()
+  @ApiOperation({ summary: 'Release my hold; its seats are available again at once' })
+  @ApiProblems([403, 'NOT_HOLD_OWNER'], [404, 'HOLD_NOT_FOUND'], [409, 'HOLD_ALREADY_CONFIRMED'])
+  release(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<void> {
+    return this.holds.release(user, id);
+  }
+}

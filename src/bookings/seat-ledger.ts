@@ -1,0 +1,97 @@
+import { QueryRunner } from 'typeorm';
+import { notifySeatsCte } from '../seat-events/seat-events.sql';
+import { Seat } from '../shows/entities/seat.entity';
+import { ShowNotFoundError, ShowStartedError } from '../shows/shows.errors';
+import { BookingError } from './bookings.errors';
+import { BookingResponse } from './dto/booking.dto';
+
+/** The largest seat number any show can have; also keeps wild numbers away from int4 parameters. */
+export const MAX_SEAT_NUMBER = 2000;
+
+export const BOOKING_COLUMNS = 'id, user_id, show_id, seat_number, status, created_at, cancelled_at';
+
+export interface LockedSeat {
+  seat_number: number;
+  booking_id: number | null;
+  hold_id: number | null;
+  held_by: number | null;
+  hold_expires_at: Date | null;
+  date_time: Date;
+  total_seats: number;
+}
+
+export const isActivelyHeld = (seat: LockedSeat, now: Date) =>
+  seat.hold_id !== null && seat.hold_expires_at !== null && seat.hold_expires_at.getTime() > now.getTime();
+
+/**
+ * Locks seat rows and writes bookings: the steps bookings and holds share.
+ * Every caller takes seat locks through `lockSellableSeats`, in seat order, so
+ * two requests over overlapping seats queue instead of deadlocking.
+ */
+export class SeatLedger {
+  /**
+   * pessimistic_write (FOR UPDATE) on the seat rows only: the narrowest lock that
+   * keeps the rules, since bookings of other seats of the same show never wait.
+   * Then checks that the show exists, every seat is in range and the show has
+   * not started, on the locked (latest committed) rows.
+   */
+  static async lockSellableSeats(runner: QueryRunner, showId: number, seatNumbers: number[], now: Date): Promise<LockedSeat[]> {
+    const outOfRange = seatNumbers.filter((n) => n < 1 || n > MAX_SEAT_NUMBER);
+    const candidates = seatNumbers.filter((n) => n >= 1 && n <= MAX_SEAT_NUMBER);
+    const seats = await runner.manager
+      .createQueryBuilder(Seat, 's')
+      .select(['s.seat_number AS seat_number', 's.booking_id AS booking_id', 's.hold_id AS hold_id'])
+      .addSelect(['s.held_by AS held_by', 's.hold_expires_at AS hold_expires_at'])
+      .addSelect(['sh.date_time AS date_time', 'sh.total_seats AS total_seats'])
+      .innerJoin('shows', 'sh', 'sh.id = s.show_id')
+      .where('s.show_id = :showId AND s.seat_number = ANY(:candidates)', { showId, candidates })
+      .orderBy('s.seat_number')
+      .setLock('pessimistic_write', undefined, ['s'])
+      .getRawMany<LockedSeat>();
+    if (seats.length === 0) {
+      const [show] = await runner.query(`SELECT total_seats FROM shows WHERE id = $1`, [showId]);
+      if (!show) throw new ShowNotFoundError();
+      throw BookingError.outOfRange(seatNumbers, show.total_seats);
+    }
+    const found = new Set(seats.map((s) => s.seat_number));
+    const missing = [...outOfRange, ...candidates.filter((n) => !found.has(n))];
+    if (missing.length > 0) throw BookingError.outOfRange(missing.sort((a, b) => a - b), seats[0].total_seats);
+    if (seats[0].date_time.getTime() <= now.getTime()) {
+      throw new ShowStartedError('The show has already started; its seats can no longer be sold or held.');
+    }
+    return seats;
+  }
+
+  /** 409 SHOW_FULL when nothing at all is left to sell, else SEAT_TAKEN for the booked ones. */
+  static async takenError(runner: QueryRunner, showId: number, taken: number[], now: Date): Promise<BookingError> {
+    const [row] = await runner.query(
+      `SELECT EXISTS (SELECT 1 FROM seats s WHERE s.show_id = $1 AND s.booking_id IS NULL
+                        AND (s.hold_id IS NULL OR s.hold_expires_at <= $2)) AS free`,
+      [showId, now],
+    );
+    return row.free ? BookingError.taken(taken) : BookingError.showFull(taken);
+  }
+
+  /** One statement: insert the bookings, point the seats at them (clearing any hold), NOTIFY. */
+  static bookLockedSeats(
+    runner: QueryRunner,
+    userId: number,
+    showId: number,
+    seatNumbers: number[],
+    now: Date,
+  ): Promise<BookingResponse[]> {
+    return runner.query(
+      `WITH created AS (
+         INSERT INTO bookings (user_id, show_id, seat_number, status, created_at)
+         SELECT $1, $2, n, 'booked', $4 FROM unnest($3::int[]) AS n
+         RETURNING ${BOOKING_COLUMNS}
+       ), seated AS (
+         UPDATE seats s SET booking_id = c.id, hold_id = NULL, held_by = NULL, hold_expires_at = NULL
+           FROM created c
+          WHERE s.show_id = c.show_id AND s.seat_number = c.seat_number
+       ), ${notifySeatsCte('$2::int', "'booked'", '$3::int[]')}
+       SELECT c.* FROM created c CROSS JOIN notified ORDER BY c.seat_number`,
+      [userId, showId, seatNumbers, now],
+    );
+  }
+}

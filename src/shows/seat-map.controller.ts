@@ -1,0 +1,66 @@
+import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../common/decorators/auth.decorators';
+import { ApiProblems } from '../common/http/api-problem';
+import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { SeatEventsService } from '../seat-events/seat-events.service';
+import { SeatMapResponse } from './dto/seat-map.dto';
+import { etagMatches, SeatMapService } from './seat-map.service';
+
+@ApiTags('seats')
+@Controller('shows/:id/seats')
+export class SeatMapController {
+  constructor(
+    private readonly seatMap: SeatMapService,
+    private readonly events: SeatEventsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'Every seat of a show with its status; answers If-None-Match with 304' })
+  @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiOkResponse({ type: SeatMapResponse })
+  @ApiResponse({ status: 304, description: 'Not modified since the ETag you sent' })
+  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'])
+  async seats(@Param('id', ParseIdPipe) showId: number, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const { body, etag } = await this.seatMap.render(showId);
+    void reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (etagMatches(request.headers['if-none-match'], etag)) return reply.status(304).send();
+    return reply.type('application/json; charset=utf-8').send(body);
+  }
+
+  @Public()
+  @Get('stream')
+  @ApiOperation({
+    summary: 'Server-Sent Events: one `seat` event {seat_number, status} per change of a seat of this show',
+    description: 'Changes made through any app instance arrive within a second. Comment lines keep idle connections open.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'])
+  async stream(@Param('id', ParseIdPipe) showId: number, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.seatMap.assertShowExists(showId);
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-request-id': String(request.id),
+    });
+    raw.write(`retry: 2000\n: subscribed to show ${showId}\n\n`);
+    const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), this.config.sseHeartbeatSeconds * 1000);
+    const unsubscribe = this.events.subscribe(
+      showId,
+      (event) => raw.write(`event: seat\ndata: ${JSON.stringify(event)}\n\n`),
+      () => raw.end(),
+    );
+    raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  }
+}
