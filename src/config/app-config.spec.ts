@@ -1,0 +1,122 @@
+import { resolve } from 'node:path';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './app-config';
+
+const STRONG_SECRET = 'k3T9x2Lq8Vw4Zr7Bn1Mc6Hs5Jd0Fg2Pa';
+
+describe('loadConfig', () => {
+  describe('JWT_SECRET in production', () => {
+    it('refuses to start without one', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: '' })).toThrow(ConfigError);
+    });
+
+    it('refuses one shorter than 32 characters', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET.slice(0, 31) })).toThrow(ConfigError);
+    });
+
+    it('refuses the development secret', () => {
+      expect(DEVELOPMENT_JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(ConfigError);
+    });
+
+    it('takes a random one of 32 characters', () => {
+      expect(STRONG_SECRET).toHaveLength(32);
+      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET }).auth.jwtSecret).toBe(STRONG_SECRET);
+    });
+  });
+
+  it('uses the development secret in development and test unless one is given', () => {
+    expect(loadConfig({}).auth.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
+    expect(loadConfig({ NODE_ENV: 'test' }).auth.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
+    expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'short-is-fine-here' }).auth.jwtSecret).toBe('short-is-fine-here');
+  });
+
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      host: '0.0.0.0',
+      port: 3000,
+      logLevel: 'log',
+      bodyLimitBytes: 100 * 1024,
+      database: { url: undefined, dataDir: resolve('./.data'), poolSize: 10, migrationsRun: true },
+      auth: { accessTtlSeconds: 3600, refreshTtlSeconds: 7 * 24 * 3600, admin: undefined },
+      booking: { holdTtlSeconds: 600 },
+    });
+  });
+
+  it('reads every setting it is given', () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+      BODY_LIMIT_BYTES: '2048',
+      DATABASE_URL: 'postgres://u:p@db:5432/cinema',
+      DB_POOL_SIZE: '25',
+      MIGRATIONS_RUN: 'false',
+      JWT_ACCESS_TTL_SECONDS: '60',
+      JWT_REFRESH_TTL_SECONDS: '120',
+      HOLD_TTL_SECONDS: '30',
+    });
+    expect(config).toMatchObject({
+      nodeEnv: 'test',
+      host: '127.0.0.1',
+      port: 8080,
+      logLevel: 'debug',
+      bodyLimitBytes: 2048,
+      database: { url: 'postgres://u:p@db:5432/cinema', poolSize: 25, migrationsRun: false },
+      auth: { accessTtlSeconds: 60, refreshTtlSeconds: 120 },
+      booking: { holdTtlSeconds: 30 },
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '3000.5'],
+    ['PORT', '-1'],
+    ['PORT', '70000'],
+    ['PORT', '1e3'],
+    ['PORT', ' 3000'],
+    ['DB_POOL_SIZE', '0'],
+    ['JWT_ACCESS_TTL_SECONDS', 'one hour'],
+    ['JWT_REFRESH_TTL_SECONDS', '0'],
+    ['HOLD_TTL_SECONDS', '10m'],
+    ['BODY_LIMIT_BYTES', '0x400'],
+  ])('throws ConfigError for %s=%p', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+  });
+
+  it('names the bad setting in the error', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
+  });
+
+  it.each([
+    ['NODE_ENV', 'staging'],
+    ['LOG_LEVEL', 'verbose'],
+    ['MIGRATIONS_RUN', 'maybe'],
+  ])('throws ConfigError for %s=%p', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+  });
+
+  describe('admin account', () => {
+    it('is configured only with both a username and a password', () => {
+      expect(loadConfig({ ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'boss-password' }).auth.admin).toEqual({
+        username: 'boss',
+        password: 'boss-password',
+        email: expect.stringContaining('@'),
+      });
+      expect(() => loadConfig({ ADMIN_USERNAME: 'boss' })).toThrow(ConfigError);
+      expect(() => loadConfig({ ADMIN_PASSWORD: 'boss-password' })).toThrow(ConfigError);
+    });
+
+    it('refuses a password shorter than 8 characters', () => {
+      expect(() => loadConfig({ ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'short' })).toThrow(ConfigError);
+    });
+
+    it('takes ADMIN_EMAIL when given', () => {
+      const config = loadConfig({ ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'boss-password', ADMIN_EMAIL: 'boss@example.com' });
+      expect(config.auth.admin?.email).toBe('boss@example.com');
+    });
+  });
+});
