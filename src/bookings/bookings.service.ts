@@ -6,51 +6,91 @@ import { inTransaction } from '../common/database/transaction';
 import { AuthUser } from '../common/decorators/auth.decorators';
 import { pgConstraint } from '../common/errors/pg-errors';
 import { Page } from '../common/http/pagination';
+import { SeatEventsService } from '../seat-events/seat-events.service';
 import { notifySeatsCte } from '../seat-events/seat-events.sql';
-import { ShowStartedError } from '../shows/shows.errors';
+import { ShowNotFoundError, ShowStartedError } from '../shows/shows.errors';
 import { BookingError } from './bookings.errors';
 import { BookingResponse, MyBookingResponse, MyBookingsQuery } from './dto/booking.dto';
 import { Booking } from './entities/booking.entity';
-import { BOOKING_COLUMNS, isActivelyHeld, SeatLedger } from './seat-ledger';
+import { BOOK_SEATS_SQL, BookSeatsFailure } from './book-seats.sql';
+import { BOOKING_COLUMNS, isActivelyHeld, MAX_SEAT_NUMBER, SeatLedger } from './seat-ledger';
 
 @Injectable()
 export class BookingsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly events: SeatEventsService,
   ) {}
 
   /**
-   * Books every requested seat or none, in one transaction:
-   * 1. lock the seat rows in seat order and check show, range and start time;
-   * 2. refuse booked seats (SEAT_TAKEN / SHOW_FULL) and seats another customer
-   *    holds (SEAT_HELD); the caller's own held seats may be booked directly;
-   * 3. insert the bookings, point the seats at them, NOTIFY: one statement.
-   * Even if this code were wrong, bookings_one_active_per_seat rejects a second
-   * active booking of a seat and seats_booked_or_held a booked-and-held seat.
+   * Books every requested seat or none, in one statement (BOOK_SEATS_SQL): lock
+   * the seat rows in seat order, check show, range, start time and availability
+   * on the locked rows, insert the bookings and NOTIFY. A booked seat is
+   * SEAT_TAKEN (SHOW_FULL when nothing is left), a seat another customer holds is
+   * SEAT_HELD; the caller's own held seats may be booked directly. Even if this
+   * code were wrong, bookings_one_active_per_seat rejects a second active booking
+   * of a seat and seats_booked_or_held a seat both booked and held.
    */
   async book(user: AuthUser, showId: number, seatNumbers: number[]): Promise<BookingResponse[]> {
     const now = this.clock.now();
+    if (seatNumbers.some((n) => n < 1 || n > MAX_SEAT_NUMBER)) return this.bookStepByStep(user, showId, seatNumbers, now);
+    const runner = this.dataSource.createQueryRunner();
+    let rows: (BookingResponse & { failure: BookSeatsFailure | null })[];
     try {
-      return await inTransaction(this.dataSource, async (runner) => {
-        const seats = await SeatLedger.lockSellableSeats(runner, showId, seatNumbers, now);
-        const taken = seats.filter((s) => s.booking_id !== null).map((s) => s.seat_number);
-        if (taken.length > 0) throw await SeatLedger.takenError(runner, showId, taken, now);
-        const held = seats.filter((s) => isActivelyHeld(s, now) && s.held_by !== user.id).map((s) => s.seat_number);
-        if (held.length > 0) throw BookingError.held(held);
-        return SeatLedger.bookLockedSeats(runner, user.id, showId, seats.map((s) => s.seat_number), now);
-      });
+      // The QueryRunner's own connection, with a named (prepared) statement: parsed and planned once per connection.
+      const connection = await runner.connect();
+      ({ rows } = await connection.query({ name: 'book-seats', text: BOOK_SEATS_SQL, values: [user.id, showId, seatNumbers, now] }));
     } catch (error) {
-      // Only reachable if the locks above were skipped: the index is the last line of defence.
+      // Only reachable if the lock were skipped: the unique index is the last line of defence.
       if (pgConstraint(error) === 'bookings_one_active_per_seat') throw BookingError.taken(seatNumbers);
       throw error;
+    } finally {
+      await runner.release();
     }
+    const failure = rows[0]?.failure;
+    if (!failure) {
+      this.events.changedHere(showId);
+      return rows.map(({ failure: _failure, ...booking }) => booking);
+    }
+    throw await this.refusal(user, showId, seatNumbers, failure, now);
+  }
+
+  /** Names the error from what the refused statement had locked; the order of checks is the documented one. */
+  private async refusal(user: AuthUser, showId: number, requested: number[], failure: BookSeatsFailure, now: Date) {
+    if (!failure.show) return new ShowNotFoundError();
+    const found = new Set(failure.seats.map((s) => s.seat_number));
+    const missing = requested.filter((n) => !found.has(n)).sort((a, b) => a - b);
+    if (missing.length > 0) return BookingError.outOfRange(missing, failure.show.total_seats);
+    if (new Date(failure.show.date_time).getTime() <= now.getTime()) {
+      return new ShowStartedError('The show has already started; its seats can no longer be sold or held.');
+    }
+    const taken = failure.seats.filter((s) => s.booking_id !== null).map((s) => s.seat_number);
+    if (taken.length > 0) return inTransaction(this.dataSource, (runner) => SeatLedger.takenError(runner, showId, taken, now));
+    const held = failure.seats
+      .filter((s) => s.hold_id !== null && s.held_by !== user.id && new Date(s.hold_expires_at as string) > now)
+      .map((s) => s.seat_number);
+    return BookingError.held(held);
+  }
+
+  /** The general path, for requests the one-statement path cannot take (numbers no show can have). */
+  private async bookStepByStep(user: AuthUser, showId: number, seatNumbers: number[], now: Date): Promise<BookingResponse[]> {
+    const bookings = await inTransaction(this.dataSource, async (runner) => {
+      const seats = await SeatLedger.lockSellableSeats(runner, showId, seatNumbers, now);
+      const taken = seats.filter((s) => s.booking_id !== null).map((s) => s.seat_number);
+      if (taken.length > 0) throw await SeatLedger.takenError(runner, showId, taken, now);
+      const held = seats.filter((s) => isActivelyHeld(s, now) && s.held_by !== user.id).map((s) => s.seat_number);
+      if (held.length > 0) throw BookingError.held(held);
+      return SeatLedger.bookLockedSeats(runner, user.id, showId, seats.map((s) => s.seat_number), now);
+    });
+    this.events.changedHere(showId);
+    return bookings;
   }
 
   /** The ownership guard has checked already; the check is repeated on the locked row, which is the one that counts. */
   async cancel(user: AuthUser, bookingId: number): Promise<BookingResponse> {
     const now = this.clock.now();
-    return inTransaction(this.dataSource, async (runner) => {
+    const cancelled = await inTransaction(this.dataSource, async (runner) => {
       const booking = await runner.manager
         .createQueryBuilder(Booking, 'b')
         .select(['b.user_id AS user_id', 'b.status AS status', 'sh.date_time AS date_time'])
@@ -64,7 +104,7 @@ export class BookingsService {
       if (booking.date_time.getTime() <= now.getTime()) {
         throw new ShowStartedError('The show has already started; the booking can no longer be cancelled.');
       }
-      const [cancelled] = await runner.query(
+      const [row]: BookingResponse[] = await runner.query(
         `WITH cancelled AS (
            UPDATE bookings SET status = 'cancelled', cancelled_at = $2 WHERE id = $1
            RETURNING ${BOOKING_COLUMNS}
@@ -75,8 +115,10 @@ export class BookingsService {
          SELECT c.* FROM cancelled c CROSS JOIN notified`,
         [bookingId, now],
       );
-      return cancelled;
+      return row;
     });
+    this.events.changedHere(cancelled.show_id);
+    return cancelled;
   }
 
   async ownerOf(bookingId: number): Promise<number | undefined> {

@@ -9,6 +9,7 @@ export interface SeatEvent {
 }
 
 type Listener = (event: SeatEvent) => void;
+type ChangeListener = (showId: number) => void;
 
 const RECONNECT_DELAY_MS = 1000;
 
@@ -23,7 +24,9 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
   private readonly listeners = new Map<number, Set<Listener>>();
   /** Open streams end before the HTTP server closes, which would otherwise wait for them forever. */
   private readonly closers = new Set<() => void>();
+  private readonly changeListeners = new Set<ChangeListener>();
   private client?: Client;
+  private listening = false;
   private stopped = false;
   private readyPromise?: Promise<void>;
 
@@ -56,6 +59,25 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
     for (const close of [...this.closers]) close();
   }
 
+  /**
+   * Called for every change of any show's seats: at once for changes this
+   * instance commits (`changedHere`), and when the NOTIFY arrives for changes
+   * made anywhere. Caches subscribe here.
+   */
+  onAnyChange(listener: ChangeListener): void {
+    this.changeListeners.add(listener);
+  }
+
+  /** Writers call this right after their commit, before answering, so local caches never lag their own writes. */
+  changedHere(showId: number): void {
+    for (const listener of this.changeListeners) listener(showId);
+  }
+
+  /** While false, events from other instances may be missed, so caches must not trust themselves. */
+  isListening(): boolean {
+    return this.listening;
+  }
+
   listenerCount(showId: number): number {
     return this.listeners.get(showId)?.size ?? 0;
   }
@@ -76,11 +98,14 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
     this.client = client;
     await client.connect();
     await client.query(`LISTEN ${SEAT_EVENTS_CHANNEL}`);
+    this.listening = true;
   }
 
   private reconnectLater(failed: Client): void {
+    if (this.client === failed) this.listening = false;
     if (this.stopped || this.client !== failed) return;
     this.client = undefined;
+    for (const listener of this.changeListeners) listener(-1);
     setTimeout(() => {
       if (this.stopped) return;
       this.readyPromise = this.connect().catch((error) => {
@@ -99,6 +124,7 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
       this.logger.warn('ignoring a malformed seat event');
       return;
     }
+    for (const listener of this.changeListeners) listener(change.show_id);
     const listeners = this.listeners.get(change.show_id);
     if (!listeners) return;
     for (const seat_number of change.seats) {

@@ -3,46 +3,90 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
-import { SeatMapResponse } from './dto/seat-map.dto';
-import { seatStatus } from './seat-state.sql';
+import { SeatEventsService } from '../seat-events/seat-events.service';
+import { SeatMapResponse, SeatStateResponse } from './dto/seat-map.dto';
+import { seatIsHeld, seatStatus } from './seat-state.sql';
 import { ShowNotFoundError } from './shows.errors';
 
 export interface RenderedSeatMap {
   body: string;
   etag: string;
+  /** The moment the earliest hold in it expires: the map is stale from then on. */
+  validUntil: number;
 }
 
+const MAX_CACHED_SHOWS = 500;
+
+/**
+ * Seat maps rendered to JSON once and kept until a seat of the show changes.
+ * A change committed by this instance evicts the entry before the writer
+ * answers; a change from another instance evicts it when its NOTIFY arrives
+ * (milliseconds later); a hold's expiry evicts it by time. A read that overlaps
+ * an eviction is not cached (generation check), and nothing is cached while the
+ * LISTEN connection is down.
+ */
 @Injectable()
 export class SeatMapService {
+  private readonly cache = new Map<number, RenderedSeatMap>();
+  private readonly generations = new Map<number, number>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
-  ) {}
+    private readonly events: SeatEventsService,
+  ) {
+    events.onAnyChange((showId) => this.evict(showId));
+  }
 
-  /**
-   * One read of the show's seat rows, rendered to JSON once; the ETag is a hash
-   * of exactly those bytes, so it changes whenever any seat's state does and a
-   * client's If-None-Match can never hide a change.
-   */
   async render(showId: number): Promise<RenderedSeatMap> {
-    const rows: { seat_number: number; status: SeatMapResponse['seats'][number]['status'] }[] = await this.dataSource.query(
-      `SELECT s.seat_number, ${seatStatus('$2')} AS status FROM seats s WHERE s.show_id = $1 ORDER BY s.seat_number`,
-      [showId, this.clock.now()],
-    );
-    if (rows.length === 0) throw new ShowNotFoundError();
-    const map: SeatMapResponse = {
-      show_id: showId,
-      total_seats: rows.length,
-      available_seats: rows.reduce((count, seat) => count + (seat.status === 'available' ? 1 : 0), 0),
-      seats: rows,
-    };
-    const body = JSON.stringify(map);
-    return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+    const now = this.clock.now();
+    const cached = this.cache.get(showId);
+    if (cached && cached.validUntil > now.getTime() && this.events.isListening()) return cached;
+    const generation = this.generations.get(showId) ?? 0;
+    const rendered = await this.query(showId, now);
+    if (this.events.isListening() && (this.generations.get(showId) ?? 0) === generation) {
+      this.cache.delete(showId);
+      this.cache.set(showId, rendered);
+      if (this.cache.size > MAX_CACHED_SHOWS) this.cache.delete(this.cache.keys().next().value as number);
+    }
+    return rendered;
   }
 
   async assertShowExists(showId: number): Promise<void> {
+    if (this.cache.has(showId)) return;
     const [show] = await this.dataSource.query(`SELECT 1 FROM shows WHERE id = $1`, [showId]);
     if (!show) throw new ShowNotFoundError();
+  }
+
+  /** showId -1: everything (the LISTEN connection dropped and events may have been missed). */
+  private evict(showId: number): void {
+    if (showId === -1) {
+      this.cache.clear();
+      for (const id of this.generations.keys()) this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
+      return;
+    }
+    this.generations.set(showId, (this.generations.get(showId) ?? 0) + 1);
+    this.cache.delete(showId);
+  }
+
+  private async query(showId: number, now: Date): Promise<RenderedSeatMap> {
+    const rows: (SeatStateResponse & { expires_at: Date | null })[] = await this.dataSource.query(
+      `SELECT s.seat_number, ${seatStatus('$2')} AS status,
+              CASE WHEN ${seatIsHeld('$2')} AND s.booking_id IS NULL THEN s.hold_expires_at END AS expires_at
+         FROM seats s WHERE s.show_id = $1 ORDER BY s.seat_number`,
+      [showId, now],
+    );
+    if (rows.length === 0) throw new ShowNotFoundError();
+    let available = 0;
+    let validUntil = Number.POSITIVE_INFINITY;
+    const seats = rows.map(({ seat_number, status, expires_at }) => {
+      if (status === 'available') available++;
+      if (expires_at) validUntil = Math.min(validUntil, expires_at.getTime());
+      return { seat_number, status };
+    });
+    const map: SeatMapResponse = { show_id: showId, total_seats: rows.length, available_seats: available, seats };
+    const body = JSON.stringify(map);
+    return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, validUntil };
   }
 }
 

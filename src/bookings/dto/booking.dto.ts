@@ -24,7 +24,7 @@ export class BookSeatsDto {
     example: [12, 13],
     description: `1–${MAX_SEATS_PER_REQUEST} distinct seats, all booked or none; the answer is an array`,
   })
-  @IsOptional()
+  @ValidateIf((dto: BookSeatsDto) => dto.seat_numbers !== undefined)
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_SEATS_PER_REQUEST)
   @ArrayUnique({ message: 'seat_numbers must not repeat a seat' })

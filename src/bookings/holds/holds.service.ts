@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock';
 import { inTransaction } from '../../common/database/transaction';
 import { AuthUser } from '../../common/decorators/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { SeatEventsService } from '../../seat-events/seat-events.service';
 import { notifySeatsCte, SEAT_EVENTS_CHANNEL } from '../../seat-events/seat-events.sql';
 import { BookingError } from '../bookings.errors';
 import { BookingResponse } from '../dto/booking.dto';
@@ -29,6 +30,7 @@ export class HoldsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: SeatEventsService,
   ) {}
 
   /**
@@ -40,7 +42,7 @@ export class HoldsService {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.booking.holdTtlSeconds * 1000);
     const limit = this.config.booking.maxHeldSeatsPerShow;
-    return inTransaction(this.dataSource, async (runner) => {
+    const created = await inTransaction(this.dataSource, async (runner): Promise<HoldResponse> => {
       await runner.query(`SELECT pg_advisory_xact_lock($1, $2)`, [user.id, showId]);
       const seats = await SeatLedger.lockSellableSeats(runner, showId, seatNumbers, now);
       const taken = seats.filter((s) => s.booking_id !== null).map((s) => s.seat_number);
@@ -66,6 +68,8 @@ export class HoldsService {
       );
       return hold;
     });
+    this.events.changedHere(showId);
+    return created;
   }
 
   /**
@@ -75,7 +79,7 @@ export class HoldsService {
    */
   async confirm(user: AuthUser, holdId: number): Promise<BookingResponse[]> {
     const now = this.clock.now();
-    return inTransaction(this.dataSource, async (runner) => {
+    const bookings = await inTransaction(this.dataSource, async (runner) => {
       const hold = await this.lockOwnHold(runner, user, holdId);
       if (hold.status === 'confirmed') throw new HoldError(HoldErrorCode.HOLD_ALREADY_CONFIRMED);
       if (hold.status === 'released') throw new HoldError(HoldErrorCode.HOLD_RELEASED);
@@ -87,15 +91,17 @@ export class HoldsService {
       await runner.query(`UPDATE holds SET status = 'confirmed' WHERE id = $1`, [hold.id]);
       return bookings;
     });
+    this.events.changedHere(bookings[0].show_id);
+    return bookings;
   }
 
   /** Releasing is idempotent for holds that already ended; a confirmed hold cannot be released (cancel the bookings). */
   async release(user: AuthUser, holdId: number): Promise<void> {
     const now = this.clock.now();
-    await inTransaction(this.dataSource, async (runner) => {
+    const showId = await inTransaction(this.dataSource, async (runner) => {
       const hold = await this.lockOwnHold(runner, user, holdId);
       if (hold.status === 'confirmed') throw new HoldError(HoldErrorCode.HOLD_ALREADY_CONFIRMED);
-      if (hold.status !== 'active') return;
+      if (hold.status !== 'active') return undefined;
       const expired = hold.expires_at.getTime() <= now.getTime();
       await runner.query(
         `WITH ended AS (
@@ -107,7 +113,9 @@ export class HoldsService {
          SELECT 1 FROM notified`,
         [hold.id, expired ? 'expired' : 'released'],
       );
+      return hold.show_id;
     });
+    if (showId !== undefined) this.events.changedHere(showId);
   }
 
   /**
@@ -117,7 +125,7 @@ export class HoldsService {
    */
   async expireDue(): Promise<number> {
     const now = this.clock.now();
-    const [{ expired }]: { expired: number }[] = await this.dataSource.query(
+    const [{ expired, shows }]: { expired: number; shows: number[] }[] = await this.dataSource.query(
       `WITH due AS (
          SELECT id, show_id, seat_numbers FROM holds
           WHERE status = 'active' AND expires_at <= $1
@@ -132,9 +140,11 @@ export class HoldsService {
                   json_build_object('show_id', show_id, 'status', 'available', 'seats', seat_numbers)::text)
            FROM due
        )
-       SELECT (SELECT count(*) FROM ended)::int AS expired, (SELECT count(*) FROM notified)::int AS notified`,
+       SELECT (SELECT count(*) FROM ended)::int AS expired, (SELECT count(*) FROM notified)::int AS notified,
+              ARRAY(SELECT DISTINCT show_id FROM due) AS shows`,
       [now],
     );
+    for (const showId of shows) this.events.changedHere(showId);
     return expired;
   }
 

@@ -16,7 +16,8 @@ export class CreateMovieDto {
   duration_minutes: number;
 }
 
-export class UpdateMovieDto extends PartialType(CreateMovieDto) {}
+/** Fields may be left out, not sent as null: a null would otherwise pass validation and be silently ignored. */
+export class UpdateMovieDto extends PartialType(CreateMovieDto, { skipNullProperties: false }) {}
 
 export class MovieListQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of the title', maxLength: 200 })
