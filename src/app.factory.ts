@@ -1,5 +1,6 @@
-import { LogLevel, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, LogLevel, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
@@ -24,9 +25,20 @@ function fieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   });
 }
 
+/**
+ * Nest's pipe turns number-typed path parameters into numbers before any
+ * parameter pipe runs, so "0x10" would reach ParseIdPipe as 16: path
+ * parameters stay the strings they arrived as.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
+    return metadata.type === 'param' ? value : super.transformPrimitive(value, metadata);
+  }
+}
+
 /** Strict: no unknown fields, no silent type coercion ("1", 1.5 and true are not seat numbers). */
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -38,6 +50,18 @@ export function validationPipe(): ValidationPipe {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const MAX_BODY_DEPTH = 32;
+
+/** Depth of a parsed JSON value, counting no further than `limit` + 1 (so a hostile body costs little). */
+function nestingDepth(value: unknown, limit: number, depth = 0): number {
+  if (depth > limit || value === null || typeof value !== 'object') return depth;
+  let deepest = depth + 1;
+  for (const child of Object.values(value as object)) {
+    deepest = Math.max(deepest, nestingDepth(child, limit, depth + 1));
+    if (deepest > limit) break;
+  }
+  return deepest;
+}
 
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { config } = options;
@@ -45,6 +69,10 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: config.bodyLimitBytes,
     // A caller's X-Request-Id is kept (when sane) so logs can be joined across services.
+    // A malformed URL (bad percent-encoding) is answered as a problem too, before any route runs.
+    frameworkErrors: (_error: unknown, _request: unknown, reply: FastifyReply) => {
+      sendProblem(reply, problem(400, 'BAD_REQUEST', 'The request URL is malformed.'));
+    },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -53,6 +81,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: LOG_LEVELS[config.logLevel],
     bufferLogs: false,
+    // Fastify's own JSON parser only: no form-encoded bodies.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -65,6 +95,10 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     const body = request.body;
     if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
       sendProblem(reply, problem(400, CommonErrorCode.VALIDATION_FAILED, 'The request body must be a JSON object.'));
+      return;
+    }
+    if (body !== undefined && nestingDepth(body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+      sendProblem(reply, problem(400, CommonErrorCode.VALIDATION_FAILED, `The request body is nested deeper than ${MAX_BODY_DEPTH} levels.`));
       return;
     }
     done();

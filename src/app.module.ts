@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { AuthModule } from './auth/auth.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { Clock } from './common/clock';
@@ -10,6 +11,7 @@ import { RetryOnConflictInterceptor } from './common/interceptors/retry-on-confl
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { DATABASE_URL } from './database/database-url';
+import { runMigrationsExclusively } from './database/run-migrations';
 import { SeatEventsModule } from './seat-events/seat-events.module';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
@@ -47,9 +49,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.register(options),
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions(options.databaseUrl, options.config.database),
-          migrationsRun: options.config.database.migrationsRun,
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(options.databaseUrl, options.config.database),
+          dataSourceFactory: async (dataSourceOptions) => {
+            const dataSource = await new DataSource(dataSourceOptions as DataSourceOptions).initialize();
+            if (options.config.database.migrationsRun) await runMigrationsExclusively(dataSource);
+            return dataSource;
+          },
         }),
         SeatEventsModule,
         IdempotencyModule,

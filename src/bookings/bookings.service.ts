@@ -13,7 +13,7 @@ import { BookingError } from './bookings.errors';
 import { BookingResponse, MyBookingResponse, MyBookingsQuery } from './dto/booking.dto';
 import { Booking } from './entities/booking.entity';
 import { BOOK_SEATS_SQL, BookSeatsFailure } from './book-seats.sql';
-import { BOOKING_COLUMNS, isActivelyHeld, MAX_SEAT_NUMBER, SeatLedger } from './seat-ledger';
+import { BOOKING_COLUMNS, MAX_SEAT_NUMBER, SeatLedger } from './seat-ledger';
 
 @Injectable()
 export class BookingsService {
@@ -65,22 +65,19 @@ export class BookingsService {
     if (new Date(failure.show.date_time).getTime() <= now.getTime()) {
       return new ShowStartedError('The show has already started; its seats can no longer be sold or held.');
     }
-    const taken = failure.seats.filter((s) => s.booking_id !== null).map((s) => s.seat_number);
-    if (taken.length > 0) return inTransaction(this.dataSource, (runner) => SeatLedger.takenError(runner, showId, taken, now));
-    const held = failure.seats
-      .filter((s) => s.hold_id !== null && s.held_by !== user.id && new Date(s.hold_expires_at as string) > now)
-      .map((s) => s.seat_number);
-    return BookingError.held(held);
+    const error = await inTransaction(this.dataSource, (runner) =>
+      SeatLedger.unavailableError(runner, showId, failure.seats, now, user.id),
+    );
+    // The statement refused, yet nothing explains why: only if seats changed since; the client may retry.
+    return error ?? BookingError.taken(requested);
   }
 
   /** The general path, for requests the one-statement path cannot take (numbers no show can have). */
   private async bookStepByStep(user: AuthUser, showId: number, seatNumbers: number[], now: Date): Promise<BookingResponse[]> {
     const bookings = await inTransaction(this.dataSource, async (runner) => {
       const seats = await SeatLedger.lockSellableSeats(runner, showId, seatNumbers, now);
-      const taken = seats.filter((s) => s.booking_id !== null).map((s) => s.seat_number);
-      if (taken.length > 0) throw await SeatLedger.takenError(runner, showId, taken, now);
-      const held = seats.filter((s) => isActivelyHeld(s, now) && s.held_by !== user.id).map((s) => s.seat_number);
-      if (held.length > 0) throw BookingError.held(held);
+      const refusal = await SeatLedger.unavailableError(runner, showId, seats, now, user.id);
+      if (refusal) throw refusal;
       return SeatLedger.bookLockedSeats(runner, user.id, showId, seats.map((s) => s.seat_number), now);
     });
     this.events.changedHere(showId);

@@ -20,8 +20,10 @@ export interface LockedSeat {
   total_seats: number;
 }
 
-export const isActivelyHeld = (seat: LockedSeat, now: Date) =>
-  seat.hold_id !== null && seat.hold_expires_at !== null && seat.hold_expires_at.getTime() > now.getTime();
+/** A seat's state as locked; hold_expires_at is a string when it came through JSON. */
+export type SeatState = Pick<LockedSeat, 'seat_number' | 'booking_id' | 'hold_id' | 'held_by'> & {
+  hold_expires_at: Date | string | null;
+};
 
 /**
  * Locks seat rows and writes bookings: the steps bookings and holds share.
@@ -62,14 +64,33 @@ export class SeatLedger {
     return seats;
   }
 
-  /** 409 SHOW_FULL when nothing at all is left to sell, else SEAT_TAKEN for the booked ones. */
-  static async takenError(runner: QueryRunner, showId: number, taken: number[], now: Date): Promise<BookingError> {
-    const [row] = await runner.query(
-      `SELECT EXISTS (SELECT 1 FROM seats s WHERE s.show_id = $1 AND s.booking_id IS NULL
-                        AND (s.hold_id IS NULL OR s.hold_expires_at <= $2)) AS free`,
-      [showId, now],
-    );
-    return row.free ? BookingError.taken(taken) : BookingError.showFull(taken);
+  /**
+   * The refusal for seats that are booked (and maybe others held): 409 SHOW_FULL
+   * when every seat of the show is booked, else SEAT_TAKEN. Either way `seats`
+   * lists every requested seat that is unavailable, booked or held.
+   */
+  static async takenError(runner: QueryRunner, showId: number, unavailable: number[]): Promise<BookingError> {
+    const [row] = await runner.query(`SELECT EXISTS (SELECT 1 FROM seats WHERE show_id = $1 AND booking_id IS NULL) AS unbooked`, [
+      showId,
+    ]);
+    return row.unbooked ? BookingError.taken(unavailable) : BookingError.showFull(unavailable);
+  }
+
+  /** The error for locked seats that cannot be had, or undefined when all can. A seat held by `userId` counts as free. */
+  static async unavailableError(
+    runner: QueryRunner,
+    showId: number,
+    seats: SeatState[],
+    now: Date,
+    userId?: number,
+  ): Promise<BookingError | undefined> {
+    const isHeld = (s: SeatState) =>
+      s.booking_id === null && s.hold_id !== null && s.held_by !== userId && new Date(s.hold_expires_at as Date | string) > now;
+    const booked = seats.filter((s) => s.booking_id !== null);
+    const unavailable = seats.filter((s) => s.booking_id !== null || isHeld(s)).map((s) => s.seat_number);
+    if (unavailable.length === 0) return undefined;
+    if (booked.length > 0) return SeatLedger.takenError(runner, showId, unavailable);
+    return BookingError.held(unavailable);
   }
 
   /** One statement: insert the bookings, point the seats at them (clearing any hold), NOTIFY. */

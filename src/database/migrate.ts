@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config';
 import { withCliDatabase } from './cli-database';
 import { dataSourceOptions } from './data-source-options';
+import { runMigrationsExclusively } from './run-migrations';
 
 /** `npm run migration:run` / `migration:revert` / `migration:show`, on DATABASE_URL or the embedded server. */
 async function main(command: string): Promise<void> {
@@ -10,7 +11,7 @@ async function main(command: string): Promise<void> {
     const dataSource = await new DataSource(dataSourceOptions(url, config.database)).initialize();
     try {
       if (command === 'run') {
-        const applied = await dataSource.runMigrations({ transaction: 'each' });
+        const applied = await runMigrationsExclusively(dataSource);
         console.error(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'schema is up to date');
       } else if (command === 'revert') {
         await dataSource.undoLastMigration({ transaction: 'each' });

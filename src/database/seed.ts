@@ -3,6 +3,7 @@ import { loadConfig } from '../config/app-config';
 import { hashPassword } from '../users/users.service';
 import { withCliDatabase } from './cli-database';
 import { dataSourceOptions } from './data-source-options';
+import { runMigrationsExclusively } from './run-migrations';
 
 const USERS = ['john_doe', 'jane_smith'];
 const MOVIES: [string, number][] = [
@@ -23,7 +24,7 @@ async function seed(url: string): Promise<void> {
   const config = loadConfig();
   const dataSource = await new DataSource(dataSourceOptions(url, config.database)).initialize();
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
+    await runMigrationsExclusively(dataSource);
     const passwordHash = await hashPassword('password123');
     for (const username of USERS) {
       await dataSource.query(

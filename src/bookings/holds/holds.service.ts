@@ -9,7 +9,7 @@ import { SeatEventsService } from '../../seat-events/seat-events.service';
 import { notifySeatsCte, SEAT_EVENTS_CHANNEL } from '../../seat-events/seat-events.sql';
 import { BookingError } from '../bookings.errors';
 import { BookingResponse } from '../dto/booking.dto';
-import { isActivelyHeld, SeatLedger } from '../seat-ledger';
+import { SeatLedger } from '../seat-ledger';
 import { HoldResponse } from './hold.dto';
 import { HoldError, HoldErrorCode } from './holds.errors';
 
@@ -45,10 +45,8 @@ export class HoldsService {
     const created = await inTransaction(this.dataSource, async (runner): Promise<HoldResponse> => {
       await runner.query(`SELECT pg_advisory_xact_lock($1, $2)`, [user.id, showId]);
       const seats = await SeatLedger.lockSellableSeats(runner, showId, seatNumbers, now);
-      const taken = seats.filter((s) => s.booking_id !== null).map((s) => s.seat_number);
-      if (taken.length > 0) throw await SeatLedger.takenError(runner, showId, taken, now);
-      const held = seats.filter((s) => isActivelyHeld(s, now)).map((s) => s.seat_number);
-      if (held.length > 0) throw BookingError.held(held);
+      const refusal = await SeatLedger.unavailableError(runner, showId, seats, now);
+      if (refusal) throw refusal;
       const [{ count }] = await runner.query(
         `SELECT count(*)::int AS count FROM seats
           WHERE held_by = $1 AND show_id = $2 AND hold_id IS NOT NULL AND hold_expires_at > $3`,
@@ -106,9 +104,12 @@ export class HoldsService {
       await runner.query(
         `WITH ended AS (
            UPDATE holds SET status = $2 WHERE id = $1 RETURNING show_id
+         ), locked AS (
+           SELECT show_id, seat_number FROM seats WHERE hold_id = $1 ORDER BY seat_number FOR UPDATE
          ), freed AS (
            UPDATE seats s SET hold_id = NULL, held_by = NULL, hold_expires_at = NULL
-            WHERE s.hold_id = $1 RETURNING s.seat_number
+             FROM locked l WHERE s.show_id = l.show_id AND s.seat_number = l.seat_number AND s.hold_id = $1
+           RETURNING s.seat_number
          ), ${notifySeatsCte('(SELECT show_id FROM ended)', "'available'", 'ARRAY(SELECT seat_number FROM freed)')}
          SELECT 1 FROM notified`,
         [hold.id, expired ? 'expired' : 'released'],
@@ -132,9 +133,12 @@ export class HoldsService {
           ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED
        ), ended AS (
          UPDATE holds h SET status = 'expired' FROM due WHERE h.id = due.id RETURNING h.id
+       ), locked AS (
+         SELECT s.show_id, s.seat_number, s.hold_id FROM seats s JOIN due ON s.hold_id = due.id
+          ORDER BY s.show_id, s.seat_number FOR UPDATE OF s
        ), freed AS (
          UPDATE seats s SET hold_id = NULL, held_by = NULL, hold_expires_at = NULL
-           FROM due WHERE s.hold_id = due.id
+           FROM locked l WHERE s.show_id = l.show_id AND s.seat_number = l.seat_number AND s.hold_id = l.hold_id
        ), notified AS (
          SELECT pg_notify('${SEAT_EVENTS_CHANNEL}',
                   json_build_object('show_id', show_id, 'status', 'available', 'seats', seat_numbers)::text)

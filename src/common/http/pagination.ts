@@ -1,17 +1,21 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
+
+/** Query strings are text: only plain decimal digits become a number ("1e1", "0x10", "1.5" stay text and fail). */
+const decimalInteger = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value));
 
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @Type(() => Number)
+  @decimalInteger()
   @Min(1)
   @Max(200)
   @IsInt()
   limit: number = 50;
 
   @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @Type(() => Number)
+  @decimalInteger()
   @Min(0)
   @Max(2_147_483_647)
   @IsInt()

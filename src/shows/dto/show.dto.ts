@@ -1,5 +1,5 @@
 import { ApiProperty, PartialType } from '@nestjs/swagger';
-import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -12,6 +12,7 @@ export class CreateShowDto {
 
   @ApiProperty({ example: '2026-12-01T18:30:00.000Z', description: 'ISO 8601 with a time zone; must be in the future' })
   @Matches(ISO_WITH_ZONE, { message: 'date_time must be an ISO 8601 timestamp with a time zone, e.g. 2026-12-01T18:30:00Z' })
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'date_time must be a real calendar date and time' })
   @IsString()
   date_time: string;
 
@@ -22,7 +23,7 @@ export class CreateShowDto {
   total_seats: number;
 }
 
-export class UpdateShowDto extends PartialType(CreateShowDto) {}
+export class UpdateShowDto extends PartialType(CreateShowDto, { skipNullProperties: false }) {}
 
 export class ShowResponse {
   @ApiProperty({ example: 1 }) id: number;

@@ -1,0 +1,265 @@
+import type { Response } from 'supertest';
+import { HoldExpiryScheduler } from '../src/bookings/holds/hold-expiry.scheduler';
+import { ManualClock } from '../src/common/clock';
+import { adminToken, bearer, createMovie, createShow, Customer, insertCustomers, signupAndLogin, TestUser } from './factories';
+import { setupE2e } from './setup/test-app';
+import { expectProblem } from './support/problem';
+
+type Status = 'available' | 'held' | 'booked';
+
+interface SeatMap {
+  show_id: number;
+  total_seats: number;
+  available_seats: number;
+  seats: { seat_number: number; status: Status }[];
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+function byStatus(map: SeatMap): Record<Status, number[]> {
+  const out: Record<Status, number[]> = { available: [], held: [], booked: [] };
+  for (const seat of map.seats) out[seat.status].push(seat.seat_number);
+  return out;
+}
+
+const statusOf = (map: SeatMap, seat: number) => map.seats.find((s) => s.seat_number === seat)?.status;
+
+describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
+  const clock = new ManualClock();
+  let ctx: Awaited<ReturnType<typeof setupE2e>>;
+  let admin: string;
+  let john: TestUser;
+  let jane: TestUser;
+  let movieId: number;
+
+  beforeAll(async () => {
+    ctx = await setupE2e({ clock, env: { HOLD_TTL_SECONDS: '60' } });
+    // Expiry must show without the sweeper's help.
+    ctx.app.get(HoldExpiryScheduler).onApplicationShutdown();
+    admin = await adminToken(ctx.http);
+    [john, jane] = await Promise.all([signupAndLogin(ctx.http), signupAndLogin(ctx.http)]);
+    movieId = (await createMovie(ctx.http, admin)).id;
+  });
+
+  beforeEach(() => clock.set(new Date()));
+
+  afterAll(() => ctx?.teardown());
+
+  const get = (showId: number | string, etag?: string) => {
+    const req = ctx.http().get(`/shows/${showId}/seats/`);
+    if (etag !== undefined) req.set('If-None-Match', etag);
+    return req;
+  };
+  const book = (user: { access: string }, showId: number, body: object) =>
+    ctx.http().post(`/shows/${showId}/book/`).set(bearer(user.access)).send(body);
+  const cancel = (user: { access: string }, bookingId: number) =>
+    ctx.http().post(`/bookings/${bookingId}/cancel/`).set(bearer(user.access));
+  const hold = (user: TestUser, showId: number, seats: number[]) =>
+    ctx.http().post(`/shows/${showId}/holds/`).set(bearer(user.access)).send({ seat_numbers: seats });
+
+  it('the shape: show_id, total_seats, available_seats and every seat in order, all available for a new show; public', async () => {
+    const show = await createShow(ctx.http, admin, movieId, { total_seats: 6 });
+    const res = await get(show.id).expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual({
+      show_id: show.id,
+      total_seats: 6,
+      available_seats: 6,
+      seats: range(1, 6).map((seat_number) => ({ seat_number, status: 'available' })),
+    });
+    const noSlash = await ctx.http().get(`/shows/${show.id}/seats`).expect(200);
+    expect(noSlash.body).toEqual(res.body);
+  });
+
+  it('booked, held and available seats each show as such; available_seats counts only the available ones', async () => {
+    const show = await createShow(ctx.http, admin, movieId, { total_seats: 8 });
+    await book(john, show.id, { seat_numbers: [1, 8] }).expect(201);
+    await hold(jane, show.id, [4, 5]).expect(201);
+    const map: SeatMap = (await get(show.id).expect(200)).body;
+    expect(byStatus(map)).toEqual({ available: [2, 3, 6, 7], held: [4, 5], booked: [1, 8] });
+    expect(map.available_seats).toBe(4);
+    expect(map.seats.every((s) => Object.keys(s).sort().join() === 'seat_number,status')).toBe(true);
+    const showRes = await ctx.http().get(`/shows/${show.id}/`).expect(200);
+    expect(showRes.body.available_seats).toBe(4);
+  });
+
+  describe('ETag and If-None-Match', () => {
+    it('carries an ETag; the same ETag is answered 304 with an empty body; repeated reads keep the ETag', async () => {
+      const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+      const first = await get(show.id).expect(200);
+      const etag = first.headers.etag;
+      expect(etag).toMatch(/^(W\/)?"[^"]+"$/);
+      const again = await get(show.id).expect(200);
+      expect(again.headers.etag).toBe(etag);
+
+      const notModified = await get(show.id, etag);
+      expect(notModified.status).toBe(304);
+      expect(notModified.text).toBe('');
+      expect(notModified.body).toEqual({});
+      expect(notModified.headers.etag).toBe(etag);
+    });
+
+    it('304 also for the ETag in a list or in weak form; 200 with the body for a stale or foreign ETag', async () => {
+      const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+      const other = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+      const { etag } = (await get(show.id).expect(200)).headers;
+      expect((await get(show.id, `"nope", ${etag}`)).status).toBe(304);
+      expect((await get(show.id, `W/${etag}`)).status).toBe(304);
+      const stale = await get(show.id, '"not-the-etag"').expect(200);
+      expect(stale.body.show_id).toBe(show.id);
+      // Two shows in the same state are still two different representations.
+      const foreign = await get(other.id, etag).expect(200);
+      expect(foreign.headers.etag).not.toBe(etag);
+      expect(foreign.body.show_id).toBe(other.id);
+    });
+
+    it('every change (book, cancel, hold, release, confirm, expiry) changes the ETag, and the old ETag gets the new map', async () => {
+      const show = await createShow(ctx.http, admin, movieId, { total_seats: 6 });
+      let etag = (await get(show.id).expect(200)).headers.etag;
+
+      /** After a change: the old ETag no longer matches, the map shows `expected`, and the new ETag gives 304. */
+      async function expectChanged(step: string, expected: Record<Status, number[]>) {
+        const res = await get(show.id, etag);
+        expect({ step, status: res.status }).toEqual({ step, status: 200 });
+        expect({ step, seats: byStatus(res.body) }).toEqual({ step, seats: expected });
+        expect({ step, available_seats: res.body.available_seats }).toEqual({ step, available_seats: expected.available.length });
+        expect({ step, changed: res.headers.etag !== etag }).toEqual({ step, changed: true });
+        etag = res.headers.etag;
+        expect({ step, status: (await get(show.id, etag)).status }).toEqual({ step, status: 304 });
+      }
+
+      const booking = (await book(john, show.id, { seat_number: 2 }).expect(201)).body;
+      await expectChanged('book', { available: [1, 3, 4, 5, 6], held: [], booked: [2] });
+
+      await cancel(john, booking.id).expect(200);
+      await expectChanged('cancel', { available: range(1, 6), held: [], booked: [] });
+
+      const held = (await hold(jane, show.id, [5, 6]).expect(201)).body;
+      await expectChanged('hold', { available: [1, 2, 3, 4], held: [5, 6], booked: [] });
+
+      await ctx.http().delete(`/holds/${held.id}/`).set(bearer(jane.access)).expect(204);
+      await expectChanged('release', { available: range(1, 6), held: [], booked: [] });
+
+      const second = (await hold(jane, show.id, [3]).expect(201)).body;
+      await expectChanged('second hold', { available: [1, 2, 4, 5, 6], held: [3], booked: [] });
+      await ctx.http().post(`/holds/${second.id}/confirm/`).set(bearer(jane.access)).expect(201);
+      await expectChanged('confirm', { available: [1, 2, 4, 5, 6], held: [], booked: [3] });
+
+      await hold(john, show.id, [1]).expect(201);
+      await expectChanged('third hold', { available: [2, 4, 5, 6], held: [1], booked: [3] });
+      clock.advance(60_000);
+      await expectChanged('expiry (time alone, no write)', { available: [1, 2, 4, 5, 6], held: [], booked: [3] });
+
+      await book(jane, show.id, { seat_numbers: [1, 2] }).expect(201);
+      await expectChanged('multi-seat book', { available: [4, 5, 6], held: [], booked: [1, 2, 3] });
+    });
+  });
+
+  describe('reads never lag behind answered writes', () => {
+    let customers: Customer[];
+
+    beforeAll(async () => {
+      customers = await insertCustomers(ctx.app, ctx.db.pool, 30);
+    });
+
+    /**
+     * Event order by a counter: a write's answer gets a tick when it arrives, a
+     * read gets one just before it is sent. A write answered at tick t must be
+     * visible in every read sent after t.
+     */
+    it('30 parallel bookings then 15 parallel cancels, interleaved with seat-map reads: every answered change is in every later read', async () => {
+      const show = await createShow(ctx.http, admin, movieId, { total_seats: 40 });
+      let tick = 0;
+      interface Read {
+        sentAt: number;
+        answeredAt: number;
+        map: SeatMap;
+        etag: string;
+      }
+      const reads: Read[] = [];
+      let writing = true;
+
+      async function reader() {
+        while (writing) {
+          const sentAt = tick++;
+          const res = await get(show.id);
+          expect(res.status).toBe(200);
+          reads.push({ sentAt, answeredAt: tick++, map: res.body, etag: res.headers.etag });
+        }
+      }
+
+      async function timed(request: () => PromiseLike<Response>) {
+        const sentAt = tick++;
+        const res = await request();
+        return { res, sentAt, at: tick++ };
+      }
+
+      const readers = Promise.all([reader(), reader(), reader()]);
+      const bookings = await Promise.all(customers.map((c, i) => timed(() => book(c, show.id, { seat_number: i + 1 }))));
+      const cancels = await Promise.all(bookings.slice(0, 15).map(({ res }, i) => timed(() => cancel(customers[i], res.body.id))));
+      writing = false;
+      await readers;
+      const finalSentAt = tick++;
+      const final = await get(show.id).expect(200);
+      reads.push({ sentAt: finalSentAt, answeredAt: tick++, map: final.body, etag: final.headers.etag });
+
+      expect(bookings.map(({ res }) => res.status)).toEqual(customers.map(() => 201));
+      expect(cancels.map(({ res }) => res.status)).toEqual(cancels.map(() => 200));
+      expect(reads.length).toBeGreaterThan(3);
+
+      const lagging: string[] = [];
+      for (const read of reads) {
+        bookings.forEach((booking, i) => {
+          const seat = i + 1;
+          const status = statusOf(read.map, seat);
+          const cancelled = cancels[i];
+          const where = `seat ${seat} in the read sent at tick ${read.sentAt}`;
+          if (status === 'held') lagging.push(`${where} is held, but nobody held it`);
+          if (cancelled && cancelled.at < read.sentAt) {
+            if (status !== 'available') lagging.push(`${where} is ${status} although its cancel was answered at tick ${cancelled.at}`);
+          } else if (booking.at < read.sentAt && (!cancelled || read.answeredAt < cancelled.sentAt)) {
+            if (status !== 'booked') lagging.push(`${where} is ${status} although its booking was answered at tick ${booking.at}`);
+          }
+        });
+        if (range(31, 40).some((seat) => statusOf(read.map, seat) !== 'available')) lagging.push('a seat nobody booked is not available');
+        const { available } = byStatus(read.map);
+        if (read.map.available_seats !== available.length) lagging.push(`available_seats ${read.map.available_seats} ≠ ${available.length}`);
+      }
+      expect(lagging).toEqual([]);
+
+      // A read answered before another was sent never shows more than the later one for seats that only get booked (16..30).
+      for (const earlier of reads) {
+        for (const later of reads) {
+          if (earlier.answeredAt >= later.sentAt) continue;
+          for (const seat of range(16, 30)) {
+            if (statusOf(earlier.map, seat) === 'booked' && statusOf(later.map, seat) !== 'booked') {
+              lagging.push(`seat ${seat} went back from booked between reads ${earlier.sentAt} and ${later.sentAt}`);
+            }
+          }
+        }
+      }
+      expect(lagging).toEqual([]);
+
+      // Equal maps have equal ETags and different maps different ones.
+      const etagByBody = new Map<string, string>();
+      for (const read of reads) {
+        const body = JSON.stringify(read.map);
+        expect(etagByBody.get(body) ?? read.etag).toBe(read.etag);
+        etagByBody.set(body, read.etag);
+      }
+      expect(new Set(etagByBody.values()).size).toBe(etagByBody.size);
+
+      expect(byStatus(final.body)).toEqual({ available: [...range(1, 15), ...range(31, 40)], held: [], booked: range(16, 30) });
+    });
+  });
+
+  describe('errors', () => {
+    it('404 SHOW_NOT_FOUND for a show that does not exist', async () => {
+      expectProblem(await get(2_147_483_647), 404, 'SHOW_NOT_FOUND');
+    });
+
+    it.each(['abc', '0', '-1', '1.5', '1e1', '0x1', '99999999999'])('400 VALIDATION_FAILED for the show id %p', async (id) => {
+      expectProblem(await get(id), 400, 'VALIDATION_FAILED');
+    });
+  });
+});
