@@ -1,4 +1,3 @@
-import { SEAT_EVENTS_CHANNEL } from '../seat-events/seat-events.sql';
 import { BOOKING_COLUMNS } from './seat-ledger';
 
 /**
@@ -11,7 +10,7 @@ import { BOOKING_COLUMNS } from './seat-ledger';
  * - `verdict` is true only when every seat exists, the show has not started and
  *   no seat is booked or held by someone else (an expired hold does not count).
  * - `created`/`seated` insert the bookings and point the seats at them (clearing
- *   any hold of the caller's); `notified` queues the NOTIFY, sent on commit.
+ *   any hold of the caller's). The service announces the change after commit.
  * On refusal the statement books nothing and returns one row whose `failure`
  * column carries what was locked, from which the caller names the exact error.
  */
@@ -38,12 +37,8 @@ WITH locked AS (
   UPDATE seats s SET booking_id = c.id, hold_id = NULL, held_by = NULL, hold_expires_at = NULL
     FROM created c
    WHERE s.show_id = c.show_id AND s.seat_number = c.seat_number
-), notified AS (
-  SELECT pg_notify('${SEAT_EVENTS_CHANNEL}', json_build_object('show_id', $2::int, 'status', 'booked', 'seats', $3::int[])::text)
-   WHERE (SELECT ok FROM verdict)
 )
-SELECT c.*, NULL::json AS failure
-  FROM created c CROSS JOIN (SELECT count(*) FROM notified) AS n
+SELECT c.*, NULL::json AS failure FROM created c
 UNION ALL
 SELECT NULL::int, NULL::int, NULL::int, NULL::int, NULL::varchar, NULL::timestamptz, NULL::timestamptz,
        json_build_object('show', (SELECT row_to_json(show) FROM show), 'seats', (SELECT coalesce(json_agg(l), '[]') FROM locked l))

@@ -7,7 +7,6 @@ import { AuthUser } from '../common/decorators/auth.decorators';
 import { pgConstraint } from '../common/errors/pg-errors';
 import { Page } from '../common/http/pagination';
 import { SeatEventsService } from '../seat-events/seat-events.service';
-import { notifySeatsCte } from '../seat-events/seat-events.sql';
 import { ShowNotFoundError, ShowStartedError } from '../shows/shows.errors';
 import { BookingError } from './bookings.errors';
 import { BookingResponse, MyBookingResponse, MyBookingsQuery } from './dto/booking.dto';
@@ -50,7 +49,7 @@ export class BookingsService {
     }
     const failure = rows[0]?.failure;
     if (!failure) {
-      this.events.changedHere(showId);
+      this.events.publish({ show_id: showId, status: 'booked', seats: seatNumbers });
       return rows.map(({ failure: _failure, ...booking }) => booking);
     }
     throw await this.refusal(user, showId, seatNumbers, failure, now);
@@ -80,7 +79,7 @@ export class BookingsService {
       if (refusal) throw refusal;
       return SeatLedger.bookLockedSeats(runner, user.id, showId, seats.map((s) => s.seat_number), now);
     });
-    this.events.changedHere(showId);
+    this.events.publish({ show_id: showId, status: 'booked', seats: seatNumbers });
     return bookings;
   }
 
@@ -108,13 +107,13 @@ export class BookingsService {
          ), freed AS (
            UPDATE seats s SET booking_id = NULL FROM cancelled c
             WHERE s.show_id = c.show_id AND s.seat_number = c.seat_number AND s.booking_id = c.id
-         ), ${notifySeatsCte('(SELECT show_id FROM cancelled)', "'available'", 'ARRAY(SELECT seat_number FROM cancelled)')}
-         SELECT c.* FROM cancelled c CROSS JOIN notified`,
+         )
+         SELECT c.* FROM cancelled c`,
         [bookingId, now],
       );
       return row;
     });
-    this.events.changedHere(cancelled.show_id);
+    this.events.publish({ show_id: cancelled.show_id, status: 'available', seats: [cancelled.seat_number] });
     return cancelled;
   }
 

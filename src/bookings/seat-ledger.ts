@@ -1,5 +1,4 @@
 import { QueryRunner } from 'typeorm';
-import { notifySeatsCte } from '../seat-events/seat-events.sql';
 import { Seat } from '../shows/entities/seat.entity';
 import { ShowNotFoundError, ShowStartedError } from '../shows/shows.errors';
 import { BookingError } from './bookings.errors';
@@ -93,7 +92,7 @@ export class SeatLedger {
     return BookingError.held(unavailable);
   }
 
-  /** One statement: insert the bookings, point the seats at them (clearing any hold), NOTIFY. */
+  /** One statement: insert the bookings and point the seats at them, clearing any hold. */
   static bookLockedSeats(
     runner: QueryRunner,
     userId: number,
@@ -110,8 +109,8 @@ export class SeatLedger {
          UPDATE seats s SET booking_id = c.id, hold_id = NULL, held_by = NULL, hold_expires_at = NULL
            FROM created c
           WHERE s.show_id = c.show_id AND s.seat_number = c.seat_number
-       ), ${notifySeatsCte('$2::int', "'booked'", '$3::int[]')}
-       SELECT c.* FROM created c CROSS JOIN notified ORDER BY c.seat_number`,
+       )
+       SELECT c.* FROM created c ORDER BY c.seat_number`,
       [userId, showId, seatNumbers, now],
     );
   }

@@ -42,6 +42,8 @@ export class SeatMapController {
   @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'])
   async stream(@Param('id', ParseIdPipe) showId: number, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     await this.seatMap.assertShowExists(showId);
+    // The client may have left while we looked the show up: subscribing it now would leak a listener.
+    if (request.raw.destroyed || reply.raw.destroyed) return;
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {

@@ -16,12 +16,15 @@ export interface RenderedSeatMap {
 }
 
 const MAX_CACHED_SHOWS = 500;
+/** A change whose announcement was lost (its process died right after commit) is stale for at most this long. */
+const MAX_CACHE_AGE_MS = 5000;
 
 /**
  * Seat maps rendered to JSON once and kept until a seat of the show changes.
  * A change committed by this instance evicts the entry before the writer
  * answers; a change from another instance evicts it when its NOTIFY arrives
- * (milliseconds later); a hold's expiry evicts it by time. A read that overlaps
+ * (milliseconds later); a hold's expiry evicts it by time, and no entry lives
+ * longer than MAX_CACHE_AGE_MS. A read that overlaps
  * an eviction is not cached (generation check), and nothing is cached while the
  * LISTEN connection is down.
  */
@@ -78,7 +81,7 @@ export class SeatMapService {
     );
     if (rows.length === 0) throw new ShowNotFoundError();
     let available = 0;
-    let validUntil = Number.POSITIVE_INFINITY;
+    let validUntil = now.getTime() + MAX_CACHE_AGE_MS;
     const seats = rows.map(({ seat_number, status, expires_at }) => {
       if (status === 'available') available++;
       if (expires_at) validUntil = Math.min(validUntil, expires_at.getTime());

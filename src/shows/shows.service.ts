@@ -7,7 +7,6 @@ import { pgCode, PgCode } from '../common/errors/pg-errors';
 import { Page, PageQuery } from '../common/http/pagination';
 import { MovieNotFoundError } from '../movies/movies.errors';
 import { SeatEventsService } from '../seat-events/seat-events.service';
-import { SEAT_EVENTS_CHANNEL } from '../seat-events/seat-events.sql';
 import { CreateShowDto, ShowResponse, UpdateShowDto } from './dto/show.dto';
 import { seatIsTaken, unavailableSeatCount } from './seat-state.sql';
 import { ScreenBusyError, ShowHasBookingsError, ShowNotFoundError } from './shows.errors';
@@ -96,10 +95,9 @@ export class ShowsService {
           [id, dto.screen_name ?? null, dateTime, show.duration_minutes, newTotal],
         );
         if (newTotal > show.total_seats) await this.addSeats(manager, id, show.total_seats + 1, newTotal);
-        await this.announceResync(manager, id);
         return this.get(id, manager);
       }),
-    ).finally(() => this.events.changedHere(id));
+    ).finally(() => this.events.publish({ show_id: id, status: 'available', seats: [] }));
   }
 
   async remove(id: number): Promise<void> {
@@ -108,17 +106,9 @@ export class ShowsService {
       if (!show) throw new ShowNotFoundError();
       await this.assertNoTakenSeats(manager, id, 0, 'The show has booked or held seats; cancel them first.');
       await manager.query(`DELETE FROM shows WHERE id = $1`, [id]);
-      await this.announceResync(manager, id);
     });
-    this.events.changedHere(id);
-  }
-
-  /** Seats were added or removed: other instances drop what they cached of this show (no seat events). */
-  private async announceResync(manager: EntityManager, showId: number): Promise<void> {
-    await manager.query(`SELECT pg_notify($1, json_build_object('show_id', $2::int, 'status', 'available', 'seats', '[]'::json)::text)`, [
-      SEAT_EVENTS_CHANNEL,
-      showId,
-    ]);
+    // Seats were removed: every instance drops what it cached of this show.
+    this.events.publish({ show_id: id, status: 'available', seats: [] });
   }
 
   private async assertNoTakenSeats(manager: EntityManager, showId: number, above: number, detail: string) {

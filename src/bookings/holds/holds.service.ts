@@ -6,7 +6,6 @@ import { inTransaction } from '../../common/database/transaction';
 import { AuthUser } from '../../common/decorators/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { SeatEventsService } from '../../seat-events/seat-events.service';
-import { notifySeatsCte, SEAT_EVENTS_CHANNEL } from '../../seat-events/seat-events.sql';
 import { BookingError } from '../bookings.errors';
 import { BookingResponse } from '../dto/booking.dto';
 import { SeatLedger } from '../seat-ledger';
@@ -60,13 +59,13 @@ export class HoldsService {
          ), marked AS (
            UPDATE seats s SET hold_id = c.id, held_by = c.user_id, hold_expires_at = c.expires_at
              FROM created c WHERE s.show_id = c.show_id AND s.seat_number = ANY(c.seat_numbers)
-         ), ${notifySeatsCte('$2::int', "'held'", '$3::int[]')}
-         SELECT c.* FROM created c CROSS JOIN notified`,
+         )
+         SELECT c.* FROM created c`,
         [user.id, showId, seats.map((s) => s.seat_number), now, expiresAt],
       );
       return hold;
     });
-    this.events.changedHere(showId);
+    this.events.publish({ show_id: showId, status: 'held', seats: created.seat_numbers });
     return created;
   }
 
@@ -89,19 +88,19 @@ export class HoldsService {
       await runner.query(`UPDATE holds SET status = 'confirmed' WHERE id = $1`, [hold.id]);
       return bookings;
     });
-    this.events.changedHere(bookings[0].show_id);
+    this.events.publish({ show_id: bookings[0].show_id, status: 'booked', seats: bookings.map((b) => b.seat_number) });
     return bookings;
   }
 
   /** Releasing is idempotent for holds that already ended; a confirmed hold cannot be released (cancel the bookings). */
   async release(user: AuthUser, holdId: number): Promise<void> {
     const now = this.clock.now();
-    const showId = await inTransaction(this.dataSource, async (runner) => {
+    const freed = await inTransaction(this.dataSource, async (runner) => {
       const hold = await this.lockOwnHold(runner, user, holdId);
       if (hold.status === 'confirmed') throw new HoldError(HoldErrorCode.HOLD_ALREADY_CONFIRMED);
       if (hold.status !== 'active') return undefined;
       const expired = hold.expires_at.getTime() <= now.getTime();
-      await runner.query(
+      const [{ seats }] = await runner.query(
         `WITH ended AS (
            UPDATE holds SET status = $2 WHERE id = $1 RETURNING show_id
          ), locked AS (
@@ -110,13 +109,13 @@ export class HoldsService {
            UPDATE seats s SET hold_id = NULL, held_by = NULL, hold_expires_at = NULL
              FROM locked l WHERE s.show_id = l.show_id AND s.seat_number = l.seat_number AND s.hold_id = $1
            RETURNING s.seat_number
-         ), ${notifySeatsCte('(SELECT show_id FROM ended)', "'available'", 'ARRAY(SELECT seat_number FROM freed)')}
-         SELECT 1 FROM notified`,
+         )
+         SELECT (SELECT count(*) FROM ended)::int AS ended, ARRAY(SELECT seat_number FROM freed ORDER BY 1) AS seats`,
         [hold.id, expired ? 'expired' : 'released'],
       );
-      return hold.show_id;
+      return { show_id: hold.show_id, seats: seats as number[] };
     });
-    if (showId !== undefined) this.events.changedHere(showId);
+    if (freed && freed.seats.length > 0) this.events.publish({ show_id: freed.show_id, status: 'available', seats: freed.seats });
   }
 
   /**
@@ -126,7 +125,7 @@ export class HoldsService {
    */
   async expireDue(): Promise<number> {
     const now = this.clock.now();
-    const [{ expired, shows }]: { expired: number; shows: number[] }[] = await this.dataSource.query(
+    const [{ expired, freed }]: { expired: number; freed: { show_id: number; seats: number[] }[] }[] = await this.dataSource.query(
       `WITH due AS (
          SELECT id, show_id, seat_numbers FROM holds
           WHERE status = 'active' AND expires_at <= $1
@@ -139,16 +138,14 @@ export class HoldsService {
        ), freed AS (
          UPDATE seats s SET hold_id = NULL, held_by = NULL, hold_expires_at = NULL
            FROM locked l WHERE s.show_id = l.show_id AND s.seat_number = l.seat_number AND s.hold_id = l.hold_id
-       ), notified AS (
-         SELECT pg_notify('${SEAT_EVENTS_CHANNEL}',
-                  json_build_object('show_id', show_id, 'status', 'available', 'seats', seat_numbers)::text)
-           FROM due
        )
-       SELECT (SELECT count(*) FROM ended)::int AS expired, (SELECT count(*) FROM notified)::int AS notified,
-              ARRAY(SELECT DISTINCT show_id FROM due) AS shows`,
+       SELECT (SELECT count(*) FROM ended)::int AS expired,
+              coalesce((SELECT json_agg(json_build_object('show_id', show_id, 'seats', seats))
+                          FROM (SELECT show_id, array_agg(seat_number ORDER BY seat_number) AS seats FROM locked GROUP BY show_id) g),
+                       '[]') AS freed`,
       [now],
     );
-    for (const showId of shows) this.events.changedHere(showId);
+    for (const { show_id, seats } of freed) this.events.publish({ show_id, status: 'available', seats });
     return expired;
   }
 
