@@ -1,5 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { DATABASE_URL } from '../database/database-url';
 import { MAX_PAYLOAD_BYTES, SEAT_EVENTS_CHANNEL, SeatChange, SeatStatus } from './seat-events.sql';
 
@@ -14,6 +16,11 @@ type ChangeListener = (showId: number) => void;
 const RECONNECT_DELAY_MS = 1000;
 /** Changes published within this window travel in one NOTIFY: far fewer statements under load, still well within a second. */
 const BATCH_WINDOW_MS = 20;
+const RETRY_SEND_MS = 500;
+/** Past this many unsent changes (the database unreachable for long), the oldest are dropped. */
+const MAX_PENDING_CHANGES = 10_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** How the LISTEN connection shows in pg_stat_activity. */
 export const SEAT_EVENTS_APPLICATION_NAME = 'cinema-seat-events';
 
@@ -44,7 +51,10 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
   private stopped = false;
   private readyPromise?: Promise<void>;
 
-  constructor(@Inject(DATABASE_URL) private readonly databaseUrl: string) {}
+  constructor(
+    @Inject(DATABASE_URL) private readonly databaseUrl: string,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   onModuleInit(): void {
     this.readyPromise = this.connect();
@@ -103,23 +113,29 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
     await this.client?.end().catch(() => undefined);
   }
 
-  /** Sends everything published so far, packed into as few NOTIFYs as fit, then whatever arrived meanwhile. */
+  /**
+   * Sends everything published so far, packed into as few NOTIFYs as fit, then
+   * whatever arrived meanwhile. Any connection can NOTIFY: when the LISTEN one is
+   * down the pool sends, and a batch that could not be sent waits for the next try.
+   */
   private async flush(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, BATCH_WINDOW_MS));
+    await sleep(BATCH_WINDOW_MS);
     while (this.outbox.length > 0) {
       const batch = this.outbox;
       this.outbox = [];
-      const client = this.client;
-      if (!client || !this.listening) continue; // nobody can hear us; local caches were told already
+      const sql = `SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`;
+      let sent = 0;
       try {
-        for (const payload of packPayloads(batch)) {
-          await client.query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`, [
-            SEAT_EVENTS_CHANNEL,
-            payload,
-          ]);
+        for (const { payload, count } of packPayloads(batch)) {
+          const client = this.listening ? this.client : undefined;
+          await (client ? client.query(sql, [SEAT_EVENTS_CHANNEL, payload]) : this.dataSource.query(sql, [SEAT_EVENTS_CHANNEL, payload]));
+          sent += count;
         }
       } catch (error) {
-        this.logger.warn(`could not announce seat changes: ${(error as Error).message}`);
+        this.logger.warn(`could not announce seat changes yet: ${(error as Error).message}`);
+        this.outbox = [...batch.slice(sent), ...this.outbox].slice(-MAX_PENDING_CHANGES);
+        if (this.stopped) break;
+        await sleep(RETRY_SEND_MS);
       }
     }
     this.sending = undefined;
@@ -174,21 +190,22 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
   }
 }
 
-/** JSON arrays of changes, each under the NOTIFY payload limit. */
-export function packPayloads(changes: SeatChange[]): string[] {
-  const payloads: string[] = [];
+/** JSON arrays of changes, each under the NOTIFY payload limit, with how many changes each carries. */
+export function packPayloads(changes: SeatChange[]): { payload: string; count: number }[] {
+  const payloads: { payload: string; count: number }[] = [];
   let current: string[] = [];
   let size = 2;
+  const close = () => payloads.push({ payload: `[${current.join(',')}]`, count: current.length });
   for (const change of changes) {
     const json = JSON.stringify(change);
     if (current.length > 0 && size + json.length + 1 > MAX_PAYLOAD_BYTES) {
-      payloads.push(`[${current.join(',')}]`);
+      close();
       current = [];
       size = 2;
     }
     current.push(json);
     size += json.length + 1;
   }
-  if (current.length > 0) payloads.push(`[${current.join(',')}]`);
+  if (current.length > 0) close();
   return payloads;
 }
