@@ -108,7 +108,8 @@ async function createDatabase(serverUrl) {
 async function startService(databaseUrl, jwtSecret) {
   const port = await freePort();
   const profile = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/results')] : [];
-  const child = spawn(process.execPath, [...profile, join(ROOT, 'dist/src/main.js')], {
+  const nodeFlags = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, ...profile, join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
     env: {
       ...process.env,

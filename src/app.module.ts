@@ -6,8 +6,6 @@ import { AuthModule } from './auth/auth.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { Clock } from './common/clock';
 import { ProblemDetailsFilter } from './common/filters/problem-details.filter';
-import { PaginationInterceptor } from './common/interceptors/pagination.interceptor';
-import { RetryOnConflictInterceptor } from './common/interceptors/retry-on-conflict.interceptor';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { DATABASE_URL } from './database/database-url';
@@ -67,10 +65,8 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        // Order matters: idempotency wraps the retries, so a retried request is still one request.
-        { provide: APP_INTERCEPTOR, useClass: PaginationInterceptor },
+        // Global, so it wraps the route-level @RetryOnConflict(): a retried request is still one request.
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: RetryOnConflictInterceptor },
       ],
     };
   }

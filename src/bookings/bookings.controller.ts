@@ -3,6 +3,7 @@ import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags, getSchemaPath } fro
 import { Auth, AuthUser, CurrentUser } from '../common/decorators/auth.decorators';
 import { ValidationFailedError } from '../common/errors/app-error';
 import { ApiProblems } from '../common/http/api-problem';
+import { Paginated } from '../common/interceptors/pagination.interceptor';
 import { Page } from '../common/http/pagination';
 import { RetryOnConflict } from '../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
@@ -45,6 +46,7 @@ export class BookingsController {
     return dto.seat_numbers ? bookings : bookings[0];
   }
 
+  @Paginated()
   @Get('my-bookings')
   @ApiOperation({ summary: 'My bookings, newest first (X-Total-Count header gives the full count)' })
   @ApiProblems([400, 'VALIDATION_FAILED'])

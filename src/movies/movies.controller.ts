@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Public } from '../common/decorators/auth.decorators';
 import { ApiProblems } from '../common/http/api-problem';
+import { Paginated } from '../common/interceptors/pagination.interceptor';
 import { Page } from '../common/http/pagination';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { CreateMovieDto, MovieListQuery, MovieResponse, UpdateMovieDto } from './dto/movie.dto';
@@ -13,6 +14,7 @@ export class MoviesController {
   constructor(private readonly movies: MoviesService) {}
 
   @Public()
+  @Paginated()
   @Get()
   @ApiOperation({ summary: 'List movies (X-Total-Count header gives the full count)' })
   @ApiProblems([400, 'VALIDATION_FAILED'])

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Public } from '../common/decorators/auth.decorators';
 import { ApiProblems } from '../common/http/api-problem';
+import { Paginated } from '../common/interceptors/pagination.interceptor';
 import { Page, PageQuery } from '../common/http/pagination';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { CreateShowDto, ShowResponse, UpdateShowDto } from './dto/show.dto';
@@ -13,6 +14,7 @@ export class ShowsController {
   constructor(private readonly shows: ShowsService) {}
 
   @Public()
+  @Paginated()
   @Get('movies/:id/shows')
   @ApiOperation({ summary: "A movie's shows, ordered by date_time (X-Total-Count header gives the full count)" })
   @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'MOVIE_NOT_FOUND'])

@@ -1,4 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { Page } from '../http/pagination';
@@ -15,3 +16,10 @@ export class PaginationInterceptor implements NestInterceptor {
     );
   }
 }
+
+/** A list route: its `Page` result goes out as a JSON array with the full count in X-Total-Count. */
+export const Paginated = () =>
+  applyDecorators(
+    UseInterceptors(PaginationInterceptor),
+    ApiResponse({ status: 200, headers: { 'X-Total-Count': { description: 'How many items the whole list has', schema: { type: 'integer' } } } }),
+  );

@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { catchError, defer, Observable, retry, throwError, timer } from 'rxjs';
 import { AppError } from '../errors/app-error';
@@ -22,7 +22,7 @@ export const DEFAULT_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 20, maxDe
  * re-running is only safe where the handler is one transaction.
  */
 export const RetryOnConflict = (options: Partial<RetryOptions> = {}) =>
-  SetMetadata(RETRY_ON_CONFLICT_KEY, { ...DEFAULT_RETRY, ...options });
+  applyDecorators(SetMetadata(RETRY_ON_CONFLICT_KEY, { ...DEFAULT_RETRY, ...options }), UseInterceptors(RetryOnConflictInterceptor));
 
 /** Full jitter on a capped exponential backoff: spreads the retries of racing requests apart. */
 export function backoffDelay(attempt: number, options: RetryOptions, random: () => number = Math.random): number {
