@@ -12,7 +12,8 @@ import { BOOKING_COLUMNS } from './seat-ledger';
  * - `created`/`seated` insert the bookings and point the seats at them (clearing
  *   any hold of the caller's). The service announces the change after commit.
  * On refusal the statement books nothing and returns one row whose `failure`
- * column carries what was locked, from which the caller names the exact error.
+ * column carries what was locked (and whether the show still has unbooked
+ * seats), from which the caller names the exact error without another query.
  */
 export const BOOK_SEATS_SQL = `
 WITH locked AS (
@@ -41,12 +42,15 @@ WITH locked AS (
 SELECT c.*, NULL::json AS failure FROM created c
 UNION ALL
 SELECT NULL::int, NULL::int, NULL::int, NULL::int, NULL::varchar, NULL::timestamptz, NULL::timestamptz,
-       json_build_object('show', (SELECT row_to_json(show) FROM show), 'seats', (SELECT coalesce(json_agg(l), '[]') FROM locked l))
+       json_build_object('show', (SELECT row_to_json(show) FROM show), 'seats', (SELECT coalesce(json_agg(l), '[]') FROM locked l),
+                         'unbooked', EXISTS (SELECT 1 FROM seats s WHERE s.show_id = $2 AND s.booking_id IS NULL))
   FROM verdict WHERE NOT verdict.ok
 ORDER BY seat_number`;
 
 export interface BookSeatsFailure {
   show: { date_time: string; total_seats: number } | null;
+  /** Whether any seat of the show is not booked: SEAT_TAKEN rather than SHOW_FULL. */
+  unbooked: boolean;
   seats: {
     seat_number: number;
     booking_id: number | null;

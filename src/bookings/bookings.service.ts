@@ -64,9 +64,7 @@ export class BookingsService {
     if (new Date(failure.show.date_time).getTime() <= now.getTime()) {
       return new ShowStartedError('The show has already started; its seats can no longer be sold or held.');
     }
-    const error = await inTransaction(this.dataSource, (runner) =>
-      SeatLedger.unavailableError(runner, showId, failure.seats, now, user.id),
-    );
+    const error = await SeatLedger.unavailableError(failure.seats, now, user.id, async () => failure.unbooked);
     // The statement refused, yet nothing explains why: only if seats changed since; the client may retry.
     return error ?? BookingError.taken(requested);
   }
@@ -75,7 +73,7 @@ export class BookingsService {
   private async bookStepByStep(user: AuthUser, showId: number, seatNumbers: number[], now: Date): Promise<BookingResponse[]> {
     const bookings = await inTransaction(this.dataSource, async (runner) => {
       const seats = await SeatLedger.lockSellableSeats(runner, showId, seatNumbers, now);
-      const refusal = await SeatLedger.unavailableError(runner, showId, seats, now, user.id);
+      const refusal = await SeatLedger.unavailableError(seats, now, user.id, () => SeatLedger.hasUnbookedSeat(runner, showId));
       if (refusal) throw refusal;
       return SeatLedger.bookLockedSeats(runner, user.id, showId, seats.map((s) => s.seat_number), now);
     });

@@ -63,32 +63,32 @@ export class SeatLedger {
     return seats;
   }
 
-  /**
-   * The refusal for seats that are booked (and maybe others held): 409 SHOW_FULL
-   * when every seat of the show is booked, else SEAT_TAKEN. Either way `seats`
-   * lists every requested seat that is unavailable, booked or held.
-   */
-  static async takenError(runner: QueryRunner, showId: number, unavailable: number[]): Promise<BookingError> {
+  /** Whether any seat of the show is not booked (SEAT_TAKEN rather than SHOW_FULL). */
+  static async hasUnbookedSeat(runner: QueryRunner, showId: number): Promise<boolean> {
     const [row] = await runner.query(`SELECT EXISTS (SELECT 1 FROM seats WHERE show_id = $1 AND booking_id IS NULL) AS unbooked`, [
       showId,
     ]);
-    return row.unbooked ? BookingError.taken(unavailable) : BookingError.showFull(unavailable);
+    return row.unbooked;
   }
 
-  /** The error for locked seats that cannot be had, or undefined when all can. A seat held by `userId` counts as free. */
+  /**
+   * The error for locked seats that cannot be had, or undefined when all can: a
+   * booked seat makes it 409 SHOW_FULL when every seat of the show is booked,
+   * else SEAT_TAKEN; only held ones, SEAT_HELD. Either way `seats` lists every
+   * requested seat that is unavailable. A seat held by `userId` counts as free.
+   */
   static async unavailableError(
-    runner: QueryRunner,
-    showId: number,
     seats: SeatState[],
     now: Date,
-    userId?: number,
+    userId: number | undefined,
+    hasUnbookedSeat: () => Promise<boolean>,
   ): Promise<BookingError | undefined> {
     const isHeld = (s: SeatState) =>
       s.booking_id === null && s.hold_id !== null && s.held_by !== userId && new Date(s.hold_expires_at as Date | string) > now;
     const booked = seats.filter((s) => s.booking_id !== null);
     const unavailable = seats.filter((s) => s.booking_id !== null || isHeld(s)).map((s) => s.seat_number);
     if (unavailable.length === 0) return undefined;
-    if (booked.length > 0) return SeatLedger.takenError(runner, showId, unavailable);
+    if (booked.length > 0) return (await hasUnbookedSeat()) ? BookingError.taken(unavailable) : BookingError.showFull(unavailable);
     return BookingError.held(unavailable);
   }
 

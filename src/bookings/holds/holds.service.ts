@@ -44,7 +44,7 @@ export class HoldsService {
     const created = await inTransaction(this.dataSource, async (runner): Promise<HoldResponse> => {
       await runner.query(`SELECT pg_advisory_xact_lock($1, $2)`, [user.id, showId]);
       const seats = await SeatLedger.lockSellableSeats(runner, showId, seatNumbers, now);
-      const refusal = await SeatLedger.unavailableError(runner, showId, seats, now);
+      const refusal = await SeatLedger.unavailableError(seats, now, undefined, () => SeatLedger.hasUnbookedSeat(runner, showId));
       if (refusal) throw refusal;
       const [{ count }] = await runner.query(
         `SELECT count(*)::int AS count FROM seats
