@@ -1,15 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config/app-config';
-import { bearer, expectProblem, invalidFields, signupAndLogin, TestUser } from './factories';
-import { ADMIN, setupE2e, startTestApp } from './setup/test-app';
+import { bearer, signupAndLogin, TestUser, unique } from './factories';
+import { ADMIN, E2eContext, setupE2e, startTestApp } from './setup/test-app';
+import { base64url, expectProblem, invalidFields } from './support/problem';
 
-const unique = () => randomBytes(4).toString('hex');
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('auth (e2e)', () => {
-  let ctx: Awaited<ReturnType<typeof setupE2e>>;
+  let ctx: E2eContext;
 
   beforeAll(async () => {
     ctx = await setupE2e();

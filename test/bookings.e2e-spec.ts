@@ -1,24 +1,17 @@
 import type { Response } from 'supertest';
 import { ManualClock } from '../src/common/clock';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config/app-config';
-import { adminToken, bearer, createMovie, createShow, signupAndLogin, TestUser } from './factories';
-import { setupE2e } from './setup/test-app';
+import { bearer, BookingWorld, bookingWorld, createMovie, createShow, signupAndLogin, TestUser } from './factories';
+import { expectNewBookings } from './support/answers';
 import { bookingById, bookingsOf, bookingState, seatOwners } from './support/db';
 import { expectProblem, ISO_UTC, signJwt } from './support/problem';
 
 describe('bookings (e2e)', () => {
   const clock = new ManualClock();
-  let ctx: Awaited<ReturnType<typeof setupE2e>>;
-  let admin: string;
-  let john: TestUser;
-  let jane: TestUser;
-  let movieId: number;
+  let { ctx, admin, john, jane, movieId, newShow } = {} as BookingWorld; // assigned in beforeAll
 
   beforeAll(async () => {
-    ctx = await setupE2e({ clock });
-    admin = await adminToken(ctx.http);
-    [john, jane] = await Promise.all([signupAndLogin(ctx.http), signupAndLogin(ctx.http)]);
-    movieId = (await createMovie(ctx.http, admin)).id;
+    ({ ctx, admin, john, jane, movieId, newShow } = await bookingWorld({ clock }));
   });
 
   // Time only moves when a test moves it; each test starts at the real now.
@@ -42,7 +35,7 @@ describe('bookings (e2e)', () => {
   }
 
   it('books a free seat: 201 with the booking, and the seat is gone from available_seats', async () => {
-    const show = await createShow(ctx.http, admin, movieId, { total_seats: 10 });
+    const show = await newShow(10);
     const res = await ctx.http().post(`/shows/${show.id}/book/`).set(bearer(john.access)).send({ seat_number: 3 }).expect(201);
     expect(res.body).toEqual({
       id: expect.any(Number),
@@ -50,7 +43,7 @@ describe('bookings (e2e)', () => {
       show_id: show.id,
       seat_number: 3,
       status: 'booked',
-      created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      created_at: expect.stringMatching(ISO_UTC),
       cancelled_at: null,
     });
     const after = await ctx.http().get(`/shows/${show.id}`).expect(200);
@@ -58,7 +51,7 @@ describe('bookings (e2e)', () => {
   });
 
   it('answers 409 SEAT_TAKEN for a seat someone already booked, and 409 SHOW_FULL once every seat is gone', async () => {
-    const show = await createShow(ctx.http, admin, movieId, { total_seats: 2 });
+    const show = await newShow(2);
     await ctx.http().post(`/shows/${show.id}/book`).set(bearer(john.access)).send({ seat_number: 1 }).expect(201);
     const taken = await ctx.http().post(`/shows/${show.id}/book`).set(bearer(jane.access)).send({ seat_number: 1 }).expect(409);
     expect(taken.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -70,7 +63,7 @@ describe('bookings (e2e)', () => {
 
   describe('POST /shows/{id}/book/ with seat_number', () => {
     it('stores exactly what it answers: the booking row, created at the clock time, and the seat pointing at it', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+      const show = await newShow(5);
       const res = await book(jane.access, show.id, { seat_number: 5 }).expect(201);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(res.body.created_at).toBe(clock.now().toISOString());
@@ -79,7 +72,7 @@ describe('bookings (e2e)', () => {
     });
 
     it('books the first and the last seat (1 and total_seats)', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 7 });
+      const show = await newShow(7);
       await book(john.access, show.id, { seat_number: 1 }).expect(201);
       await book(john.access, show.id, { seat_number: 7 }).expect(201);
       expect(Object.keys(await seatOwners(ctx.db.pool, show.id))).toEqual(['1', '7']);
@@ -89,7 +82,7 @@ describe('bookings (e2e)', () => {
       const claims = () => ({ sub: john.id, username: john.username, role: 'customer', typ: 'access', exp: Math.floor(Date.now() / 1000) + 600 });
 
       it('accepts a token forged the same way with the right secret (the control for the cases below)', async () => {
-        const show = await createShow(ctx.http, admin, movieId, { total_seats: 3 });
+        const show = await newShow(3);
         const res = await book(signJwt(claims(), DEVELOPMENT_JWT_SECRET), show.id, { seat_number: 1 }).expect(201);
         expect(res.body.user_id).toBe(john.id);
       });
@@ -112,7 +105,7 @@ describe('bookings (e2e)', () => {
       ];
 
       it.each(badTokens)('%s', async (_name, token) => {
-        const show = await createShow(ctx.http, admin, movieId, { total_seats: 3 });
+        const show = await newShow(3);
         const res = await changesNothing(() => {
           const t = token();
           const req = ctx.http().post(`/shows/${show.id}/book/`);
@@ -123,7 +116,7 @@ describe('bookings (e2e)', () => {
       });
 
       it('a non-Bearer scheme', async () => {
-        const show = await createShow(ctx.http, admin, movieId, { total_seats: 3 });
+        const show = await newShow(3);
         const res = await changesNothing(() =>
           ctx.http().post(`/shows/${show.id}/book/`).set('Authorization', `Basic ${john.access}`).send({ seat_number: 1 }),
         );
@@ -145,14 +138,14 @@ describe('bookings (e2e)', () => {
       ];
 
       it.each(cases)('%s', async (_name, body, field) => {
-        const show = await createShow(ctx.http, admin, movieId, { total_seats: 3 });
+        const show = await newShow(3);
         const res = await changesNothing(() => book(john.access, show.id, body));
         const problem = expectProblem(res, 400, 'VALIDATION_FAILED');
         expect(problem.errors).toEqual(expect.arrayContaining([{ field, message: expect.any(String) }]));
       });
 
       it('a body that is not a JSON object (array, number, string, null)', async () => {
-        const show = await createShow(ctx.http, admin, movieId, { total_seats: 3 });
+        const show = await newShow(3);
         for (const raw of ['[1]', '1', '"1"', 'null']) {
           const res = await changesNothing(() =>
             ctx.http().post(`/shows/${show.id}/book/`).set(bearer(john.access)).set('Content-Type', 'application/json').send(raw),
@@ -162,7 +155,7 @@ describe('bookings (e2e)', () => {
       });
 
       it('malformed JSON is a 400 problem, not a 500', async () => {
-        const show = await createShow(ctx.http, admin, movieId, { total_seats: 3 });
+        const show = await newShow(3);
         const res = await changesNothing(() =>
           ctx.http().post(`/shows/${show.id}/book/`).set(bearer(john.access)).set('Content-Type', 'application/json').send('{"seat_number": 1'),
         );
@@ -179,7 +172,7 @@ describe('bookings (e2e)', () => {
 
     describe('400 SEAT_OUT_OF_RANGE for n < 1 or n > total_seats', () => {
       it.each([0, -1, 11, 2001, 2147483648, 99999999999, -99999999999, 1e20])('seat %p of a 10-seat show', async (seat) => {
-        const show = await createShow(ctx.http, admin, movieId, { total_seats: 10 });
+        const show = await newShow(10);
         const res = await changesNothing(() => book(john.access, show.id, { seat_number: seat }));
         expect(expectProblem(res, 400, 'SEAT_OUT_OF_RANGE')).toMatchObject({ seats: [seat] });
       });
@@ -191,7 +184,7 @@ describe('bookings (e2e)', () => {
     });
 
     it('409 SEAT_TAKEN whoever holds the seat, the caller included; the body lists the seat and the first booking stays', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 4 });
+      const show = await newShow(4);
       const first = await book(john.access, show.id, { seat_number: 2 }).expect(201);
       for (const token of [jane.access, john.access, admin]) {
         const res = await changesNothing(() => book(token, show.id, { seat_number: 2 }));
@@ -201,7 +194,7 @@ describe('bookings (e2e)', () => {
     });
 
     it('409 SHOW_FULL when every seat is booked, for any seat asked for', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 3 });
+      const show = await newShow(3);
       await book(john.access, show.id, { seat_numbers: [1, 2, 3] }).expect(201);
       for (const seat of [1, 3]) {
         const res = await changesNothing(() => book(jane.access, show.id, { seat_number: seat }));
@@ -212,7 +205,7 @@ describe('bookings (e2e)', () => {
     });
 
     it('409 SHOW_STARTED once the clock passes the show start; until then the seat is bookable', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+      const show = await newShow(5);
       const start = Date.parse(show.date_time);
       clock.set(new Date(start - 1));
       await book(john.access, show.id, { seat_number: 1 }).expect(201);
@@ -224,40 +217,28 @@ describe('bookings (e2e)', () => {
 
   describe('POST /shows/{id}/book/ with seat_numbers', () => {
     it('books several seats at once: 201 with an array of bookings, all in the database', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 10 });
+      const show = await newShow(10);
       const res = await book(john.access, show.id, { seat_numbers: [7, 2, 4] }).expect(201);
-      expect(Array.isArray(res.body)).toBe(true);
-      const bookings = [...res.body].sort((a, b) => a.seat_number - b.seat_number);
-      expect(bookings).toEqual(
-        [2, 4, 7].map((seat) => ({
-          id: expect.any(Number),
-          user_id: john.id,
-          show_id: show.id,
-          seat_number: seat,
-          status: 'booked',
-          created_at: clock.now().toISOString(),
-          cancelled_at: null,
-        })),
-      );
+      const bookings = expectNewBookings(res.body, { userId: john.id, showId: show.id, seats: [2, 4, 7], createdAt: clock.now().toISOString() });
       expect(await bookingsOf(ctx.db.pool, show.id)).toEqual(expect.arrayContaining(bookings));
       expect(await seatOwners(ctx.db.pool, show.id)).toEqual({ 2: bookings[0].id, 4: bookings[1].id, 7: bookings[2].id });
     });
 
     it('a one-seat array is still answered with an array', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 3 });
+      const show = await newShow(3);
       const res = await book(john.access, show.id, { seat_numbers: [3] }).expect(201);
       expect(res.body).toEqual([expect.objectContaining({ seat_number: 3, user_id: john.id })]);
     });
 
     it('books 10 seats, the most one request may ask for', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 10 });
+      const show = await newShow(10);
       const res = await book(john.access, show.id, { seat_numbers: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }).expect(201);
       expect(res.body).toHaveLength(10);
       expect(Object.keys(await seatOwners(ctx.db.pool, show.id))).toHaveLength(10);
     });
 
     it('all or nothing: one taken seat makes it 409 SEAT_TAKEN listing only that seat, and none of the others is booked', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 10 });
+      const show = await newShow(10);
       const janes = await book(jane.access, show.id, { seat_number: 2 }).expect(201);
       const res = await changesNothing(() => book(john.access, show.id, { seat_numbers: [1, 2, 3] }));
       expect(expectProblem(res, 409, 'SEAT_TAKEN')).toMatchObject({ seats: [2] });
@@ -266,7 +247,7 @@ describe('bookings (e2e)', () => {
     });
 
     it('409 lists exactly the unavailable seats when several are taken', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 10 });
+      const show = await newShow(10);
       await book(jane.access, show.id, { seat_numbers: [9, 4] }).expect(201);
       const res = await changesNothing(() => book(john.access, show.id, { seat_numbers: [9, 1, 4, 5] }));
       const problem = expectProblem(res, 409, 'SEAT_TAKEN');
@@ -275,13 +256,13 @@ describe('bookings (e2e)', () => {
     });
 
     it('one seat out of range makes it 400 SEAT_OUT_OF_RANGE and books none of the others', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+      const show = await newShow(5);
       const res = await changesNothing(() => book(john.access, show.id, { seat_numbers: [1, 6] }));
       expect(expectProblem(res, 400, 'SEAT_OUT_OF_RANGE')).toMatchObject({ seats: [6] });
     });
 
     it('numbers far outside any show (and outside int4) are 400 SEAT_OUT_OF_RANGE too, never a 500', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+      const show = await newShow(5);
       const res = await changesNothing(() => book(john.access, show.id, { seat_numbers: [99999999999, 2, 0, 2147483648] }));
       const problem = expectProblem(res, 400, 'SEAT_OUT_OF_RANGE');
       expect([...(problem.seats as number[])].sort((a, b) => a - b)).toEqual([0, 2147483648, 99999999999]);
@@ -305,7 +286,7 @@ describe('bookings (e2e)', () => {
     ];
 
     it.each(invalid)('400 VALIDATION_FAILED for %s', async (_name, body) => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 20 });
+      const show = await newShow(20);
       const res = await changesNothing(() => book(john.access, show.id, body));
       expectProblem(res, 400, 'VALIDATION_FAILED');
     });
@@ -320,7 +301,7 @@ describe('bookings (e2e)', () => {
       const mia = await signupAndLogin(ctx.http);
       const otherMovie = await createMovie(ctx.http, admin, { title: 'Second Feature' });
       const movie = (await ctx.http().get(`/movies/${movieId}/`).expect(200)).body;
-      const showA = await createShow(ctx.http, admin, movieId, { total_seats: 10 });
+      const showA = await newShow(10);
       const showB = await createShow(ctx.http, admin, otherMovie.id, { total_seats: 10 });
 
       const first = (await book(mia.access, showA.id, { seat_number: 1 }).expect(201)).body;
@@ -381,7 +362,7 @@ describe('bookings (e2e)', () => {
 
   describe('POST /bookings/{id}/cancel/', () => {
     async function bookedSeat(owner: TestUser, seat = 1) {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+      const show = await newShow(5);
       const booking = (await book(owner.access, show.id, { seat_number: seat }).expect(201)).body;
       return { show, booking };
     }
@@ -471,7 +452,7 @@ describe('bookings (e2e)', () => {
     });
 
     it('a full show has a free seat again after a cancel: SHOW_FULL turns into 201', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 2 });
+      const show = await newShow(2);
       const [, second] = (await book(john.access, show.id, { seat_numbers: [1, 2] }).expect(201)).body;
       expectProblem(await book(jane.access, show.id, { seat_number: 2 }), 409, 'SHOW_FULL');
       await cancel(john.access, second.id).expect(200);
@@ -481,7 +462,7 @@ describe('bookings (e2e)', () => {
 
   describe('the database itself keeps the invariants', () => {
     it('rejects a second active booking of the same seat inserted straight through SQL (unique violation)', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 3 });
+      const show = await newShow(3);
       await book(john.access, show.id, { seat_number: 1 }).expect(201);
       await expect(
         ctx.db.pool.query(`INSERT INTO bookings (user_id, show_id, seat_number, status) VALUES ($1, $2, 1, 'booked')`, [jane.id, show.id]),
@@ -496,7 +477,7 @@ describe('bookings (e2e)', () => {
     });
 
     it('rejects two active bookings of one seat even inside one transaction', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 3 });
+      const show = await newShow(3);
       await expect(
         ctx.db.pool.query(
           `INSERT INTO bookings (user_id, show_id, seat_number, status) VALUES ($1, $3, 2, 'booked'), ($2, $3, 2, 'booked')`,
@@ -507,7 +488,7 @@ describe('bookings (e2e)', () => {
     });
 
     it('cannot hold a seats row beyond total_seats, neither with the true total nor with a made-up one', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 4 });
+      const show = await newShow(4);
       await expect(
         ctx.db.pool.query(`INSERT INTO seats (show_id, seat_number, total_seats) VALUES ($1, 5, 4)`, [show.id]),
       ).rejects.toMatchObject({ code: '23514', constraint: 'seats_number_in_range' });
@@ -522,7 +503,7 @@ describe('bookings (e2e)', () => {
     });
 
     it('cannot book a seat that has no seats row (so never more bookings than seats)', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 2 });
+      const show = await newShow(2);
       await expect(
         ctx.db.pool.query(`INSERT INTO bookings (user_id, show_id, seat_number, status) VALUES ($1, $2, 3, 'booked')`, [john.id, show.id]),
       ).rejects.toMatchObject({ code: '23503', constraint: 'bookings_seat_fk' });

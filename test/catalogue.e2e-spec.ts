@@ -1,32 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import {
-  adminToken,
-  bearer,
-  createMovie,
-  createShow,
-  expectProblem,
-  invalidFields,
-  signupAndLogin,
-  TestUser,
-} from './factories';
-import { setupE2e } from './setup/test-app';
+import { bearer, createMovie, createShow, CustomerWorld, customerWorld, unique } from './factories';
+import { expectProblem, invalidFields, ISO_UTC } from './support/problem';
 
-const unique = () => randomBytes(4).toString('hex');
 const MINUTE = 60_000;
 /** A fixed point well in the future, so shows never start during the run. */
 const BASE = Date.parse('2031-03-01T18:00:00.000Z');
 const at = (minutes: number) => new Date(BASE + minutes * MINUTE).toISOString();
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('catalogue (e2e)', () => {
-  let ctx: Awaited<ReturnType<typeof setupE2e>>;
-  let admin: string;
-  let customer: TestUser;
+  let { ctx, admin, customer } = {} as CustomerWorld; // assigned in beforeAll
 
   beforeAll(async () => {
-    ctx = await setupE2e();
-    admin = await adminToken(ctx.http);
-    customer = await signupAndLogin(ctx.http);
+    ({ ctx, admin, customer } = await customerWorld());
   });
 
   afterAll(() => ctx?.teardown());

@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { BookingsService } from '../src/bookings/bookings.service';
-import { adminToken, bearer, createMovie, createShow, Customer, insertCustomers } from './factories';
-import { setupE2e, startTestApp, TestApp } from './setup/test-app';
+import { bearer, CrowdWorld, crowdWorld, Customer } from './factories';
+import { startTestApp, TestApp } from './setup/test-app';
+import { outcome, tally } from './support/answers';
 import { bookingsOf, seatOwners } from './support/db';
 import { expectProblem } from './support/problem';
+import { range } from './support/seats';
 import { isBlockingSomeone, waitFor } from './support/wait';
 
 type Http = TestApp['http'];
@@ -20,34 +21,16 @@ function shuffle<T>(items: T[]): T[] {
   return out;
 }
 
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-/** "201" or "409 SEAT_TAKEN" → how many answers were of that kind; the whole distribution shows up in a failure. */
-function tally(answers: Response[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const res of answers) {
-    const key = res.status === 201 ? '201' : `${res.status} ${res.body?.code}`;
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
-}
-
 const bookOn = (http: Http, user: Customer, showId: number, body: object) =>
   http().post(`/shows/${showId}/book/`).set(bearer(user.access)).send(body);
 
 describe('concurrency (e2e): real parallel HTTP requests against real PostgreSQL', () => {
-  let ctx: Awaited<ReturnType<typeof setupE2e>>;
+  let { ctx, admin, users, newShow } = {} as CrowdWorld; // assigned in beforeAll
   const extraApps: TestApp[] = [];
-  let admin: string;
-  let users: Customer[];
-  let movieId: number;
 
   beforeAll(async () => {
-    ctx = await setupE2e();
-    admin = await adminToken(ctx.http);
     // 50 real users with tokens signed by the app itself; 100 argon2 runs through /signup/ and /login/ would cost ~13 s.
-    users = await insertCustomers(ctx.app, ctx.db.pool, 50);
-    movieId = (await createMovie(ctx.http, admin)).id;
+    ({ ctx, admin, users, newShow } = await crowdWorld(50));
   });
 
   afterEach(() => jest.restoreAllMocks());
@@ -61,7 +44,7 @@ describe('concurrency (e2e): real parallel HTTP requests against real PostgreSQL
   const countAttempts = (app: TestApp) => jest.spyOn(app.app.get(BookingsService), 'book');
 
   it('50 users racing for one seat: exactly one 201, 49 × 409 SEAT_TAKEN, one active booking', async () => {
-    const show = await createShow(ctx.http, admin, movieId, { total_seats: 10 });
+    const show = await newShow(10);
     const attempts = countAttempts(ctx);
 
     const answers = await Promise.all(users.map((user) => bookOn(ctx.http, user, show.id, { seat_number: 7 })));
@@ -76,7 +59,7 @@ describe('concurrency (e2e): real parallel HTTP requests against real PostgreSQL
   });
 
   it('500 requests from 20 users over the 100 seats of a show: exactly 100 bookings, no seat twice, every 201 in the database', async () => {
-    const show = await createShow(ctx.http, admin, movieId, { total_seats: 100 });
+    const show = await newShow(100);
     const bookers = users.slice(0, 20);
     // Every seat is asked for five times, in random order, so all 100 must end up sold.
     const seats = shuffle([1, 2, 3, 4, 5].flatMap(() => range(1, 100)));
@@ -112,7 +95,7 @@ describe('concurrency (e2e): real parallel HTTP requests against real PostgreSQL
   });
 
   it('overlapping multi-seat requests in any order: all or nothing, no seat twice, nothing re-run', async () => {
-    const show = await createShow(ctx.http, admin, movieId, { total_seats: 30 });
+    const show = await newShow(30);
     const requests = range(0, 79).map((i) => ({
       user: users[i % users.length],
       seats: shuffle(range(1, 30)).slice(0, 2 + (i % 4)),
@@ -157,7 +140,7 @@ describe('concurrency (e2e): real parallel HTTP requests against real PostgreSQL
   });
 
   it('the owner and an admin cancelling one booking 20 times at once: one 200, the rest 409 ALREADY_CANCELLED', async () => {
-    const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+    const show = await newShow(5);
     const owner = users[5];
     const booking = (await bookOn(ctx.http, owner, show.id, { seat_number: 2 }).expect(201)).body;
 
@@ -165,7 +148,7 @@ describe('concurrency (e2e): real parallel HTTP requests against real PostgreSQL
       range(1, 20).map((i) => ctx.http().post(`/bookings/${booking.id}/cancel/`).set(bearer(i % 2 ? owner.access : admin))),
     );
 
-    expect(answers.map((r) => (r.status === 200 ? '200' : `${r.status} ${r.body.code}`)).sort()).toEqual([
+    expect(answers.map(outcome).sort()).toEqual([
       '200',
       ...Array.from({ length: 19 }, () => '409 ALREADY_CANCELLED'),
     ]);
@@ -175,7 +158,7 @@ describe('concurrency (e2e): real parallel HTTP requests against real PostgreSQL
   });
 
   it('cancels racing new bookings of the same seats: never two active bookings, and every seat points at its active booking', async () => {
-    const show = await createShow(ctx.http, admin, movieId, { total_seats: 20 });
+    const show = await newShow(20);
     const seats = range(1, 20);
     const firsts = await Promise.all(seats.map((seat) => bookOn(ctx.http, users[seat], show.id, { seat_number: seat }).expect(201)));
 
@@ -209,7 +192,7 @@ describe('concurrency (e2e): real parallel HTTP requests against real PostgreSQL
     const second = await startTestApp(ctx.db.url);
     extraApps.push(second);
     const instances = [ctx, second];
-    const show = await createShow(ctx.http, admin, movieId, { total_seats: 40 });
+    const show = await newShow(40);
     const seats = shuffle([1, 2, 3, 4, 5].flatMap(() => range(1, 40)));
     const attempts = instances.map(countAttempts);
 
@@ -260,7 +243,7 @@ describe('concurrency (e2e): real parallel HTTP requests against real PostgreSQL
      * seat 1. PostgreSQL aborts one side; either way the request must end 201.
      */
     async function deadlockRound(user: Customer) {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+      const show = await newShow(5);
       const attempts = countAttempts(ctx);
       try {
         await client.query('BEGIN');
@@ -315,7 +298,7 @@ describe('concurrency (e2e): real parallel HTTP requests against real PostgreSQL
     });
 
     it('locks the seats in seat order whatever order seat_numbers lists them in (why overlapping requests never deadlock)', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+      const show = await newShow(5);
       await client.query('BEGIN');
       await lockSeat(show.id, 3);
 
@@ -354,7 +337,7 @@ describe('concurrency (e2e): real parallel HTTP requests against real PostgreSQL
       });
 
       it('gives up after 3 attempts of 55P03 with 503 LOCK_TIMEOUT, having booked nothing', async () => {
-        const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+        const show = await newShow(5);
         const attempts = countAttempts(shortLocks);
         await client.query('BEGIN');
         await lockSeat(show.id, 3);
@@ -371,7 +354,7 @@ describe('concurrency (e2e): real parallel HTTP requests against real PostgreSQL
       });
 
       it('a lock that goes away between attempts: a retry books the seat (201)', async () => {
-        const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+        const show = await newShow(5);
         const attempts = countAttempts(shortLocks);
         await client.query('BEGIN');
         await lockSeat(show.id, 4);

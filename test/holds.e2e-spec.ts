@@ -2,57 +2,29 @@ import type { Response } from 'supertest';
 import { HoldExpiryScheduler } from '../src/bookings/holds/hold-expiry.scheduler';
 import { HoldsService } from '../src/bookings/holds/holds.service';
 import { ManualClock } from '../src/common/clock';
-import { adminToken, bearer, createMovie, createShow, signupAndLogin, TestUser } from './factories';
-import { setupE2e } from './setup/test-app';
+import { bearer, BookingWorld, bookingWorld, signupAndLogin, TestUser } from './factories';
+import { expectNewBookings, outcome, tally } from './support/answers';
 import { bookingsOf, seatOwners } from './support/db';
 import { expectProblem, ISO_UTC } from './support/problem';
+import { byStatus, range, SeatMap, sorted } from './support/seats';
 
 const HOLD_TTL_SECONDS = 90;
 const TTL_MS = HOLD_TTL_SECONDS * 1000;
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const sorted = (seats: number[]) => [...seats].sort((a, b) => a - b);
-
-interface SeatMap {
-  show_id: number;
-  total_seats: number;
-  available_seats: number;
-  seats: { seat_number: number; status: 'available' | 'held' | 'booked' }[];
-}
-
-/** The seat numbers of a map grouped by status, so a failure shows the whole picture. */
-function byStatus(map: SeatMap): Record<'available' | 'held' | 'booked', number[]> {
-  const out: Record<'available' | 'held' | 'booked', number[]> = { available: [], held: [], booked: [] };
-  for (const seat of map.seats) out[seat.status].push(seat.seat_number);
-  return out;
-}
-
-/** "201" or "409 SEAT_TAKEN" → how many answers were of that kind. */
-function tally(answers: Response[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const res of answers) {
-    const key = res.status < 300 ? String(res.status) : `${res.status} ${res.body?.code}`;
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
-}
 
 describe('holds (e2e)', () => {
   const clock = new ManualClock();
-  let ctx: Awaited<ReturnType<typeof setupE2e>>;
-  let admin: string;
-  let john: TestUser;
-  let jane: TestUser;
+  let { ctx, john, jane, newShow } = {} as BookingWorld; // assigned in beforeAll
   let mia: TestUser;
-  let movieId: number;
 
   beforeAll(async () => {
-    ctx = await setupE2e({ clock, env: { HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), MAX_HELD_SEATS_PER_SHOW: '10' } });
+    ({ ctx, john, jane, newShow } = await bookingWorld({
+      clock,
+      env: { HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), MAX_HELD_SEATS_PER_SHOW: '10' },
+    }));
     // The contract says an expired hold frees its seats without any background job having run.
     // Stopping the app's sweeper makes every expiry test below prove exactly that.
     ctx.app.get(HoldExpiryScheduler).onApplicationShutdown();
-    admin = await adminToken(ctx.http);
-    [john, jane, mia] = await Promise.all([signupAndLogin(ctx.http), signupAndLogin(ctx.http), signupAndLogin(ctx.http)]);
-    movieId = (await createMovie(ctx.http, admin)).id;
+    mia = await signupAndLogin(ctx.http);
   });
 
   beforeEach(() => clock.set(new Date()));
@@ -68,8 +40,6 @@ describe('holds (e2e)', () => {
   const release = (user: TestUser, holdId: number | string) => ctx.http().delete(`/holds/${holdId}/`).set(bearer(user.access));
   const book = (user: TestUser, showId: number, body: object) => ctx.http().post(`/shows/${showId}/book/`).set(bearer(user.access)).send(body);
   const seatMap = async (showId: number): Promise<SeatMap> => (await ctx.http().get(`/shows/${showId}/seats/`).expect(200)).body;
-  const newShow = (total_seats = 10, date_time?: string) =>
-    createShow(ctx.http, admin, movieId, date_time ? { total_seats, date_time } : { total_seats });
 
   async function holdRow(id: number) {
     const { rows } = await ctx.db.pool.query(`SELECT id, user_id, show_id, seat_numbers, status FROM holds WHERE id = $1`, [id]);
@@ -252,19 +222,7 @@ describe('holds (e2e)', () => {
       const held = (await hold(john, show.id, { seat_numbers: [6, 2, 9] }).expect(201)).body;
       clock.advance(5000);
       const res = await confirm(john, held.id).expect(201);
-      expect(Array.isArray(res.body)).toBe(true);
-      const bookings = [...res.body].sort((a, b) => a.seat_number - b.seat_number);
-      expect(bookings).toEqual(
-        [2, 6, 9].map((seat) => ({
-          id: expect.any(Number),
-          user_id: john.id,
-          show_id: show.id,
-          seat_number: seat,
-          status: 'booked',
-          created_at: clock.now().toISOString(),
-          cancelled_at: null,
-        })),
-      );
+      const bookings = expectNewBookings(res.body, { userId: john.id, showId: show.id, seats: [2, 6, 9], createdAt: clock.now().toISOString() });
       expect(await bookingsOf(ctx.db.pool, show.id)).toEqual(bookings);
       expect(await seatOwners(ctx.db.pool, show.id)).toEqual({ 2: bookings[0].id, 6: bookings[1].id, 9: bookings[2].id });
       expect((await holdRow(held.id)).status).toBe('confirmed');
@@ -305,18 +263,18 @@ describe('holds (e2e)', () => {
       for (const round of range(1, 10)) {
         const held = (await hold(john, show.id, { seat_numbers: [round, round + 10] }).expect(201)).body;
         const [confirmed, released] = await Promise.all([confirm(john, held.id), release(john, held.id)]);
-        const outcome = [confirmed.status === 201 ? '201' : `${confirmed.status} ${confirmed.body.code}`, String(released.status)];
+        const outcomes = [outcome(confirmed), outcome(released)];
         const seatRows = await ctx.db.pool.query(
           `SELECT booking_id, hold_id FROM seats WHERE show_id = $1 AND seat_number = ANY($2::int[]) ORDER BY seat_number`,
           [show.id, [round, round + 10]],
         );
         if (confirmed.status === 201) {
-          expect({ round, outcome }).toEqual({ round, outcome: ['201', '409'] });
+          expect({ round, outcomes }).toEqual({ round, outcomes: ['201', '409 HOLD_ALREADY_CONFIRMED'] });
           expect(released.body.code).toBe('HOLD_ALREADY_CONFIRMED');
           expect((await holdRow(held.id)).status).toBe('confirmed');
           expect(seatRows.rows.map((r) => r.booking_id).sort()).toEqual(confirmed.body.map((b: { id: number }) => b.id).sort());
         } else {
-          expect({ round, outcome }).toEqual({ round, outcome: ['409 HOLD_RELEASED', '204'] });
+          expect({ round, outcomes }).toEqual({ round, outcomes: ['409 HOLD_RELEASED', '204'] });
           expect((await holdRow(held.id)).status).toBe('released');
           expect(seatRows.rows).toEqual([
             { booking_id: null, hold_id: null },
@@ -486,7 +444,7 @@ describe('holds (e2e)', () => {
   describe('after the show started (clock moved)', () => {
     it('409 SHOW_STARTED for a new hold, for confirming an unexpired hold, and for cancelling a booking', async () => {
       const start = new Date(Date.now() + 3600_000);
-      const show = await newShow(10, start.toISOString());
+      const show = await newShow(10, { date_time: start.toISOString() });
       clock.set(new Date(start.getTime() - 60_000));
       const held = (await hold(john, show.id, { seat_numbers: [1] }).expect(201)).body;
       const booking = (await book(jane, show.id, { seat_number: 2 }).expect(201)).body;

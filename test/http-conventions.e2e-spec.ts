@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'supertest';
-import { adminToken, bearer, createMovie, createShow, expectProblem, signupAndLogin, TestUser } from './factories';
-import { createTestDatabase, setupE2e, startTestApp } from './setup/test-app';
+import { bearer, createMovie, createShow, CustomerWorld, customerWorld, unique } from './factories';
+import { createTestDatabase, startTestApp } from './setup/test-app';
+import { expectProblem } from './support/problem';
 
-const unique = () => randomBytes(4).toString('hex');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** What must never reach a client: SQL, stack traces, internal names. */
 const LEAKS = [/\bSELECT\b/i, /\bINSERT\s+INTO\b/i, /stack/i, /\bat\s+\S+\s+\(?[^\s)]*:\d+:\d+\)?/, /\n\s+at\s/, /node_modules/, /QueryFailedError/, /typeorm/i];
@@ -14,14 +13,10 @@ function expectNoLeak(res: Response): void {
 }
 
 describe('HTTP conventions (e2e)', () => {
-  let ctx: Awaited<ReturnType<typeof setupE2e>>;
-  let admin: string;
-  let customer: TestUser;
+  let { ctx, admin, customer } = {} as CustomerWorld; // assigned in beforeAll
 
   beforeAll(async () => {
-    ctx = await setupE2e();
-    admin = await adminToken(ctx.http);
-    customer = await signupAndLogin(ctx.http);
+    ({ ctx, admin, customer } = await customerWorld());
   });
 
   afterAll(() => ctx?.teardown());

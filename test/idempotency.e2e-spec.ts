@@ -4,18 +4,13 @@ import type { Pool } from 'pg';
 import type { Response } from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { ManualClock } from '../src/common/clock';
-import { adminToken, bearer, createMovie, createShow, signupAndLogin, TestUser } from './factories';
-import { setupE2e, startTestApp, TestApp } from './setup/test-app';
+import { bearer, BookingWorld, bookingWorld, createMovie, TestUser } from './factories';
+import { startTestApp, TestApp } from './setup/test-app';
+import { expectProblem } from './support/problem';
+import { isBlockingSomeone, waitFor } from './support/wait';
 
 const REPLAYED = 'idempotent-replayed';
 const DAY_MS = 24 * 3600 * 1000;
-
-/** An RFC 9457 problem with this status and code. */
-function expectProblem(res: Response, status: number, code: string): void {
-  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
-}
 
 const newKey = () => `key-${randomUUID()}`;
 const withKey = (key: string) => ({ 'Idempotency-Key': key });
@@ -42,36 +37,18 @@ async function storedKeys(pool: Pool, userId: number): Promise<{ key: string; st
   return rows;
 }
 
-/** Polls until `condition` holds, failing after `timeoutMs`. */
-async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(10);
-  }
-}
-
 describe('idempotency keys (e2e)', () => {
   const clock = new ManualClock();
-  let ctx: Awaited<ReturnType<typeof setupE2e>>;
-  let admin: string;
-  let john: TestUser;
-  let jane: TestUser;
-  let movieId: number;
+  let { ctx, admin, john, jane, newShow } = {} as BookingWorld; // assigned in beforeAll
 
   beforeAll(async () => {
-    ctx = await setupE2e({ clock });
-    admin = await adminToken(ctx.http);
-    [john, jane] = await Promise.all([signupAndLogin(ctx.http), signupAndLogin(ctx.http)]);
-    movieId = (await createMovie(ctx.http, admin)).id;
+    ({ ctx, admin, john, jane, newShow } = await bookingWorld({ clock }));
   });
 
   // Time only moves when a test moves it.
   beforeEach(() => clock.set(new Date()));
 
   afterAll(() => ctx?.teardown());
-
-  const newShow = (totalSeats = 10) => createShow(ctx.http, admin, movieId, { total_seats: totalSeats });
 
   const book = (http: () => TestAgent, user: TestUser, showId: number, body: object, key?: string) => {
     const req = http().post(`/shows/${showId}/book/`).set(bearer(user.access));
@@ -273,13 +250,7 @@ describe('idempotency keys (e2e)', () => {
         await blocker.query(`SELECT 1 FROM seats WHERE show_id = $1 AND seat_number = 3 FOR UPDATE`, [show.id]);
         const { rows } = await blocker.query(`SELECT pg_backend_pid() AS pid`);
         firstPromise = book(ctx.http, john, show.id, { seat_number: 3 }, key).then((res) => res);
-        await waitUntil('the first request to wait for the seat lock', async () => {
-          const blocked = await ctx.db.pool.query(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1::int = ANY (pg_blocking_pids(pid))`,
-            [rows[0].pid],
-          );
-          return blocked.rows[0].n > 0;
-        });
+        await waitFor('the first request to wait for the seat lock', () => isBlockingSomeone(ctx.db.pool, rows[0].pid), 5000);
         expect(await storedKeys(ctx.db.pool, john.id)).toContainEqual({ key, status: 'in_progress', response_status: null });
 
         let duplicateSettled = false;

@@ -1,10 +1,8 @@
 import type { Response } from 'supertest';
-import { adminToken, bearer, createMovie, createShow, Customer, insertCustomers } from './factories';
-import { setupE2e } from './setup/test-app';
+import { bearer, CrowdWorld, crowdWorld, Customer } from './factories';
 import { bookingsOf, seatOwners } from './support/db';
 import { expectProblem } from './support/problem';
-
-const sorted = (seats: number[]) => [...seats].sort((a, b) => a - b);
+import { sorted } from './support/seats';
 
 /** Pairs of overlapping requests: reversed order, partial overlap, a single shared seat, the 10-seat maximum. */
 const PATTERNS: [number[], number[]][] = [
@@ -35,16 +33,10 @@ const PATTERNS: [number[], number[]][] = [
 ];
 
 describe('multi-seat bookings racing each other (e2e)', () => {
-  let ctx: Awaited<ReturnType<typeof setupE2e>>;
-  let admin: string;
-  let users: Customer[];
-  let movieId: number;
+  let { ctx, users, newShow } = {} as CrowdWorld; // assigned in beforeAll
 
   beforeAll(async () => {
-    ctx = await setupE2e();
-    admin = await adminToken(ctx.http);
-    users = await insertCustomers(ctx.app, ctx.db.pool, 4);
-    movieId = (await createMovie(ctx.http, admin)).id;
+    ({ ctx, users, newShow } = await crowdWorld(4));
   });
 
   afterAll(() => ctx?.teardown());
@@ -54,7 +46,7 @@ describe('multi-seat bookings racing each other (e2e)', () => {
 
   it('25 rounds of two overlapping requests fired together: one 201 and one 409 SEAT_TAKEN each, never a 5xx, never a partial booking', async () => {
     const rounds = 25;
-    const shows = await Promise.all(Array.from({ length: rounds }, () => createShow(ctx.http, admin, movieId, { total_seats: 12 })));
+    const shows = await Promise.all(Array.from({ length: rounds }, () => newShow(12)));
     const outcomes: string[] = [];
 
     for (let round = 0; round < rounds; round++) {
@@ -97,7 +89,7 @@ describe('multi-seat bookings racing each other (e2e)', () => {
   });
 
   it('five rounds at once, each a pair over its own show: still one winner per show and nothing partial', async () => {
-    const shows = await Promise.all(Array.from({ length: 5 }, () => createShow(ctx.http, admin, movieId, { total_seats: 12 })));
+    const shows = await Promise.all(Array.from({ length: 5 }, () => newShow(12)));
     const answers = await Promise.all(
       shows.map((show) => Promise.all([book(users[0], show.id, [1, 2, 3, 4, 5]), book(users[1], show.id, [5, 4, 3, 2, 1])])),
     );

@@ -1,10 +1,10 @@
 import type { Response } from 'supertest';
-import { adminToken, bearer, createMovie, createShow, Customer, insertCustomers } from './factories';
-import { setupE2e } from './setup/test-app';
+import { bearer, CrowdWorld, crowdWorld, Customer } from './factories';
+import { outcome } from './support/answers';
+import { range } from './support/seats';
 
 const SEATS = 50;
 const USERS = 200;
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed with RACE_SEED. */
 function prng(seed: number): () => number {
@@ -50,16 +50,10 @@ interface Answer {
 }
 
 describe('race mix: 200 users, 50 seats, holds, confirms, bookings and cancels in parallel waves (e2e)', () => {
-  let ctx: Awaited<ReturnType<typeof setupE2e>>;
-  let admin: string;
-  let users: Customer[];
-  let movieId: number;
+  let { ctx, users, newShow } = {} as CrowdWorld; // assigned in beforeAll
 
   beforeAll(async () => {
-    ctx = await setupE2e();
-    admin = await adminToken(ctx.http);
-    users = await insertCustomers(ctx.app, ctx.db.pool, USERS);
-    movieId = (await createMovie(ctx.http, admin)).id;
+    ({ ctx, users, newShow } = await crowdWorld(USERS));
   });
 
   afterAll(() => ctx?.teardown());
@@ -74,7 +68,7 @@ describe('race mix: 200 users, 50 seats, holds, confirms, bookings and cancels i
       return [...out];
     };
 
-    const show = await createShow(ctx.http, admin, movieId, { total_seats: SEATS });
+    const show = await newShow(SEATS);
     const answers: Answer[] = [];
     const http = ctx.http;
 
@@ -166,7 +160,7 @@ describe('race mix: 200 users, 50 seats, holds, confirms, bookings and cancels i
 
     // Every answer is one this race may give: no 5xx, no unexpected code, and a 409 names only seats that were asked for.
     const unexpected = answers
-      .map(({ kind, target, res }) => ({ kind, target, answer: res.status < 300 ? String(res.status) : `${res.status} ${res.body?.code}` }))
+      .map(({ kind, target, res }) => ({ kind, target, answer: outcome(res) }))
       .filter(({ kind, answer }) => !ALLOWED[kind].includes(answer));
     expect({ seed, unexpected }).toEqual({ seed, unexpected: [] });
     for (const { target, seats, res } of answers) {

@@ -1,44 +1,20 @@
 import type { Response } from 'supertest';
 import { HoldExpiryScheduler } from '../src/bookings/holds/hold-expiry.scheduler';
 import { ManualClock } from '../src/common/clock';
-import { adminToken, bearer, createMovie, createShow, Customer, insertCustomers, signupAndLogin, TestUser } from './factories';
-import { setupE2e } from './setup/test-app';
+import { bearer, BookingWorld, bookingWorld, Customer, insertCustomers, TestUser } from './factories';
 import { expectProblem } from './support/problem';
-
-type Status = 'available' | 'held' | 'booked';
-
-interface SeatMap {
-  show_id: number;
-  total_seats: number;
-  available_seats: number;
-  seats: { seat_number: number; status: Status }[];
-}
-
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-function byStatus(map: SeatMap): Record<Status, number[]> {
-  const out: Record<Status, number[]> = { available: [], held: [], booked: [] };
-  for (const seat of map.seats) out[seat.status].push(seat.seat_number);
-  return out;
-}
+import { byStatus, range, SeatMap, SeatStatus } from './support/seats';
 
 const statusOf = (map: SeatMap, seat: number) => map.seats.find((s) => s.seat_number === seat)?.status;
 
 describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
   const clock = new ManualClock();
-  let ctx: Awaited<ReturnType<typeof setupE2e>>;
-  let admin: string;
-  let john: TestUser;
-  let jane: TestUser;
-  let movieId: number;
+  let { ctx, john, jane, newShow } = {} as BookingWorld; // assigned in beforeAll
 
   beforeAll(async () => {
-    ctx = await setupE2e({ clock, env: { HOLD_TTL_SECONDS: '60' } });
+    ({ ctx, john, jane, newShow } = await bookingWorld({ clock, env: { HOLD_TTL_SECONDS: '60' } }));
     // Expiry must show without the sweeper's help.
     ctx.app.get(HoldExpiryScheduler).onApplicationShutdown();
-    admin = await adminToken(ctx.http);
-    [john, jane] = await Promise.all([signupAndLogin(ctx.http), signupAndLogin(ctx.http)]);
-    movieId = (await createMovie(ctx.http, admin)).id;
   });
 
   beforeEach(() => clock.set(new Date()));
@@ -58,7 +34,7 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
     ctx.http().post(`/shows/${showId}/holds/`).set(bearer(user.access)).send({ seat_numbers: seats });
 
   it('the shape: show_id, total_seats, available_seats and every seat in order, all available for a new show; public', async () => {
-    const show = await createShow(ctx.http, admin, movieId, { total_seats: 6 });
+    const show = await newShow(6);
     const res = await get(show.id).expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual({
@@ -72,7 +48,7 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
   });
 
   it('booked, held and available seats each show as such; available_seats counts only the available ones', async () => {
-    const show = await createShow(ctx.http, admin, movieId, { total_seats: 8 });
+    const show = await newShow(8);
     await book(john, show.id, { seat_numbers: [1, 8] }).expect(201);
     await hold(jane, show.id, [4, 5]).expect(201);
     const map: SeatMap = (await get(show.id).expect(200)).body;
@@ -85,7 +61,7 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
 
   describe('ETag and If-None-Match', () => {
     it('carries an ETag; the same ETag is answered 304 with an empty body; repeated reads keep the ETag', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+      const show = await newShow(5);
       const first = await get(show.id).expect(200);
       const etag = first.headers.etag;
       expect(etag).toMatch(/^(W\/)?"[^"]+"$/);
@@ -100,8 +76,8 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
     });
 
     it('304 also for the ETag in a list or in weak form; 200 with the body for a stale or foreign ETag', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
-      const other = await createShow(ctx.http, admin, movieId, { total_seats: 5 });
+      const show = await newShow(5);
+      const other = await newShow(5);
       const { etag } = (await get(show.id).expect(200)).headers;
       expect((await get(show.id, `"nope", ${etag}`)).status).toBe(304);
       expect((await get(show.id, `W/${etag}`)).status).toBe(304);
@@ -114,11 +90,11 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
     });
 
     it('every change (book, cancel, hold, release, confirm, expiry) changes the ETag, and the old ETag gets the new map', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 6 });
+      const show = await newShow(6);
       let etag = (await get(show.id).expect(200)).headers.etag;
 
       /** After a change: the old ETag no longer matches, the map shows `expected`, and the new ETag gives 304. */
-      async function expectChanged(step: string, expected: Record<Status, number[]>) {
+      async function expectChanged(step: string, expected: Record<SeatStatus, number[]>) {
         const res = await get(show.id, etag);
         expect({ step, status: res.status }).toEqual({ step, status: 200 });
         expect({ step, seats: byStatus(res.body) }).toEqual({ step, seats: expected });
@@ -168,7 +144,7 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
      * visible in every read sent after t.
      */
     it('30 parallel bookings then 15 parallel cancels, interleaved with seat-map reads: every answered change is in every later read', async () => {
-      const show = await createShow(ctx.http, admin, movieId, { total_seats: 40 });
+      const show = await newShow(40);
       let tick = 0;
       interface Read {
         sentAt: number;

@@ -4,22 +4,19 @@ import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ManualClock } from '../src/common/clock';
 import { SeatEventsService } from '../src/seat-events/seat-events.service';
-import { adminToken, bearer, createMovie, createShow, signupAndLogin, TestUser } from './factories';
-import { setupE2e, startTestApp, TestApp } from './setup/test-app';
+import { bearer, BookingWorld, bookingWorld, TestUser } from './factories';
+import { startTestApp, TestApp } from './setup/test-app';
+import { expectProblem } from './support/problem';
+import { SeatStatus } from './support/seats';
+import { isBlockingSomeone, waitFor } from './support/wait';
 
 interface SeatEvent {
   seat_number: number;
-  status: 'available' | 'held' | 'booked';
+  status: SeatStatus;
 }
 
-/** Polls until `condition` holds, failing after `timeoutMs`. */
-async function waitUntil(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(5);
-  }
-}
+/** How long this file waits for something to happen over a stream, unless a test says otherwise. */
+const WAIT_MS = 5000;
 
 /** A real EventSource client on one show's stream, recording every `seat` event with the time it arrived. */
 class SeatStream {
@@ -48,8 +45,8 @@ class SeatStream {
   }
 
   /** Waits for the stream to have received `count` events in all. */
-  async received(count: number, timeoutMs = 5000): Promise<SeatEvent[]> {
-    await waitUntil(`${count} seat events (have ${JSON.stringify(this.events)})`, () => this.events.length >= count, timeoutMs);
+  async received(count: number, timeoutMs = WAIT_MS): Promise<SeatEvent[]> {
+    await waitFor(`${count} seat events (have ${JSON.stringify(this.events)})`, () => this.events.length >= count, timeoutMs);
     return this.events;
   }
 
@@ -87,8 +84,8 @@ class RawStream {
     return this.response.headers;
   }
 
-  async waitForText(fragment: string, timeoutMs = 5000): Promise<void> {
-    await waitUntil(`"${fragment.trim()}" on the stream (have ${JSON.stringify(this.text)})`, () => this.text.includes(fragment), timeoutMs);
+  async waitForText(fragment: string, timeoutMs = WAIT_MS): Promise<void> {
+    await waitFor(`"${fragment.trim()}" on the stream (have ${JSON.stringify(this.text)})`, () => this.text.includes(fragment), timeoutMs);
   }
 
   close(): void {
@@ -98,19 +95,12 @@ class RawStream {
 
 describe('live seat updates over SSE (e2e)', () => {
   const clock = new ManualClock();
-  let ctx: Awaited<ReturnType<typeof setupE2e>>;
-  let admin: string;
-  let john: TestUser;
-  let jane: TestUser;
-  let movieId: number;
+  let { ctx, john, jane, newShow } = {} as BookingWorld; // assigned in beforeAll
   const open: { close(): void }[] = [];
 
   beforeAll(async () => {
-    ctx = await setupE2e({ clock });
+    ({ ctx, john, jane, newShow } = await bookingWorld({ clock }));
     await ctx.app.get(SeatEventsService).ready();
-    admin = await adminToken(ctx.http);
-    [john, jane] = await Promise.all([signupAndLogin(ctx.http), signupAndLogin(ctx.http)]);
-    movieId = (await createMovie(ctx.http, admin)).id;
   });
 
   beforeEach(() => clock.set(new Date()));
@@ -120,8 +110,6 @@ describe('live seat updates over SSE (e2e)', () => {
   });
 
   afterAll(() => ctx?.teardown());
-
-  const newShow = (totalSeats = 10) => createShow(ctx.http, admin, movieId, { total_seats: totalSeats });
 
   async function streamOf(showId: number, baseUrl = ctx.url): Promise<SeatStream> {
     const stream = await SeatStream.open(baseUrl, showId);
@@ -212,10 +200,14 @@ describe('live seat updates over SSE (e2e)', () => {
 
     /** Waits until the expiry scheduler has marked the hold expired (its NOTIFY is sent by the same commit). */
     const sweptHold = (holdId: number) =>
-      waitUntil(`hold ${holdId} to be swept`, async () => {
-        const { rows } = await ctx.db.pool.query(`SELECT status FROM holds WHERE id = $1`, [holdId]);
-        return rows[0]?.status === 'expired';
-      });
+      waitFor(
+        `hold ${holdId} to be swept`,
+        async () => {
+          const { rows } = await ctx.db.pool.query(`SELECT status FROM holds WHERE id = $1`, [holdId]);
+          return rows[0]?.status === 'expired';
+        },
+        WAIT_MS,
+      );
 
     it('a hold whose seat its owner then booked directly: its expiry does not announce the booked seat as available', async () => {
       const show = await newShow();
@@ -345,7 +337,7 @@ describe('live seat updates over SSE (e2e)', () => {
       const stream = await streamOf(show.id, ctx.url);
 
       await ctx.db.pool.query(`SELECT pg_terminate_backend($1)`, [writerListen[0]]);
-      await waitUntil('the writer to notice its LISTEN connection is gone', () => !writerEvents.isListening());
+      await waitFor('the writer to notice its LISTEN connection is gone', () => !writerEvents.isListening(), WAIT_MS);
       const started = performance.now();
       await writer.http().post(`/shows/${show.id}/book/`).set(bearer(john.access)).send({ seat_number: 1 }).expect(201);
       // Nothing is wrong with instance A: it listens throughout, and the change was committed.
@@ -369,10 +361,14 @@ describe('live seat updates over SSE (e2e)', () => {
     const cut = await candidates('^\\s*LISTEN|pg_notify');
     expect(cut.length).toBeGreaterThan(0);
     await ctx.db.pool.query(`SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid`, [cut]);
-    await waitUntil('a new LISTEN connection', async () => {
-      const listening = await candidates('^\\s*LISTEN');
-      return events.isListening() && listening.some((pid) => !cut.includes(pid));
-    });
+    await waitFor(
+      'a new LISTEN connection',
+      async () => {
+        const listening = await candidates('^\\s*LISTEN');
+        return events.isListening() && listening.some((pid) => !cut.includes(pid));
+      },
+      WAIT_MS,
+    );
     const show = await newShow();
     const stream = await streamOf(show.id);
     await book(john, show.id, 1);
@@ -391,15 +387,12 @@ describe('live seat updates over SSE (e2e)', () => {
     });
 
     it('an unknown show is 404 problem+json, not a stream', async () => {
-      const res = await ctx.http().get('/shows/99999999/seats/stream').expect(404);
-      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(res.body).toMatchObject({ status: 404, code: 'SHOW_NOT_FOUND', type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+      expectProblem(await ctx.http().get('/shows/99999999/seats/stream'), 404, 'SHOW_NOT_FOUND');
       expect(ctx.app.get(SeatEventsService).listenerCount(99999999)).toBe(0);
     });
 
     it('a malformed show id is 400, not a stream', async () => {
-      const res = await ctx.http().get('/shows/abc/seats/stream').expect(400);
-      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expectProblem(await ctx.http().get('/shows/abc/seats/stream'), 400);
     });
 
     it('a client that disconnects is unsubscribed', async () => {
@@ -408,11 +401,11 @@ describe('live seat updates over SSE (e2e)', () => {
       expect(events.listenerCount(show.id)).toBe(0);
       const first = await streamOf(show.id);
       const raw = await rawStreamOf(`${ctx.url}/shows/${show.id}/seats/stream`);
-      await waitUntil('two listeners', () => events.listenerCount(show.id) === 2);
+      await waitFor('two listeners', () => events.listenerCount(show.id) === 2, WAIT_MS);
       first.close();
-      await waitUntil('one listener after the EventSource closed', () => events.listenerCount(show.id) === 1);
+      await waitFor('one listener after the EventSource closed', () => events.listenerCount(show.id) === 1, WAIT_MS);
       raw.close();
-      await waitUntil('no listener after the raw connection closed', () => events.listenerCount(show.id) === 0);
+      await waitFor('no listener after the raw connection closed', () => events.listenerCount(show.id) === 0, WAIT_MS);
     });
 
     it('a client that gives up while the show is still being looked up leaves no listener behind', async () => {
@@ -431,12 +424,7 @@ describe('live seat updates over SSE (e2e)', () => {
         const request = get(`${ctx.url}/shows/${show.id}/seats/stream`, { agent: false });
         request.on('error', () => undefined);
         const socket = await serverSocket;
-        await waitUntil('the show lookup to wait for the table lock', async () => {
-          const blocked = await ctx.db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1::int = ANY (pg_blocking_pids(pid))`, [
-            rows[0].pid,
-          ]);
-          return blocked.rows[0].n > 0;
-        });
+        await waitFor('the show lookup to wait for the table lock', () => isBlockingSomeone(ctx.db.pool, rows[0].pid), WAIT_MS);
         const closed = new Promise((resolve) => socket.once('close', resolve));
         request.destroy();
         await closed;
@@ -482,7 +470,7 @@ describe('live seat updates over SSE (e2e)', () => {
     const show = await newShow();
     const raw = await rawStreamOf(`${closing.url}/shows/${show.id}/seats/stream`);
     const events = closing.app.get(SeatEventsService);
-    await waitUntil('the stream to subscribe', () => events.listenerCount(show.id) === 1);
+    await waitFor('the stream to subscribe', () => events.listenerCount(show.id) === 1, WAIT_MS);
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       closing.close().then(() => 'closed'),
@@ -490,7 +478,7 @@ describe('live seat updates over SSE (e2e)', () => {
     ]);
     clearTimeout(timer);
     expect(outcome).toBe('closed');
-    await waitUntil('the client to see its stream end', () => raw.ended, 2000);
+    await waitFor('the client to see its stream end', () => raw.ended, 2000);
     expect(events.listenerCount(show.id)).toBe(0);
   });
 });

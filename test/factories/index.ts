@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import TestAgent from 'supertest/lib/agent';
 import { TokenService } from '../../src/auth/token.service';
-import { ADMIN } from '../setup/test-app';
+import { ADMIN, E2eContext, setupE2e, TestAppOptions } from '../setup/test-app';
 
 export interface TestUser {
   id: number;
@@ -13,7 +13,8 @@ export interface TestUser {
   refresh: string;
 }
 
-const unique = () => randomBytes(4).toString('hex');
+/** A short random suffix that keeps names made by different tests apart. */
+export const unique = () => randomBytes(4).toString('hex');
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 export async function signupAndLogin(http: () => TestAgent, username = `user_${unique()}`): Promise<TestUser> {
@@ -41,13 +42,19 @@ export async function createMovie(
   return res.body;
 }
 
+export interface ShowFields {
+  screen_name: string;
+  date_time: string;
+  total_seats: number;
+}
+
+export interface CreatedShow extends ShowFields {
+  id: number;
+  available_seats: number;
+}
+
 /** A future show on a screen of its own, so shows made by different tests never overlap. */
-export async function createShow(
-  http: () => TestAgent,
-  token: string,
-  movieId: number,
-  overrides: Partial<{ screen_name: string; date_time: string; total_seats: number }> = {},
-): Promise<{ id: number; total_seats: number; date_time: string; screen_name: string; available_seats: number }> {
+export async function createShow(http: () => TestAgent, token: string, movieId: number, overrides: Partial<ShowFields> = {}): Promise<CreatedShow> {
   const res = await http()
     .post(`/movies/${movieId}/shows/`)
     .set(bearer(token))
@@ -59,35 +66,6 @@ export async function createShow(
     })
     .expect(201);
   return res.body;
-}
-
-interface ProblemResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Record<string, unknown>;
-}
-
-/** Asserts an RFC 9457 problem+json answer with the given status and code; returns the body for further checks. */
-export function expectProblem(res: ProblemResponse, status: number, code: string): Record<string, unknown> {
-  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({
-    type: expect.any(String),
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-    code,
-  });
-  return res.body;
-}
-
-/** The `field`s named by a VALIDATION_FAILED answer. */
-export function invalidFields(res: ProblemResponse): string[] {
-  expectProblem(res, 400, 'VALIDATION_FAILED');
-  const errors = res.body.errors as { field: string; message: string }[];
-  expect(Array.isArray(errors)).toBe(true);
-  for (const error of errors) expect(error).toEqual({ field: expect.any(String), message: expect.any(String) });
-  return [...new Set(errors.map((error) => error.field))];
 }
 
 /** A customer made without the HTTP signup: enough to call the API as them. */
@@ -114,4 +92,80 @@ export async function insertCustomers(app: INestApplication, pool: Pool, count: 
   );
   const tokens = app.get(TokenService);
   return rows.map((row) => ({ ...row, access: tokens.signAccess({ id: row.id, username: row.username, role: 'customer' }) }));
+}
+
+/*
+ * Worlds: what a spec file sets up once, in beforeAll, and tears down in afterAll.
+ * A spec takes the parts it uses into its own variables, so its tests read as before:
+ *
+ *   const clock = new ManualClock();
+ *   let { ctx, john, newShow } = {} as BookingWorld; // assigned in beforeAll
+ *   beforeAll(async () => {
+ *     ({ ctx, john, newShow } = await bookingWorld({ clock }));
+ *   });
+ *   afterAll(() => ctx?.teardown());
+ *
+ * What only one spec needs (a third customer, a stopped scheduler) stays in that spec, after the call.
+ */
+
+/** The app on a fresh database of its own, with the seeded admin's token. */
+export interface AdminWorld {
+  ctx: E2eContext;
+  admin: string;
+}
+
+async function adminWorld(options: TestAppOptions): Promise<AdminWorld> {
+  const ctx = await setupE2e(options);
+  return { ctx, admin: await adminToken(ctx.http) };
+}
+
+export interface CustomerWorld extends AdminWorld {
+  /** A customer signed up and logged in over HTTP. */
+  customer: TestUser;
+}
+
+/** The app (with the given clock and env), the admin and one customer: for specs that make their own movies. */
+export async function customerWorld(options: TestAppOptions = {}): Promise<CustomerWorld> {
+  const world = await adminWorld(options);
+  return { ...world, customer: await signupAndLogin(world.ctx.http) };
+}
+
+/** A world with one movie to hang shows on. */
+export interface MovieWorld extends AdminWorld {
+  movieId: number;
+  /** A new show of that movie (see createShow) with `totalSeats` seats; `overrides` sets the other fields. */
+  newShow(totalSeats?: number, overrides?: Partial<Omit<ShowFields, 'total_seats'>>): Promise<CreatedShow>;
+}
+
+async function withMovie(world: AdminWorld): Promise<MovieWorld> {
+  const { ctx, admin } = world;
+  const movieId = (await createMovie(ctx.http, admin)).id;
+  const newShow: MovieWorld['newShow'] = (totalSeats = 10, overrides = {}) =>
+    createShow(ctx.http, admin, movieId, { ...overrides, total_seats: totalSeats });
+  return { ...world, movieId, newShow };
+}
+
+export interface BookingWorld extends MovieWorld {
+  /** Two customers signed up and logged in over HTTP, who book, hold and cancel against each other. */
+  john: TestUser;
+  jane: TestUser;
+}
+
+/** The app (with the given clock and env), the admin, two customers and one movie. */
+export async function bookingWorld(options: TestAppOptions = {}): Promise<BookingWorld> {
+  const world = await adminWorld(options);
+  const [john, jane] = await Promise.all([signupAndLogin(world.ctx.http), signupAndLogin(world.ctx.http)]);
+  return { ...(await withMovie(world)), john, jane };
+}
+
+export interface CrowdWorld extends MovieWorld {
+  /** Customers inserted in bulk (see insertCustomers), for load-style specs. */
+  users: Customer[];
+}
+
+/** The app (with the given clock and env), the admin, `count` customers and one movie. */
+export async function crowdWorld(count: number, options: TestAppOptions = {}): Promise<CrowdWorld> {
+  const world = await adminWorld(options);
+  const users = await insertCustomers(world.ctx.app, world.ctx.db.pool, count);
+  return { ...(await withMovie(world)), users };
 }

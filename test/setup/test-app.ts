@@ -94,3 +94,6 @@ export async function setupE2e(options: TestAppOptions = {}) {
     },
   };
 }
+
+/** What setupE2e hands a spec file: the database, the app on it, and their teardown. */
+export type E2eContext = Awaited<ReturnType<typeof setupE2e>>;
