@@ -8,7 +8,7 @@
  * Every scenario runs --runs times (default 3); the table shows medians.
  *
  * Options: --runs N (3), --duration S (10), --connections N (64),
- *          --only booking,floor,seatmap,race (all), --cpu-prof (profile the service into bench/results/).
+ *          --only booking,bare,floor,seatmap,race (all), --cpu-prof (profile the service into bench/results/).
  */
 'use strict';
 
@@ -36,7 +36,7 @@ const RACE_USERS = 1000;
 const RACE_SEATS = 200;
 const MAP_SEATS = 300;
 const PGBENCH_CLIENTS = 32;
-const ONLY = new Set((args.only ?? 'booking,floor,seatmap,race').split(','));
+const ONLY = new Set((args.only ?? 'booking,bare,floor,seatmap,race').split(','));
 const CPU_PROF = 'cpu-prof' in args;
 
 const log = (...parts) => console.error('[bench]', ...parts);
@@ -143,6 +143,7 @@ async function api(base, method, path, token, body) {
 
 async function createData(base, db, jwtSecret) {
   const admin = (await api(base, 'POST', '/login/', undefined, { username: 'bench_admin', password: 'bench-admin-password' })).access;
+  const adminId = (await api(base, 'GET', '/me/', admin)).id;
   const movie = await api(base, 'POST', '/movies/', admin, { title: 'Benchmark premiere', duration_minutes: 120 });
   const day = Date.now() + 30 * 86400_000;
   const makeShow = (i, seats) =>
@@ -192,7 +193,7 @@ async function createData(base, db, jwtSecret) {
   const racers = rows.map((u) =>
     jwt.sign({ sub: u.id, username: u.username, role: 'customer', typ: 'access' }, jwtSecret, { algorithm: 'HS256', expiresIn: 3600 }),
   );
-  return { admin, movie, shows, mapShow, tokens, racers, makeShow };
+  return { admin, adminId, movie, shows, mapShow, tokens, racers, makeShow };
 }
 
 function runAutocannon(options) {
@@ -203,6 +204,25 @@ function runAutocannon(options) {
 }
 
 async function bookingThroughput(base, data) {
+  return bookingLoad(base, data);
+}
+
+/** The same load against the bare node:http + pg server running the same booking statement. */
+async function bareBookingThroughput(db, data) {
+  const port = await freePort();
+  const server = spawn(process.execPath, [join(__dirname, 'bare-booking-server.js')], {
+    env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, USER_ID: String(data.adminId) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve) => server.stdout.once('data', resolve));
+  try {
+    return await bookingLoad(`http://127.0.0.1:${port}`, data);
+  } finally {
+    server.kill();
+  }
+}
+
+async function bookingLoad(base, data) {
   // Each connection gets its own precomputed list of random bookings: autocannon
   // builds the raw requests once, so the load generator spends little CPU per request
   // (a setupRequest callback per request cost it half a core on this machine).
@@ -360,13 +380,15 @@ async function main() {
     for (let round = 0; round < RUNS; round++) {
       log(`run ${round + 1}/${RUNS}: booking throughput (${CONNECTIONS} connections, ${DURATION}s)`);
       const booking = ONLY.has('booking') ? await bookingThroughput(service.base, data) : {};
+      log(`run ${round + 1}/${RUNS}: the same booking statement behind a bare node:http + pg server`);
+      const bare = ONLY.has('bare') ? await bareBookingThroughput(db, data) : {};
       log(`run ${round + 1}/${RUNS}: pgbench floor (${PGBENCH_CLIENTS} clients)`);
       const floor = ONLY.has('floor') ? await pgbenchFloor(db) : {};
       log(`run ${round + 1}/${RUNS}: seat map reads`);
       const seatMap = ONLY.has('seatmap') ? await seatMapReads(service.base, data) : {};
       log(`run ${round + 1}/${RUNS}: sell-out race (${RACE_USERS} users, ${RACE_SEATS} seats)`);
       const race = ONLY.has('race') ? await sellOutRace(service.base, db, data, round) : {};
-      runs.push({ booking, floor, seatMap, race });
+      runs.push({ booking, bare, floor, seatMap, race });
       log(JSON.stringify(runs[runs.length - 1]));
     }
     const rssMb = peakRssMb(service.child.pid);
@@ -379,6 +401,8 @@ async function main() {
       booking_p50_ms: m((r) => r.booking.p50),
       booking_p99_ms: m((r) => r.booking.p99),
       booking_errors: runs.reduce((n, r) => n + (r.booking.errors ?? 0), 0),
+      bare_booking_rps: m((r) => r.bare.rps),
+      booking_ratio_to_bare: m((r) => r.booking.rps / r.bare.rps),
       pgbench_floor_tps: m((r) => r.floor.tps),
       booking_ratio_to_floor: m((r) => r.booking.rps / r.floor.tps),
       seat_map_rps: m((r) => r.seatMap.rps),
@@ -402,6 +426,8 @@ async function main() {
       ['booking / floor', fmt(summary.booking_ratio_to_floor, 2), '≥ 0.25'],
       ['booking p50 / p99 ms', `${fmt(summary.booking_p50_ms, 1)} / ${fmt(summary.booking_p99_ms, 1)}`, 'p99 ≤ 50'],
       ['booking errors (all runs)', String(summary.booking_errors), '0'],
+      ['same statement, bare node:http + pg, answers/s', fmt(summary.bare_booking_rps), ''],
+      ['booking / bare server (framework cost)', fmt(summary.booking_ratio_to_bare, 2), ''],
       ['seat map req/s (full / 304)', `${fmt(summary.seat_map_rps)} / ${fmt(summary.seat_map_304_rps)}`, ''],
       ['bare node:http req/s, same bytes', fmt(summary.http_floor_rps), ''],
       ['seat map / HTTP floor (full / 304)', `${fmt(summary.seat_map_ratio_to_floor, 2)} / ${fmt(summary.seat_map_304_ratio_to_floor, 2)}`, '≥ 0.35'],
