@@ -82,7 +82,9 @@ export class CreateSchema1764000000000 implements MigrationInterface {
         CONSTRAINT bookings_cancelled_at_check CHECK ((status = 'cancelled') = (cancelled_at IS NOT NULL)),
         CONSTRAINT bookings_seat_fk FOREIGN KEY (show_id, seat_number)
           REFERENCES seats (show_id, seat_number) ON DELETE CASCADE,
-        CONSTRAINT bookings_id_seat_key UNIQUE (id, show_id, seat_number)
+        -- Column order (show_id, seat_number, id): the same uniqueness, and it also serves the
+        -- cascade from a deleted seat row to its bookings, so no extra index is maintained.
+        CONSTRAINT bookings_id_seat_key UNIQUE (show_id, seat_number, id)
       )`);
     await q.query(
       `CREATE UNIQUE INDEX bookings_one_active_per_seat ON bookings (show_id, seat_number) WHERE status = 'booked'`,

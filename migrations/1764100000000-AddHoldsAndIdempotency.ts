@@ -41,6 +41,8 @@ export class AddHoldsAndIdempotency1764100000000 implements MigrationInterface {
         WHERE booking_id IS NOT NULL OR hold_id IS NOT NULL`,
     );
     await q.query(`CREATE INDEX seats_held_by_idx ON seats (held_by, show_id) INCLUDE (hold_expires_at) WHERE hold_id IS NOT NULL`);
+    // Release, expiry and a hold's deletion find its seats by hold_id.
+    await q.query(`CREATE INDEX seats_hold_id_idx ON seats (hold_id) WHERE hold_id IS NOT NULL`);
 
     await q.query(`
       CREATE TABLE idempotency_keys (
@@ -59,6 +61,7 @@ export class AddHoldsAndIdempotency1764100000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE idempotency_keys`);
+    await q.query(`DROP INDEX seats_hold_id_idx`);
     await q.query(`DROP INDEX seats_held_by_idx`);
     await q.query(`DROP INDEX seats_taken_idx`);
     await q.query(`CREATE INDEX seats_booked_idx ON seats (show_id) WHERE booking_id IS NOT NULL`);

@@ -40,9 +40,9 @@ export class AuthService {
     const claims = this.tokens.verifyRefresh(token);
     if (!claims) throw new AuthError(AuthErrorCode.INVALID_REFRESH_TOKEN);
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
     try {
+      await runner.connect();
+      await runner.startTransaction();
       const [rows]: [AuthUser[], number] = await runner.query(
         `UPDATE refresh_tokens t SET revoked_at = now()
            FROM users u

@@ -25,7 +25,7 @@ export class BookingsService {
   /**
    * Books every requested seat or none, in one statement (BOOK_SEATS_SQL): lock
    * the seat rows in seat order, check show, range, start time and availability
-   * on the locked rows, insert the bookings and NOTIFY. A booked seat is
+   * on the locked rows, insert the bookings; the change is announced after commit. A booked seat is
    * SEAT_TAKEN (SHOW_FULL when nothing is left), a seat another customer holds is
    * SEAT_HELD; the caller's own held seats may be booked directly. Even if this
    * code were wrong, bookings_one_active_per_seat rejects a second active booking

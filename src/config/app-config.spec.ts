@@ -25,10 +25,18 @@ describe('loadConfig', () => {
     });
   });
 
-  it('uses the development secret in development and test unless one is given', () => {
-    expect(loadConfig({}).auth.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
+  it('uses the fixed development secret in test unless one is given', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).auth.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
     expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'short-is-fine-here' }).auth.jwtSecret).toBe('short-is-fine-here');
+  });
+
+  it('never uses a well-known secret in development: a random one per process unless one is given', () => {
+    const first = loadConfig({}).auth.jwtSecret;
+    const second = loadConfig({ NODE_ENV: 'development' }).auth.jwtSecret;
+    expect(first).not.toBe(DEVELOPMENT_JWT_SECRET);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(second).not.toBe(first);
+    expect(loadConfig({ JWT_SECRET: 'my-own-dev-secret' }).auth.jwtSecret).toBe('my-own-dev-secret');
   });
 
   it('has the documented defaults', () => {

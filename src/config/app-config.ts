@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 
 /**
@@ -33,7 +34,7 @@ export interface AppConfig {
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-/** Used only where NODE_ENV is development or test; production refuses it. */
+/** The fixed secret of NODE_ENV=test (so tests can sign their own tokens); production refuses it. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production';
 
 export class ConfigError extends Error {}
@@ -68,7 +69,10 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 
 function jwtSecret(env: Env, nodeEnv: AppConfig['nodeEnv']): string {
   const secret = env.JWT_SECRET;
-  if (nodeEnv === 'development' || nodeEnv === 'test') return secret || DEVELOPMENT_JWT_SECRET;
+  if (nodeEnv === 'test') return secret || DEVELOPMENT_JWT_SECRET;
+  // Development without a secret gets a random one per process: a public, well-known secret on a
+  // server listening on every interface would let anyone mint admin tokens. Tokens end with the process.
+  if (nodeEnv === 'development') return secret || randomBytes(32).toString('hex');
   if (!secret || secret === DEVELOPMENT_JWT_SECRET || secret.length < 32) {
     throw new ConfigError('JWT_SECRET must be set to a random string of at least 32 characters outside development');
   }

@@ -18,6 +18,8 @@ export function dataSourceOptions(url: string, database: AppConfig['database']):
     logging: false,
     extra: {
       max: database.poolSize,
+      // Waiting longer than this for a free connection is an error (503), not a hang.
+      connectionTimeoutMillis: 10_000,
       // A statement stuck behind a lock this long gives up (55P03, retried) instead of piling up requests.
       options: '-c lock_timeout=5000 -c statement_timeout=15000',
     },

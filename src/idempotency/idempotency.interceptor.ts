@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -12,6 +12,8 @@ import { IdempotencyService, StoredResponse } from './idempotency.service';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 const STATE_CHANGING = new Set(['POST', 'PATCH', 'DELETE']);
+/** Answers that say "collided, try again": replaying them for a day would make the retry useless. */
+const TRANSIENT = new Set(['CONCURRENT_UPDATE', 'LOCK_TIMEOUT', 'IDEMPOTENCY_IN_PROGRESS']);
 
 /** JSON with object keys sorted, so {"a":1,"b":2} and {"b":2,"a":1} are the same request. */
 export function canonicalJson(value: unknown): string {
@@ -39,6 +41,8 @@ export function requestHash(method: string, url: string, body: unknown): string 
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(IdempotencyInterceptor.name);
+
   constructor(
     private readonly keys: IdempotencyService,
     private readonly reflector: Reflector,
@@ -58,13 +62,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       mergeMap((claim) => {
         if (!claim.owned) return this.replay(reply, claim.response);
         return next.handle().pipe(
-          mergeMap(async (body: unknown) => {
-            await this.keys.complete(user.id, key, { status, body });
-            return body;
-          }),
+          // Handler errors only: once the handler has succeeded, its change is committed and
+          // the client gets its answer, even if storing that answer fails (see remember()).
           catchError(async (error: unknown) => {
-            if (error instanceof AppError && error.status < 500) {
-              await this.keys.complete(user.id, key, {
+            if (error instanceof AppError && error.status < 500 && !TRANSIENT.has(error.code)) {
+              await this.remember(user.id, key, {
                 status: error.status,
                 body: problem(error.status, error.code, error.detail, error.extras),
               });
@@ -73,9 +75,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
             }
             throw error;
           }),
+          mergeMap(async (body: unknown) => {
+            await this.remember(user.id, key, { status, body });
+            return body;
+          }),
         );
       }),
     );
+  }
+
+  /**
+   * Stores the answer; if that fails the key stays "in progress" and is taken
+   * over after a minute, when a retry runs again and meets its own committed
+   * change (SEAT_TAKEN, ALREADY_CANCELLED), never a second booking of a seat.
+   */
+  private async remember(userId: number, key: string, response: StoredResponse): Promise<void> {
+    try {
+      await this.keys.complete(userId, key, response);
+    } catch (error) {
+      this.logger.error(`could not store the answer for an idempotency key: ${(error as Error).message}`);
+    }
   }
 
   private replay(reply: FastifyReply, response: StoredResponse): Observable<unknown> {

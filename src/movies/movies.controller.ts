@@ -4,6 +4,7 @@ import { Auth, Public } from '../common/decorators/auth.decorators';
 import { ApiProblems } from '../common/http/api-problem';
 import { Paginated } from '../common/interceptors/pagination.interceptor';
 import { Page } from '../common/http/pagination';
+import { RetryOnConflict } from '../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { CreateMovieDto, MovieListQuery, MovieResponse, UpdateMovieDto } from './dto/movie.dto';
 import { MoviesService } from './movies.service';
@@ -37,6 +38,7 @@ export class MoviesController {
   }
 
   @Auth('admin')
+  @RetryOnConflict()
   @Patch(':id')
   @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'MOVIE_NOT_FOUND'], [409, 'SCREEN_BUSY'])
   update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateMovieDto): Promise<MovieResponse> {
@@ -44,6 +46,7 @@ export class MoviesController {
   }
 
   @Auth('admin')
+  @RetryOnConflict()
   @Delete(':id')
   @HttpCode(204)
   @ApiProblems([404, 'MOVIE_NOT_FOUND'], [409, 'MOVIE_HAS_SHOWS'])

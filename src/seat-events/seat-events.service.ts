@@ -17,6 +17,9 @@ const RECONNECT_DELAY_MS = 1000;
 /** Changes published within this window travel in one NOTIFY: far fewer statements under load, still well within a second. */
 const BATCH_WINDOW_MS = 20;
 const RETRY_SEND_MS = 500;
+const SHUTDOWN_FLUSH_MS = 2000;
+/** A change of more seats than this is announced in several parts, so no NOTIFY payload is too long. */
+const MAX_SEATS_PER_CHANGE = 500;
 /** Past this many unsent changes (the database unreachable for long), the oldest are dropped. */
 const MAX_PENDING_CHANGES = 10_000;
 
@@ -72,7 +75,10 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
    */
   publish(change: SeatChange): void {
     for (const listener of this.changeListeners) listener(change.show_id);
-    this.outbox.push(change);
+    for (let i = 0; i === 0 || i < change.seats.length; i += MAX_SEATS_PER_CHANGE) {
+      this.outbox.push({ ...change, seats: change.seats.slice(i, i + MAX_SEATS_PER_CHANGE) });
+    }
+    if (this.outbox.length > MAX_PENDING_CHANGES) this.outbox.splice(0, this.outbox.length - MAX_PENDING_CHANGES);
     if (!this.sending) this.sending = this.flush();
   }
 
@@ -104,7 +110,9 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.sending;
+    this.stopped = true;
+    // One last chance for what was published, bounded: shutting down must not wait on a lost database.
+    await Promise.race([this.sending, sleep(SHUTDOWN_FLUSH_MS)]);
     for (const close of [...this.closers]) close();
   }
 
@@ -115,20 +123,22 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
 
   /**
    * Sends everything published so far, packed into as few NOTIFYs as fit, then
-   * whatever arrived meanwhile. Any connection can NOTIFY: when the LISTEN one is
-   * down the pool sends, and a batch that could not be sent waits for the next try.
+   * whatever arrived meanwhile, through the pool (whose statement timeout keeps a
+   * lost connection from hanging it); any connection can NOTIFY. A batch that
+   * could not be sent waits for the next try.
    */
   private async flush(): Promise<void> {
-    await sleep(BATCH_WINDOW_MS);
+    if (!this.stopped) await sleep(BATCH_WINDOW_MS);
     while (this.outbox.length > 0) {
       const batch = this.outbox;
       this.outbox = [];
-      const sql = `SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`;
       let sent = 0;
       try {
         for (const { payload, count } of packPayloads(batch)) {
-          const client = this.listening ? this.client : undefined;
-          await (client ? client.query(sql, [SEAT_EVENTS_CHANNEL, payload]) : this.dataSource.query(sql, [SEAT_EVENTS_CHANNEL, payload]));
+          await this.dataSource.query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`, [
+            SEAT_EVENTS_CHANNEL,
+            payload,
+          ]);
           sent += count;
         }
       } catch (error) {
@@ -142,7 +152,8 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.databaseUrl, application_name: SEAT_EVENTS_APPLICATION_NAME });
+    // keepAlive: a connection silently dropped by the network is noticed, and reconnected.
+    const client = new Client({ connectionString: this.databaseUrl, application_name: SEAT_EVENTS_APPLICATION_NAME, keepAlive: true });
     client.on('notification', (message) => this.dispatch(message.payload));
     client.on('error', (error) => {
       this.logger.warn(`LISTEN connection failed: ${error.message}`);
@@ -153,6 +164,8 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
     await client.connect();
     await client.query(`LISTEN ${SEAT_EVENTS_CHANNEL}`);
     this.listening = true;
+    // Whatever was cached while we could not hear other instances may be stale.
+    for (const listener of this.changeListeners) listener(-1);
   }
 
   private reconnectLater(failed: Client): void {

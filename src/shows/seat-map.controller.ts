@@ -9,6 +9,8 @@ import { SeatEventsService } from '../seat-events/seat-events.service';
 import { SeatMapResponse } from './dto/seat-map.dto';
 import { etagMatches, SeatMapService } from './seat-map.service';
 
+const MAX_UNREAD_BYTES = 1024 * 1024;
+
 @ApiTags('seats')
 @Controller('shows/:id/seats')
 export class SeatMapController {
@@ -54,10 +56,12 @@ export class SeatMapController {
       'x-request-id': String(request.id),
     });
     raw.write(`retry: 2000\n: subscribed to show ${showId}\n\n`);
-    const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), this.config.sseHeartbeatSeconds * 1000);
+    // A client that stops reading is cut off rather than buffered for without end.
+    const send = (text: string) => (raw.writableLength > MAX_UNREAD_BYTES ? raw.destroy() : raw.write(text));
+    const heartbeat = setInterval(() => send(': heartbeat\n\n'), this.config.sseHeartbeatSeconds * 1000);
     const unsubscribe = this.events.subscribe(
       showId,
-      (event) => raw.write(`event: seat\ndata: ${JSON.stringify(event)}\n\n`),
+      (event) => send(`event: seat\ndata: ${JSON.stringify(event)}\n\n`),
       () => raw.end(),
     );
     raw.on('close', () => {

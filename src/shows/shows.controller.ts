@@ -4,6 +4,7 @@ import { Auth, Public } from '../common/decorators/auth.decorators';
 import { ApiProblems } from '../common/http/api-problem';
 import { Paginated } from '../common/interceptors/pagination.interceptor';
 import { Page, PageQuery } from '../common/http/pagination';
+import { RetryOnConflict } from '../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { CreateShowDto, ShowResponse, UpdateShowDto } from './dto/show.dto';
 import { ShowsService } from './shows.service';
@@ -38,6 +39,7 @@ export class ShowsController {
   }
 
   @Auth('admin')
+  @RetryOnConflict()
   @Patch('shows/:id')
   @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'], [409, 'SCREEN_BUSY', 'SHOW_HAS_BOOKINGS'])
   update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateShowDto): Promise<ShowResponse> {
@@ -45,6 +47,7 @@ export class ShowsController {
   }
 
   @Auth('admin')
+  @RetryOnConflict()
   @Delete('shows/:id')
   @HttpCode(204)
   @ApiProblems([404, 'SHOW_NOT_FOUND'], [409, 'SHOW_HAS_BOOKINGS'])

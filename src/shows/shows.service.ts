@@ -65,8 +65,10 @@ export class ShowsService {
   }
 
   /**
-   * Locks the show, then every seat the change would remove, so a booking in
-   * flight on one of them either commits first (and we refuse) or waits for us.
+   * Locks in the order every writer uses: the show, then (when the seat count
+   * changes) every seat in seat order, so a booking in flight on a seat either
+   * commits first (and a shrink below it is refused) or waits for us, and the
+   * cascade of total_seats onto the seat rows takes no lock out of order.
    */
   async update(id: number, dto: UpdateShowDto): Promise<ShowResponse> {
     if (dto.screen_name === undefined && dto.date_time === undefined && dto.total_seats === undefined) {
@@ -75,24 +77,23 @@ export class ShowsService {
     const dateTime = dto.date_time === undefined ? null : this.futureDate(dto.date_time);
     return this.writing(() =>
       this.dataSource.transaction(async (manager) => {
-        const [show] = await manager.query(
-          `SELECT sh.total_seats, m.duration_minutes FROM shows sh JOIN movies m ON m.id = sh.movie_id
-            WHERE sh.id = $1 FOR UPDATE OF sh`,
-          [id],
-        );
+        const [show] = await manager.query(`SELECT total_seats FROM shows WHERE id = $1 FOR UPDATE`, [id]);
         if (!show) throw new ShowNotFoundError();
         const newTotal = dto.total_seats ?? show.total_seats;
-        if (newTotal < show.total_seats) {
-          await this.assertNoTakenSeats(manager, id, newTotal, 'total_seats would drop below a booked or held seat.');
+        if (newTotal !== show.total_seats) {
+          const taken = await this.lockSeats(manager, id, newTotal);
+          if (taken) throw new ShowHasBookingsError('total_seats would drop below a booked or held seat.');
           await manager.query(`DELETE FROM seats WHERE show_id = $1 AND seat_number > $2`, [id, newTotal]);
         }
+        // The duration is read here, not before the lock: a movie PATCH may have changed it meanwhile.
         await manager.query(
           `UPDATE shows SET screen_name = coalesce($2, screen_name),
                             date_time = coalesce($3, date_time),
-                            ends_at = coalesce($3, date_time) + make_interval(mins => $4),
-                            total_seats = $5
+                            ends_at = coalesce($3, date_time)
+                                      + make_interval(mins => (SELECT duration_minutes FROM movies WHERE id = shows.movie_id)),
+                            total_seats = $4
             WHERE id = $1`,
-          [id, dto.screen_name ?? null, dateTime, show.duration_minutes, newTotal],
+          [id, dto.screen_name ?? null, dateTime, newTotal],
         );
         if (newTotal > show.total_seats) await this.addSeats(manager, id, show.total_seats + 1, newTotal);
         return this.get(id, manager);
@@ -104,22 +105,30 @@ export class ShowsService {
     await this.dataSource.transaction(async (manager) => {
       const [show] = await manager.query(`SELECT id FROM shows WHERE id = $1 FOR UPDATE`, [id]);
       if (!show) throw new ShowNotFoundError();
-      await this.assertNoTakenSeats(manager, id, 0, 'The show has booked or held seats; cancel them first.');
+      // Holds before seats, as confirm, release and the expiry sweeper lock them: the delete cascades to both.
+      await manager.query(`SELECT 1 FROM holds WHERE show_id = $1 ORDER BY id FOR UPDATE`, [id]);
+      if (await this.lockSeats(manager, id, 0)) {
+        throw new ShowHasBookingsError('The show has booked or held seats; cancel them first.');
+      }
       await manager.query(`DELETE FROM shows WHERE id = $1`, [id]);
     });
     // Seats were removed: every instance drops what it cached of this show.
     this.events.publish({ show_id: id, status: 'available', seats: [] });
   }
 
-  private async assertNoTakenSeats(manager: EntityManager, showId: number, above: number, detail: string) {
-    // Every seat row is locked, not only the taken ones: a seat being booked right now
-    // looks free in our snapshot, and only the lock makes us wait for that booking.
+  /**
+   * Locks every seat of the show in seat order and says whether any seat above
+   * `above` is booked or actively held. Every seat, not only the taken ones: a
+   * seat being booked right now looks free in our snapshot, and only its lock
+   * makes us wait for that booking.
+   */
+  private async lockSeats(manager: EntityManager, showId: number, above: number): Promise<boolean> {
     const seats: { taken: boolean }[] = await manager.query(
-      `SELECT ${seatIsTaken('$3')} AS taken FROM seats s WHERE s.show_id = $1 AND s.seat_number > $2
+      `SELECT s.seat_number > $2 AND ${seatIsTaken('$3')} AS taken FROM seats s WHERE s.show_id = $1
         ORDER BY s.seat_number FOR UPDATE`,
       [showId, above, this.clock.now()],
     );
-    if (seats.some((seat) => seat.taken)) throw new ShowHasBookingsError(detail);
+    return seats.some((seat) => seat.taken);
   }
 
   private async addSeats(manager: EntityManager, showId: number, from: number, to: number): Promise<void> {

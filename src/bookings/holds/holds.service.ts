@@ -43,6 +43,9 @@ export class HoldsService {
     const limit = this.config.booking.maxHeldSeatsPerShow;
     const created = await inTransaction(this.dataSource, async (runner): Promise<HoldResponse> => {
       await runner.query(`SELECT pg_advisory_xact_lock($1, $2)`, [user.id, showId]);
+      // The show row before its seats, the order show updates and deletes use: inserting the hold
+      // would take this key-share lock anyway (its foreign key), but only after the seat locks.
+      await runner.query(`SELECT 1 FROM shows WHERE id = $1 FOR KEY SHARE`, [showId]);
       const seats = await SeatLedger.lockSellableSeats(runner, showId, seatNumbers, now);
       const refusal = await SeatLedger.unavailableError(seats, now, undefined, () => SeatLedger.hasUnbookedSeat(runner, showId));
       if (refusal) throw refusal;

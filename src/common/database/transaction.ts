@@ -8,9 +8,9 @@ import { DataSource, QueryRunner } from 'typeorm';
  */
 export async function inTransaction<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
   const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  await runner.startTransaction('READ COMMITTED');
   try {
+    await runner.connect();
+    await runner.startTransaction('READ COMMITTED');
     const result = await work(runner);
     await runner.commitTransaction();
     return result;

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CommonErrorCode, FieldError } from '../errors/app-error';
-import { isDatabaseUnavailable, pgCode } from '../errors/pg-errors';
+import { isDatabaseUnavailable, isRetryablePgError, pgCode, PgCode } from '../errors/pg-errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -89,6 +89,16 @@ export function toProblem(error: unknown, requestId: string, logger: Logger): Pr
   }
   if (pgCode(error) === UNSTORABLE_CHARACTER) {
     return problem(400, CommonErrorCode.VALIDATION_FAILED, 'The request contains a character that cannot be stored (a NUL byte).');
+  }
+  // Safety net for a route without @RetryOnConflict(): a collision is the client's to retry, not a 500.
+  if (isRetryablePgError(error)) {
+    logger.warn(`request ${requestId}: ${pgCode(error)} reached the filter`);
+    const lockTimeout = pgCode(error) === PgCode.LOCK_NOT_AVAILABLE;
+    return problem(
+      lockTimeout ? 503 : 409,
+      lockTimeout ? 'LOCK_TIMEOUT' : 'CONCURRENT_UPDATE',
+      'The request collided with others and was not applied; nothing was changed. Try again.',
+    );
   }
   if (isDatabaseUnavailable(error)) {
     logger.error(`request ${requestId}: database unavailable: ${(error as Error)?.message}`);
