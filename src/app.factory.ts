@@ -103,6 +103,12 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     }
     done();
   });
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      exposedHeaders: ['ETag', 'X-Total-Count', 'X-Request-Id', 'Idempotent-Replayed'],
+    });
+  }
   app.useGlobalPipes(validationPipe());
   setupSwagger(app);
   return app;

@@ -49,11 +49,12 @@ export class SeatMapController {
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
+      // Headers hooks already set (CORS, request id) would be lost with a hijacked reply.
+      ...(reply.getHeaders() as Record<string, string>),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
-      'x-request-id': String(request.id),
     });
     raw.write(`retry: 2000\n: subscribed to show ${showId}\n\n`);
     // A client that stops reading is cut off rather than buffered for without end.
