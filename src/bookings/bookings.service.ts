@@ -11,11 +11,20 @@ import { ShowNotFoundError, ShowStartedError } from '../shows/shows.errors';
 import { BookingError } from './bookings.errors';
 import { BookingResponse, MyBookingResponse, MyBookingsQuery } from './dto/booking.dto';
 import { Booking } from './entities/booking.entity';
-import { BOOK_SEATS_SQL, BookSeatsFailure } from './book-seats.sql';
+import { BatchedRequest, BookingBatcher } from './booking-batcher';
+import { BOOK_SEATS_BATCH_SQL, BookSeatsFailure } from './book-seats.sql';
 import { BOOKING_COLUMNS, MAX_SEAT_NUMBER, SeatLedger } from './seat-ledger';
+
+type BatchRow = BookingResponse & { req: number; failure: BookSeatsFailure | null };
+interface BatchOutcome {
+  rows: BatchRow[];
+  now: Date;
+}
 
 @Injectable()
 export class BookingsService {
+  private readonly batcher = new BookingBatcher<BatchOutcome>((batch) => this.bookBatch(batch));
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -23,36 +32,60 @@ export class BookingsService {
   ) {}
 
   /**
-   * Books every requested seat or none, in one statement (BOOK_SEATS_SQL): lock
-   * the seat rows in seat order, check show, range, start time and availability
-   * on the locked rows, insert the bookings; the change is announced after commit. A booked seat is
+   * Books every requested seat or none, in one statement shared with the other
+   * requests of its batch (BOOK_SEATS_BATCH_SQL, see BookingBatcher): lock the
+   * seat rows in (show, seat) order, check show, range, start time and
+   * availability on the locked rows, insert the bookings; the change is
+   * announced after commit. A booked seat is
    * SEAT_TAKEN (SHOW_FULL when nothing is left), a seat another customer holds is
    * SEAT_HELD; the caller's own held seats may be booked directly. Even if this
    * code were wrong, bookings_one_active_per_seat rejects a second active booking
    * of a seat and seats_booked_or_held a seat both booked and held.
    */
   async book(user: AuthUser, showId: number, seatNumbers: number[]): Promise<BookingResponse[]> {
-    const now = this.clock.now();
-    if (seatNumbers.some((n) => n < 1 || n > MAX_SEAT_NUMBER)) return this.bookStepByStep(user, showId, seatNumbers, now);
-    const runner = this.dataSource.createQueryRunner();
-    let rows: (BookingResponse & { failure: BookSeatsFailure | null })[];
+    if (seatNumbers.some((n) => n < 1 || n > MAX_SEAT_NUMBER)) return this.bookStepByStep(user, showId, seatNumbers, this.clock.now());
+    let outcome: BatchOutcome;
     try {
-      // The QueryRunner's own connection, with a named (prepared) statement: parsed and planned once per connection.
-      const connection = await runner.connect();
-      ({ rows } = await connection.query({ name: 'book-seats', text: BOOK_SEATS_SQL, values: [user.id, showId, seatNumbers, now] }));
+      outcome = await this.batcher.submit(user.id, showId, seatNumbers);
     } catch (error) {
       // Only reachable if the lock were skipped: the unique index is the last line of defence.
       if (pgConstraint(error) === 'bookings_one_active_per_seat') throw BookingError.taken(seatNumbers);
       throw error;
+    }
+    const failure = outcome.rows[0]?.failure;
+    if (!failure) {
+      this.events.publish({ show_id: showId, status: 'booked', seats: seatNumbers });
+      return outcome.rows.map(({ failure: _failure, req: _req, ...booking }) => booking);
+    }
+    throw await this.refusal(user, showId, seatNumbers, failure, outcome.now);
+  }
+
+  /**
+   * Runs one batch (BOOK_SEATS_BATCH_SQL) on the QueryRunner's own connection as
+   * a named prepared statement, and hands every request its own rows.
+   */
+  private async bookBatch(batch: BatchedRequest<BatchOutcome>[]): Promise<void> {
+    const now = this.clock.now();
+    const columns: [number[], number[], number[], number[]] = [[], [], [], []];
+    batch.forEach((request, index) => {
+      for (const seat of request.seats) {
+        columns[0].push(index);
+        columns[1].push(request.userId);
+        columns[2].push(request.showId);
+        columns[3].push(seat);
+      }
+    });
+    const runner = this.dataSource.createQueryRunner();
+    let rows: BatchRow[];
+    try {
+      const connection = await runner.connect();
+      ({ rows } = await connection.query({ name: 'book-seats-batch', text: BOOK_SEATS_BATCH_SQL, values: [...columns, now] }));
     } finally {
       await runner.release();
     }
-    const failure = rows[0]?.failure;
-    if (!failure) {
-      this.events.publish({ show_id: showId, status: 'booked', seats: seatNumbers });
-      return rows.map(({ failure: _failure, ...booking }) => booking);
-    }
-    throw await this.refusal(user, showId, seatNumbers, failure, now);
+    const byRequest = batch.map((): BatchRow[] => []);
+    for (const row of rows) byRequest[row.req].push(row);
+    batch.forEach((request, index) => request.resolve({ rows: byRequest[index], now }));
   }
 
   /** Names the error from what the refused statement had locked; the order of checks is the documented one. */

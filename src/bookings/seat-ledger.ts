@@ -26,7 +26,7 @@ export type SeatState = Pick<LockedSeat, 'seat_number' | 'booking_id' | 'hold_id
 
 /**
  * Locks seat rows and writes bookings: the steps bookings and holds share.
- * Every writer locks seat rows in seat order (here, in BOOK_SEATS_SQL, and in
+ * Every writer locks seat rows in seat order (here, in BOOK_SEATS_BATCH_SQL, and in
  * the show, release and expiry paths), so two requests over overlapping seats
  * queue instead of deadlocking.
  */
