@@ -1,0 +1,50 @@
+import { BatchedRequest, BookingBatcher, MAX_BATCH } from './booking-batcher';
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('BookingBatcher', () => {
+  let batches: BatchedRequest<string>[][];
+  let sut: BookingBatcher<string>;
+
+  beforeEach(() => {
+    batches = [];
+    sut = new BookingBatcher<string>(async (batch) => {
+      batches.push(batch);
+      batch.forEach((request) => request.resolve(`${request.showId}:${request.seats.join(',')}`));
+    });
+  });
+
+  it('runs the requests of one turn of the event loop as one batch, each getting its own answer', async () => {
+    const answers = await Promise.all([sut.submit(1, 7, [1]), sut.submit(2, 7, [2, 3]), sut.submit(3, 8, [1])]);
+    expect(answers).toEqual(['7:1', '7:2,3', '8:1']);
+    expect(batches.map((b) => b.length)).toEqual([3]);
+  });
+
+  it('never puts two requests for the same seat of the same show in one batch', async () => {
+    const answers = await Promise.all([sut.submit(1, 7, [1, 2]), sut.submit(2, 7, [2, 3]), sut.submit(3, 7, [4]), sut.submit(4, 7, [3])]);
+    expect(answers).toHaveLength(4);
+    for (const batch of batches) {
+      const seats = batch.flatMap((request) => request.seats.map((seat) => `${request.showId}:${seat}`));
+      expect(new Set(seats).size).toBe(seats.length);
+    }
+    expect(batches.map((batch) => batch.map((request) => request.userId))).toEqual([[1, 3, 4], [2]]);
+  });
+
+  it(`carries at most ${MAX_BATCH} requests per batch`, async () => {
+    await Promise.all(Array.from({ length: MAX_BATCH + 5 }, (_, i) => sut.submit(i, 1, [i + 1])));
+    expect(batches.map((b) => b.length)).toEqual([MAX_BATCH, 5]);
+  });
+
+  it('hands a failed batch its error, to every request in it, and keeps serving', async () => {
+    const failing = new BookingBatcher<string>(async (batch) => {
+      if (batch.some((request) => request.seats.includes(13))) throw new Error('deadlock detected');
+      batch.forEach((request) => request.resolve('ok'));
+    });
+    const first = failing.submit(1, 1, [13]);
+    const second = failing.submit(2, 1, [14]);
+    await expect(first).rejects.toThrow('deadlock detected');
+    await expect(second).rejects.toThrow('deadlock detected');
+    await nextTurn();
+    await expect(failing.submit(3, 1, [15])).resolves.toBe('ok');
+  });
+});
