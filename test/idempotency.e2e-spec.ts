@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import type { Response } from 'supertest';
 import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { BookingsService } from '../src/bookings/bookings.service';
 import { ManualClock } from '../src/common/clock';
+import { IdempotencyService } from '../src/idempotency/idempotency.service';
 import { bearer, BookingWorld, bookingWorld, createMovie, TestUser } from './factories';
 import { startTestApp, TestApp } from './setup/test-app';
 import { expectProblem } from './support/problem';
@@ -379,6 +382,104 @@ describe('idempotency keys (e2e)', () => {
       const again = await book(ctx.http, john, show.id, { seat_number: 5 }, key);
       expectProblem(again, 409, 'SEAT_TAKEN');
       expect(again.headers[REPLAYED]).toBeUndefined();
+      expect(await bookingsOf(ctx.db.pool, show.id)).toHaveLength(1);
+    });
+  });
+
+  describe('collisions, and failures to store the answer', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    /** A real error from PostgreSQL with the given SQLSTATE, raised on the app's own connection pool. */
+    const raise = (sqlstate: string) => () =>
+      ctx.app.get(DataSource).query(`DO $$ BEGIN RAISE EXCEPTION 'forced by the test' USING ERRCODE = '${sqlstate}'; END $$`);
+
+    it('409 CONCURRENT_UPDATE (a deadlock on every attempt) is not replayed: the same key, once the collision is gone, books', async () => {
+      const show = await newShow();
+      const key = newKey();
+      const attempts = jest.spyOn(ctx.app.get(BookingsService), 'book').mockImplementation(raise('40P01'));
+
+      const collided = await book(ctx.http, john, show.id, { seat_number: 6 }, key);
+      expectProblem(collided, 409, 'CONCURRENT_UPDATE');
+      expect(attempts).toHaveBeenCalledTimes(3);
+      expect((await storedKeys(ctx.db.pool, john.id)).map((k) => k.key)).not.toContain(key);
+
+      attempts.mockRestore();
+      const retried = await book(ctx.http, john, show.id, { seat_number: 6 }, key);
+      expect(retried.headers[REPLAYED]).toBeUndefined();
+      expect(retried.status).toBe(201);
+      expect(retried.body).toMatchObject({ user_id: john.id, show_id: show.id, seat_number: 6, status: 'booked' });
+      expect(await bookingsOf(ctx.db.pool, show.id)).toEqual([{ id: retried.body.id, user_id: john.id, seat_number: 6, status: 'booked' }]);
+      // From now on the key replays the booking.
+      expectReplayOf(await book(ctx.http, john, show.id, { seat_number: 6 }, key).expect(201), retried);
+    });
+
+    describe('with a short lock_timeout (300 ms)', () => {
+      let shortLocks: TestApp;
+      let blocker: Client;
+
+      beforeAll(async () => {
+        // A connection-string `options` overrides the app's own lock_timeout (see concurrency.e2e-spec.ts).
+        shortLocks = await startTestApp(`${ctx.db.url}?options=-c%20lock_timeout%3D300`, { clock });
+      });
+
+      beforeEach(async () => {
+        blocker = new Client({ connectionString: ctx.db.url });
+        await blocker.connect();
+      });
+
+      afterEach(async () => {
+        await blocker.query('ROLLBACK').catch(() => undefined);
+        await blocker.end();
+      });
+
+      afterAll(() => shortLocks?.close());
+
+      it('503 LOCK_TIMEOUT (the seat row locked throughout) is not replayed: the same key, once the lock is gone, books', async () => {
+        const [{ lock_timeout }] = await shortLocks.app.get(DataSource).query('SHOW lock_timeout');
+        expect(lock_timeout).toBe('300ms');
+        const show = await newShow();
+        const key = newKey();
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT 1 FROM seats WHERE show_id = $1 AND seat_number = 8 FOR UPDATE', [show.id]);
+
+        const timedOut = await book(shortLocks.http, jane, show.id, { seat_number: 8 }, key);
+        expectProblem(timedOut, 503, 'LOCK_TIMEOUT');
+        expect((await storedKeys(ctx.db.pool, jane.id)).map((k) => k.key)).not.toContain(key);
+
+        await blocker.query('ROLLBACK');
+        const retried = await book(shortLocks.http, jane, show.id, { seat_number: 8 }, key);
+        expect(retried.headers[REPLAYED]).toBeUndefined();
+        expect(retried.status).toBe(201);
+        expect(await bookingsOf(ctx.db.pool, show.id)).toEqual([{ id: retried.body.id, user_id: jane.id, seat_number: 8, status: 'booked' }]);
+      });
+    });
+
+    it('a booking whose answer cannot be stored is still answered 201; a retry after the key is abandoned never books twice', async () => {
+      const show = await newShow();
+      const key = newKey();
+      const complete = jest.spyOn(ctx.app.get(IdempotencyService), 'complete').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+
+      const booked = await book(ctx.http, john, show.id, { seat_number: 2 }, key);
+      expect(complete).toHaveBeenCalledTimes(1);
+      // The booking was committed: the client must learn so, not get a 500 that invites booking again.
+      expect(booked.status).toBe(201);
+      expect(booked.body).toMatchObject({ user_id: john.id, show_id: show.id, seat_number: 2, status: 'booked' });
+      expect(await bookingsOf(ctx.db.pool, show.id)).toEqual([{ id: booked.body.id, user_id: john.id, seat_number: 2, status: 'booked' }]);
+      // Nothing was stored: the key stays in progress until it counts as abandoned (a minute)...
+      expect(await storedKeys(ctx.db.pool, john.id)).toContainEqual({ key, status: 'in_progress', response_status: null });
+
+      // ...after which the same request runs again and meets its own booking.
+      clock.advance(61_000);
+      expectProblem(await book(ctx.http, john, show.id, { seat_number: 2 }, key), 409, 'SEAT_TAKEN');
+      expect(await bookingsOf(ctx.db.pool, show.id)).toHaveLength(1);
+    });
+
+    it('a refusal whose answer cannot be stored is still answered with the refusal (409 SEAT_TAKEN), not a 500', async () => {
+      const show = await newShow();
+      await book(ctx.http, jane, show.id, { seat_number: 3 }).expect(201);
+      jest.spyOn(ctx.app.get(IdempotencyService), 'complete').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+
+      expectProblem(await book(ctx.http, john, show.id, { seat_number: 3 }, newKey()), 409, 'SEAT_TAKEN');
       expect(await bookingsOf(ctx.db.pool, show.id)).toHaveLength(1);
     });
   });

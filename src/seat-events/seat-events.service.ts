@@ -112,7 +112,9 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     // One last chance for what was published, bounded: shutting down must not wait on a lost database.
-    await Promise.race([this.sending, sleep(SHUTDOWN_FLUSH_MS)]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.sending, new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_FLUSH_MS)))]);
+    clearTimeout(timer);
     for (const close of [...this.closers]) close();
   }
 

@@ -18,3 +18,11 @@ export async function isBlockingSomeone(pool: Pool, pid: number): Promise<boolea
   );
   return rows[0].waiting > 0;
 }
+
+/** How many sessions on the pool's database are waiting for a lock right now (row, tuple or transaction). */
+export async function lockWaiters(pool: Pool): Promise<number> {
+  const { rows } = await pool.query(
+    `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  );
+  return rows[0].waiting;
+}
