@@ -71,8 +71,12 @@ SELECT v.req, NULL::int, NULL::int, NULL::int, NULL::int, NULL::varchar, NULL::t
                     FROM shows sh WHERE sh.id = (SELECT show_id FROM wanted w WHERE w.req = v.req LIMIT 1)),
          'seats', (SELECT coalesce(json_agg(l), '[]') FROM locked l
                      JOIN wanted w ON w.show_id = l.show_id AND w.seat_number = l.seat_number WHERE w.req = v.req),
-         'unbooked', EXISTS (SELECT 1 FROM seats s
+         -- The requested seats count as locked (their newest version), the others as of the snapshot.
+         'unbooked', EXISTS (SELECT 1 FROM locked l JOIN wanted w ON w.show_id = l.show_id AND w.seat_number = l.seat_number
+                              WHERE w.req = v.req AND l.booking_id IS NULL)
+                  OR EXISTS (SELECT 1 FROM seats s
                               WHERE s.show_id = (SELECT show_id FROM wanted w WHERE w.req = v.req LIMIT 1)
-                                AND s.booking_id IS NULL))
+                                AND s.booking_id IS NULL
+                                AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.req = v.req AND w.seat_number = s.seat_number)))
   FROM verdicts v WHERE NOT v.ok
-ORDER BY 1, 5`;
+ORDER BY req, seat_number`;

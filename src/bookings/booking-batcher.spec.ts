@@ -35,6 +35,35 @@ describe('BookingBatcher', () => {
     expect(batches.map((b) => b.length)).toEqual([MAX_BATCH, 5]);
   });
 
+  it('runs at most maxInFlight batches at once, so requests arriving meanwhile form a bigger next batch', async () => {
+    let release: () => void = () => undefined;
+    const sizes: number[] = [];
+    const gated = new BookingBatcher<number>(async (batch) => {
+      sizes.push(batch.length);
+      if (sizes.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      batch.forEach((request) => request.resolve(batch.length));
+    }, 1);
+    const first = gated.submit(1, 1, [1]);
+    await nextTurn();
+    const later = [2, 3, 4].map((seat) => gated.submit(seat, 1, [seat]));
+    await nextTurn();
+    expect(sizes).toEqual([1]);
+    release();
+    await expect(first).resolves.toBe(1);
+    await expect(Promise.all(later)).resolves.toEqual([3, 3, 3]);
+    expect(sizes).toEqual([1, 3]);
+  });
+
+  it('looks only so far into a queue of requests for one seat, one of them per batch, oldest first', async () => {
+    const order: number[] = [];
+    const oneSeat = new BookingBatcher<void>(async (batch) => {
+      order.push(...batch.map((request) => request.userId));
+      batch.forEach((request) => request.resolve());
+    }, 1);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => oneSeat.submit(i, 1, [7])));
+    expect(order).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
   it('hands a failed batch its error, to every request in it, and keeps serving', async () => {
     const failing = new BookingBatcher<string>(async (batch) => {
       if (batch.some((request) => request.seats.includes(13))) throw new Error('deadlock detected');

@@ -9,21 +9,27 @@ export interface BatchedRequest<T> {
 
 /** The most requests one statement carries. */
 export const MAX_BATCH = 64;
+/** How far into the queue one drain looks for requests that fit: keeps a drain cheap when many want the same seats. */
+const SCAN_LIMIT = 4 * MAX_BATCH;
 
 /**
- * Gathers the booking requests that arrive in the same turn of the event loop
- * into batches of requests over pairwise different seats (a request that
- * shares a seat with one already in the batch waits for the next batch, so no
- * request's verdict depends on another's in the same statement). Batches run
- * concurrently, each on its own connection. Under light load a batch is one
- * request and costs nothing extra; under heavy load one round trip and one
- * commit serve dozens of bookings.
+ * Gathers booking requests into batches over pairwise different seats (a
+ * request that shares a seat with one already in the batch waits for a later
+ * batch, so no request's verdict depends on another's in the same statement).
+ * At most `maxInFlight` batches run at once; while they do, requests queue, so
+ * batches grow exactly when the database is the bottleneck. Under light load a
+ * batch is one request and costs nothing extra. The queue is first in, first
+ * out: the oldest request is always in the next batch.
  */
 export class BookingBatcher<T> {
   private queue: BatchedRequest<T>[] = [];
   private scheduled = false;
+  private inFlight = 0;
 
-  constructor(private readonly run: (batch: BatchedRequest<T>[]) => Promise<void>) {}
+  constructor(
+    private readonly run: (batch: BatchedRequest<T>[]) => Promise<void>,
+    private readonly maxInFlight = 8,
+  ) {}
 
   submit(userId: number, showId: number, seats: number[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -33,7 +39,7 @@ export class BookingBatcher<T> {
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
     this.scheduled = true;
     setImmediate(() => this.drain());
   }
@@ -42,20 +48,28 @@ export class BookingBatcher<T> {
     this.scheduled = false;
     const claimed = new Set<string>();
     const batch: BatchedRequest<T>[] = [];
-    const later: BatchedRequest<T>[] = [];
-    for (const request of this.queue) {
+    const skipped: BatchedRequest<T>[] = [];
+    let scanned = 0;
+    while (scanned < this.queue.length && scanned < SCAN_LIMIT && batch.length < MAX_BATCH) {
+      const request = this.queue[scanned++];
       const keys = request.seats.map((seat) => `${request.showId}:${seat}`);
-      if (batch.length < MAX_BATCH && keys.every((key) => !claimed.has(key))) {
-        for (const key of keys) claimed.add(key);
-        batch.push(request);
-      } else {
-        later.push(request);
+      if (keys.some((key) => claimed.has(key))) {
+        skipped.push(request);
+        continue;
       }
+      for (const key of keys) claimed.add(key);
+      batch.push(request);
     }
-    this.queue = later;
-    if (later.length > 0) this.schedule();
-    this.run(batch).catch((error) => {
-      for (const request of batch) request.reject(error);
-    });
+    this.queue = [...skipped, ...this.queue.slice(scanned)];
+    this.inFlight++;
+    this.run(batch)
+      .catch((error) => {
+        for (const request of batch) request.reject(error);
+      })
+      .finally(() => {
+        this.inFlight--;
+        this.schedule();
+      });
+    this.schedule();
   }
 }

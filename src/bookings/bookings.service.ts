@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -6,6 +6,7 @@ import { inTransaction } from '../common/database/transaction';
 import { AuthUser } from '../common/decorators/auth.decorators';
 import { pgConstraint } from '../common/errors/pg-errors';
 import { Page } from '../common/http/pagination';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SeatEventsService } from '../seat-events/seat-events.service';
 import { ShowNotFoundError, ShowStartedError } from '../shows/shows.errors';
 import { BookingError } from './bookings.errors';
@@ -23,13 +24,18 @@ interface BatchOutcome {
 
 @Injectable()
 export class BookingsService {
-  private readonly batcher = new BookingBatcher<BatchOutcome>((batch) => this.bookBatch(batch));
+  private readonly batcher: BookingBatcher<BatchOutcome>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly events: SeatEventsService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    // Leave connections for everything else (cancels, holds, reads, health) while batches run.
+    const maxInFlight = Math.max(1, config.database.poolSize - 2);
+    this.batcher = new BookingBatcher<BatchOutcome>((batch) => this.bookBatch(batch), maxInFlight);
+  }
 
   /**
    * Books every requested seat or none, in one statement shared with the other
@@ -76,12 +82,22 @@ export class BookingsService {
       }
     });
     const runner = this.dataSource.createQueryRunner();
-    let rows: BatchRow[];
+    let rows: BatchRow[] = [];
+    let failed: { error: unknown } | undefined;
     try {
       const connection = await runner.connect();
       ({ rows } = await connection.query({ name: 'book-seats-batch', text: BOOK_SEATS_BATCH_SQL, values: [...columns, now] }));
+    } catch (error) {
+      failed = { error };
     } finally {
       await runner.release();
+    }
+    if (failed) {
+      if (batch.length === 1) throw failed.error;
+      // The statement failed as a whole (a lock timeout, a lost connection...): run each request on
+      // its own, so only the request that meets the problem gets the error.
+      await Promise.all(batch.map((request) => this.bookBatch([request]).catch((error) => request.reject(error))));
+      return;
     }
     const byRequest = batch.map((): BatchRow[] => []);
     for (const row of rows) byRequest[row.req].push(row);
