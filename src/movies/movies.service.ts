@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ValidationFailedError } from '../common/errors/app-error';
 import { pgCode, PgCode } from '../common/errors/pg-errors';
-import { likeContains } from '../common/errors/sql-text';
+import { likeContains } from '../common/database/sql-text';
 import { Page } from '../common/http/pagination';
 import { ScreenBusyError } from '../shows/shows.errors';
 import { CreateMovieDto, MovieListQuery, MovieResponse, UpdateMovieDto } from './dto/movie.dto';

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CommonErrorCode, FieldError } from '../errors/app-error';
+import { ConflictRetryExhaustedError } from '../errors/conflict-retry-exhausted.error';
 import { isDatabaseUnavailable, isRetryablePgError, pgCode, PgCode } from '../errors/pg-errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -93,12 +94,8 @@ export function toProblem(error: unknown, requestId: string, logger: Logger): Pr
   // Safety net for a route without @RetryOnConflict(): a collision is the client's to retry, not a 500.
   if (isRetryablePgError(error)) {
     logger.warn(`request ${requestId}: ${pgCode(error)} reached the filter`);
-    const lockTimeout = pgCode(error) === PgCode.LOCK_NOT_AVAILABLE;
-    return problem(
-      lockTimeout ? 503 : 409,
-      lockTimeout ? 'LOCK_TIMEOUT' : 'CONCURRENT_UPDATE',
-      'The request collided with others and was not applied; nothing was changed. Try again.',
-    );
+    const collision = new ConflictRetryExhaustedError(pgCode(error) === PgCode.LOCK_NOT_AVAILABLE);
+    return problem(collision.status, collision.code, collision.detail);
   }
   if (isDatabaseUnavailable(error)) {
     logger.error(`request ${requestId}: database unavailable: ${(error as Error)?.message}`);

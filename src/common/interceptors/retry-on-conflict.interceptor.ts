@@ -1,8 +1,10 @@
 import { applyDecorators, CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { catchError, defer, Observable, retry, throwError, timer } from 'rxjs';
-import { AppError } from '../errors/app-error';
+import { ConflictRetryExhaustedError } from '../errors/conflict-retry-exhausted.error';
 import { isRetryablePgError, pgCode, PgCode } from '../errors/pg-errors';
+
+export { ConflictRetryExhaustedError };
 
 export const RETRY_ON_CONFLICT_KEY = 'retryOnConflict';
 
@@ -28,18 +30,6 @@ export const RetryOnConflict = (options: Partial<RetryOptions> = {}) =>
 export function backoffDelay(attempt: number, options: RetryOptions, random: () => number = Math.random): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(random() * ceiling);
-}
-
-export class ConflictRetryExhaustedError extends AppError {
-  constructor(lockTimeout: boolean) {
-    super(
-      lockTimeout ? 503 : 409,
-      lockTimeout ? 'LOCK_TIMEOUT' : 'CONCURRENT_UPDATE',
-      lockTimeout
-        ? 'The seats are busy right now; nothing was changed. Try again in a moment.'
-        : 'The request collided with others and was not applied; nothing was changed. Try again.',
-    );
-  }
 }
 
 @Injectable()
