@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**/*.js', '*.config.js'],
+    files: ['bench/**/*.js', 'scripts/**/*.js', 'test/fixtures/**/*.js', '*.config.js'],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'off' },
   },

@@ -73,7 +73,7 @@ async function waitFor(check, what, timeoutMs = 60000) {
 
 async function startPostgresServer() {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => undefined };
-  const { startEmbeddedPostgres } = require(join(ROOT, 'dist/src/database/embedded-postgres.js'));
+  const { startEmbeddedPostgres } = require(join(ROOT, 'dist/src/database/embedded/embedded-postgres.js'));
   const dir = mkdtempSync(join(tmpdir(), 'cinema-bench-'));
   log('no DATABASE_URL: starting an embedded PostgreSQL (durable settings, as in production)');
   return startEmbeddedPostgres({

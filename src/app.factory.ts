@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { AppModule, AppModuleOptions } from './app.module';
 import { CommonErrorCode, FieldError, ValidationFailedError } from './common/errors/app-error';
 import { problem, sendProblem } from './common/filters/problem-details.filter';
+import { Lifecycle } from './lifecycle/lifecycle';
 
 export const LOG_LEVELS: Record<string, LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -65,9 +66,12 @@ function nestingDepth(value: unknown, limit: number, depth = 0): number {
 
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { config } = options;
+  const lifecycle = options.lifecycle ?? new Lifecycle();
   const adapter = new FastifyAdapter({
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: config.bodyLimitBytes,
+    // Shutdown answers are ours (problem+json, see the hooks below), not Fastify's own 503 body.
+    return503OnClosing: false,
     // A caller's X-Request-Id is kept (when sane) so logs can be joined across services.
     // A malformed URL (bad percent-encoding) is answered as a problem too, before any route runs.
     frameworkErrors: (_error: unknown, _request: unknown, reply: FastifyReply) => {
@@ -78,7 +82,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ ...options, lifecycle }), adapter, {
     logger: LOG_LEVELS[config.logLevel],
     bufferLogs: false,
     // Fastify's own JSON parser only: no form-encoded bodies.
@@ -87,7 +91,18 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    // Past the drain, the pool is closing: whatever still arrives is told to go elsewhere.
+    if (lifecycle.phase === 'stopping') {
+      void reply.header('connection', 'close').header('retry-after', '1');
+      sendProblem(reply, problem(503, CommonErrorCode.SHUTTING_DOWN, 'This server is shutting down; retry the request.'));
+      return;
+    }
     done();
+  });
+  // While draining, every answer closes its connection, so keep-alive clients move on cleanly instead of being reset.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (!lifecycle.serving) void reply.header('connection', 'close');
+    done(null, payload);
   });
   // JSON only: other media types are 415, and a body that is not a JSON object is a 400 before any handler runs.
   fastify.removeContentTypeParser('text/plain');

@@ -14,6 +14,7 @@ import { SeatEventsModule } from './seat-events/seat-events.module';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { Lifecycle } from './lifecycle/lifecycle';
 import { MoviesModule } from './movies/movies.module';
 import { ShowsModule } from './shows/shows.module';
 
@@ -22,6 +23,8 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Tests pass a ManualClock to move time. */
   clock?: Clock;
+  /** main.ts passes the one its signal handlers drive. */
+  lifecycle?: Lifecycle;
 }
 
 @Global()
@@ -34,8 +37,9 @@ class CoreModule {
         { provide: APP_CONFIG, useValue: options.config },
         { provide: Clock, useValue: options.clock ?? new Clock() },
         { provide: DATABASE_URL, useValue: options.databaseUrl },
+        { provide: Lifecycle, useValue: options.lifecycle ?? new Lifecycle() },
       ],
-      exports: [APP_CONFIG, Clock, DATABASE_URL],
+      exports: [APP_CONFIG, Clock, DATABASE_URL, Lifecycle],
     };
   }
 }

@@ -1,44 +1,54 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp, LOG_LEVELS } from './app.factory';
-import { ConfigError, loadConfig } from './config/app-config';
-import { RunningPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { EmbeddedPostgresError, RunningPostgres, startEmbeddedPostgres } from './database/embedded/embedded-postgres';
+import { handleShutdownSignals } from './lifecycle/graceful-shutdown';
+import { Lifecycle } from './lifecycle/lifecycle';
 
-async function bootstrap(): Promise<void> {
-  const logger = new Logger('Bootstrap');
-  let config;
+const logger = new Logger('Bootstrap');
+
+/** A failure to start is one line that says what to do, and exit code 1: never a stack trace. */
+function refuse(message: string): never {
+  logger.error(`cannot start: ${message}`);
+  process.exit(1);
+}
+
+function configuration(): AppConfig {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      logger.error(`refusing to start: ${error.message}`);
-      process.exit(1);
-    }
+    if (error instanceof ConfigError) refuse(error.message);
     throw error;
   }
+}
 
+async function bootstrap(): Promise<void> {
+  const config = configuration();
   Logger.overrideLogger(LOG_LEVELS[config.logLevel]);
 
   let embedded: RunningPostgres | undefined;
   if (!config.database.url) {
-    embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.embeddedPort });
+    try {
+      embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.embeddedPort });
+    } catch (error) {
+      if (error instanceof EmbeddedPostgresError) refuse(error.message);
+      throw error;
+    }
   }
-  const app = await createApp({ config, databaseUrl: config.database.url ?? embedded!.url });
-
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.log(`${signal}: shutting down`);
-    await app.close().catch((error) => logger.error(error));
-    await embedded?.stop().catch((error) => logger.error(error));
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-
-  await app.listen(config.port, config.host);
+  const lifecycle = new Lifecycle();
+  let app;
+  try {
+    app = await createApp({ config, databaseUrl: config.database.url ?? embedded!.url, lifecycle });
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await embedded?.stop().catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') refuse(`port ${config.port} is taken by another program: set PORT to a free port`);
+    refuse(`${config.database.url ? 'the database at DATABASE_URL' : 'the embedded database'} did not answer: ${(error as Error).message}`);
+  }
+  handleShutdownSignals({ app, lifecycle, drainSeconds: config.shutdownDrainSeconds, logger, afterClose: () => embedded?.stop() ?? Promise.resolve() });
   logger.log(`listening on http://${config.host}:${config.port} (Swagger UI at /swagger)`);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => refuse((error as Error)?.message ?? String(error)));

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import * as argon2 from 'argon2';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/decorators/auth.decorators';
-import { hashPassword, UsersService } from '../users/users.service';
+import { PasswordHasher } from '../users/password-hasher';
+import { UsersService } from '../users/users.service';
 import { AuthError, AuthErrorCode } from './auth.errors';
 import { TokenService } from './token.service';
 
@@ -15,19 +15,23 @@ export interface TokenPair {
 @Injectable()
 export class AuthService {
   /** Verified against when the username is unknown, so both failures take the same time. */
-  private readonly dummyHash = hashPassword('not-a-real-password');
+  private readonly dummyHash: Promise<string>;
 
   constructor(
     private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.dummyHash = hasher.hash('not-a-real-password');
+  }
 
   async login(username: string, password: string): Promise<TokenPair> {
     const user = await this.users.findWithHashByUsername(username);
     const hash = user?.passwordHash ?? (await this.dummyHash);
-    const matches = await argon2.verify(hash, password).catch(() => false);
+    const { matches, rehash } = await this.hasher.verify(hash, password);
     if (!user || !matches) throw new AuthError(AuthErrorCode.INVALID_CREDENTIALS);
+    if (rehash) await this.users.replaceHash(user.id, hash, await this.hasher.hash(password));
     return this.issuePair(user);
   }
 

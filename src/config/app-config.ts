@@ -12,6 +12,8 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug';
   bodyLimitBytes: number;
   sseHeartbeatSeconds: number;
+  /** After SIGTERM: the longest a shutdown may take, draining requests included. */
+  shutdownDrainSeconds: number;
   /** Origins a browser front end may call the API from; empty = same origin only. */
   corsOrigins: string[];
   database: {
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
     sseHeartbeatSeconds: int(env, 'SSE_HEARTBEAT_SECONDS', 15, 1, 300),
+    shutdownDrainSeconds: int(env, 'SHUTDOWN_DRAIN_SECONDS', 10, 1, 300),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())

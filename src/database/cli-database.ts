@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { loadConfig } from '../config/app-config';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 
 async function reachable(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });

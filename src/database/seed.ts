@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config';
-import { hashPassword } from '../users/users.service';
+import { hashPassword } from '../users/password-hasher';
 import { withCliDatabase } from './cli-database';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrationsExclusively } from './run-migrations';

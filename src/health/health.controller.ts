@@ -5,26 +5,62 @@ import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators/auth.decorators';
 import { AppError, CommonErrorCode } from '../common/errors/app-error';
 import { ApiProblems } from '../common/http/api-problem';
+import { Lifecycle } from '../lifecycle/lifecycle';
+import { SeatEventsService } from '../seat-events/seat-events.service';
 
 const PROBE_TIMEOUT_MS = 2000;
 
+function shuttingDown(): AppError {
+  return new AppError(503, CommonErrorCode.SHUTTING_DOWN, 'This instance is shutting down.');
+}
+
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly lifecycle: Lifecycle,
+    private readonly events: SeatEventsService,
+  ) {}
 
-  @Public()
+  /** The original contract: 200 while the database answers (and this instance is not shutting down). */
   @Get()
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
-  @ApiProblems([503, 'SERVICE_UNAVAILABLE'])
+  @ApiProblems([503, 'SERVICE_UNAVAILABLE', 'SHUTTING_DOWN'])
   async check(): Promise<{ status: 'ok' }> {
+    if (!this.lifecycle.serving) throw shuttingDown();
+    await this.databaseAnswers();
+    return { status: 'ok' };
+  }
+
+  /** Liveness: the process runs and its event loop turns; a restart would not help otherwise. */
+  @Get('live')
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: send traffic here. Not while shutting down, nor while the database or the seat-event connection is down. */
+  @Get('ready')
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiProblems([503, 'SERVICE_UNAVAILABLE', 'SHUTTING_DOWN'])
+  async ready(): Promise<{ status: 'ok' }> {
+    if (!this.lifecycle.serving) throw shuttingDown();
+    await this.databaseAnswers();
+    if (!this.events.isListening()) {
+      throw new AppError(503, CommonErrorCode.SERVICE_UNAVAILABLE, 'The seat-event connection to the database is down; it is being re-established.');
+    }
+    return { status: 'ok' };
+  }
+
+  private async databaseAnswers(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('health probe timed out')), PROBE_TIMEOUT_MS);
     });
     try {
       await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
-      return { status: 'ok' };
     } catch {
       throw new AppError(503, CommonErrorCode.SERVICE_UNAVAILABLE, 'The database is not answering.');
     } finally {

@@ -2,7 +2,9 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShu
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { OutageLog } from '../common/outage-log';
 import { DATABASE_URL } from '../database/database-url';
+import { Lifecycle } from '../lifecycle/lifecycle';
 import { MAX_PAYLOAD_BYTES, SEAT_EVENTS_CHANNEL, SeatChange, SeatStatus } from './seat-events.sql';
 
 export interface SeatEvent {
@@ -13,7 +15,9 @@ export interface SeatEvent {
 type Listener = (event: SeatEvent) => void;
 type ChangeListener = (showId: number) => void;
 
+/** Reconnect attempts back off from the first delay to the last while the database stays away. */
 const RECONNECT_DELAY_MS = 1000;
+const MAX_RECONNECT_DELAY_MS = 10_000;
 /** Changes published within this window travel in one NOTIFY: far fewer statements under load, still well within a second. */
 const BATCH_WINDOW_MS = 20;
 const RETRY_SEND_MS = 500;
@@ -53,15 +57,22 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
   private listening = false;
   private stopped = false;
   private readyPromise?: Promise<void>;
+  private reconnectAttempts = 0;
+  private readonly listenOutage = new OutageLog(this.logger, 'the LISTEN connection for seat events');
+  private readonly announceOutage = new OutageLog(this.logger, 'announcing seat changes');
 
   constructor(
     @Inject(DATABASE_URL) private readonly databaseUrl: string,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+    lifecycle: Lifecycle = new Lifecycle(),
+  ) {
+    // Streams end when draining starts, so their clients reconnect to an instance that stays.
+    lifecycle.onDrain(() => this.closeStreams());
+  }
 
   onModuleInit(): void {
     this.readyPromise = this.connect();
-    this.readyPromise.catch((error) => this.logger.warn(`LISTEN connection failed: ${(error as Error).message}`));
+    this.readyPromise.catch((error) => this.listenOutage.failed(error));
   }
 
   /** Resolves once LISTEN is in place. */
@@ -115,6 +126,10 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.sending, new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_FLUSH_MS)))]);
     clearTimeout(timer);
+    this.closeStreams();
+  }
+
+  private closeStreams(): void {
     for (const close of [...this.closers]) close();
   }
 
@@ -143,8 +158,9 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
           ]);
           sent += count;
         }
+        this.announceOutage.succeeded();
       } catch (error) {
-        this.logger.warn(`could not announce seat changes yet: ${(error as Error).message}`);
+        this.announceOutage.failed(error);
         this.outbox = [...batch.slice(sent), ...this.outbox].slice(-MAX_PENDING_CHANGES);
         if (this.stopped) break;
         await sleep(RETRY_SEND_MS);
@@ -158,7 +174,7 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
     const client = new Client({ connectionString: this.databaseUrl, application_name: SEAT_EVENTS_APPLICATION_NAME, keepAlive: true });
     client.on('notification', (message) => this.dispatch(message.payload));
     client.on('error', (error) => {
-      this.logger.warn(`LISTEN connection failed: ${error.message}`);
+      this.listenOutage.failed(error);
       this.reconnectLater(client);
     });
     client.on('end', () => this.reconnectLater(client));
@@ -166,6 +182,8 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
     await client.connect();
     await client.query(`LISTEN ${SEAT_EVENTS_CHANNEL}`);
     this.listening = true;
+    this.reconnectAttempts = 0;
+    this.listenOutage.succeeded();
     // Whatever was cached while we could not hear other instances may be stale.
     for (const listener of this.changeListeners) listener(-1);
   }
@@ -176,13 +194,14 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
     this.client = undefined;
     for (const listener of this.changeListeners) listener(-1);
     if (this.stopped) return;
+    const delay = Math.min(MAX_RECONNECT_DELAY_MS, RECONNECT_DELAY_MS * 2 ** this.reconnectAttempts++);
     setTimeout(() => {
       if (this.stopped) return;
       this.readyPromise = this.connect().catch((error) => {
-        this.logger.warn(`LISTEN reconnect failed: ${(error as Error).message}`);
+        this.listenOutage.failed(error);
         this.reconnectLater(this.client as Client);
       });
-    }, RECONNECT_DELAY_MS).unref();
+    }, delay).unref();
   }
 
   private dispatch(payload: string | undefined): void {

@@ -63,7 +63,8 @@ export class SeatMapController {
     const unsubscribe = this.events.subscribe(
       showId,
       (event) => send(`event: seat\ndata: ${JSON.stringify(event)}\n\n`),
-      () => raw.end(),
+      // This instance is going away: say so, end the stream and its connection; EventSource reconnects (to another instance).
+      () => raw.end(': this server is shutting down; reconnect\n\n', () => raw.socket?.end()),
     );
     raw.on('close', () => {
       clearInterval(heartbeat);

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { PasswordHasher } from './password-hasher';
 import { UsersService } from './users.service';
 
 @Module({
-  providers: [UsersService],
-  exports: [UsersService],
+  providers: [UsersService, PasswordHasher],
+  exports: [UsersService, PasswordHasher],
 })
 export class UsersModule {}

@@ -1,23 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import * as argon2 from 'argon2';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { pgCode, PgCode } from '../common/errors/pg-errors';
 import { User } from './entities/user.entity';
+import { PasswordHasher } from './password-hasher';
 import { UserNotFoundError, UsernameTakenError } from './users.errors';
 
 export interface UserWithHash extends User {
   passwordHash: string;
 }
-
-/**
- * argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). The
- * library's default of 64 MiB per hash, times the four hashes libuv runs at once,
- * made a burst of logins cost a quarter of a gigabyte of memory.
- */
-export const hashPassword = (password: string) =>
-  argon2.hash(password, { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
@@ -26,6 +18,7 @@ export class UsersService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly hasher: PasswordHasher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -34,7 +27,7 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async create(username: string, email: string, password: string): Promise<User> {
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.hasher.hash(password);
     try {
       const [row] = await this.dataSource.query(
         `INSERT INTO users (username, email, password_hash) VALUES ($1, $2, $3)
@@ -62,13 +55,18 @@ export class UsersService implements OnApplicationBootstrap {
     return row as UserWithHash | undefined;
   }
 
+  /** Replaces a hash made with older parameters, unless the password changed meanwhile. */
+  async replaceHash(id: number, oldHash: string, newHash: string): Promise<void> {
+    await this.dataSource.query(`UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`, [id, oldHash, newHash]);
+  }
+
   /**
    * Creates the configured admin, or takes over a customer account of that name; safe to run from
    * several instances at once. Taking over sets ADMIN_PASSWORD and ends that account's sessions:
    * otherwise whoever signed up with the name before it was configured would become admin.
    */
   private async ensureAdmin(username: string, email: string, password: string): Promise<void> {
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.hasher.hash(password);
     await this.dataSource.query(
       `WITH admin AS (
          INSERT INTO users (username, email, password_hash, role) VALUES ($1, $2, $3, 'admin')

@@ -1,9 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { startEmbeddedPostgres } from '../../src/database/embedded/embedded-postgres';
 
 /** A port nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -17,25 +17,63 @@ export function freePort(): Promise<number> {
   });
 }
 
+export const TEMP_CLUSTER_PREFIX = 'cinema-e2e-';
+
+export interface EmbeddedTestServer {
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** What global-teardown.ts finds: the same jest process runs both. */
+export const registry = globalThis as { __E2E_EMBEDDED__?: EmbeddedTestServer };
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Clusters of runs that were killed before their teardown: their server is gone, their folder is not. */
+async function removeAbandonedClusters(): Promise<void> {
+  for (const name of await readdir(tmpdir()).catch(() => [] as string[])) {
+    if (!name.startsWith(TEMP_CLUSTER_PREFIX)) continue;
+    const dir = join(tmpdir(), name);
+    const pid = Number((await readFile(join(dir, 'data', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+    if (!(Number.isInteger(pid) && pid > 0 && alive(pid))) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 /**
  * The e2e suite's PostgreSQL: the server of DATABASE_URL when set, otherwise
- * an embedded one on a free port in a temporary folder. Each spec file then
- * creates its own database on it (see test-app.ts), so files share nothing.
+ * an embedded one on a free port in a temporary folder, which the teardown
+ * removes (also when tests failed). Each spec file then creates its own
+ * database on it (see test-app.ts), so files share nothing.
  */
 export default async function globalSetup(): Promise<void> {
   let url = process.env.DATABASE_URL;
   if (!url) {
-    const dir = await mkdtemp(join(tmpdir(), 'cinema-e2e-'));
-    const server = await startEmbeddedPostgres({
-      dataDir: join(dir, 'data'),
-      port: await freePort(),
-      database: 'postgres',
-      // Throwaway cluster: durability buys nothing here and costs seconds.
-      serverFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
-      logger: { log: () => undefined, debug: () => undefined, error: (m: unknown) => console.error(m) },
-    });
-    (globalThis as { __EMBEDDED_PG__?: { stop(): Promise<void> } }).__EMBEDDED_PG__ = server;
-    url = server.url;
+    await removeAbandonedClusters();
+    const dir = await mkdtemp(join(tmpdir(), TEMP_CLUSTER_PREFIX));
+    try {
+      // mkdtemp makes it private; as root, PostgreSQL runs as another user that must reach it.
+      await chmod(dir, 0o755);
+      const server = await startEmbeddedPostgres({
+        dataDir: join(dir, 'data'),
+        port: await freePort(),
+        database: 'postgres',
+        // Throwaway cluster: durability buys nothing here and costs seconds.
+        serverFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+        logger: { log: () => undefined, debug: () => undefined, warn: (m: unknown) => console.error(m) },
+      });
+      registry.__E2E_EMBEDDED__ = { dir, stop: () => server.stop() };
+      url = server.url;
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
   }
   const client = new Client({ connectionString: url });
   await client.connect();

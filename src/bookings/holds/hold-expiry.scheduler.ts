@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { OutageLog } from '../../common/outage-log';
 import { HoldsService } from './holds.service';
 
 const SWEEP_EVERY_MS = 1000;
@@ -12,6 +13,7 @@ export class HoldExpiryScheduler implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(HoldExpiryScheduler.name);
   private timer?: NodeJS.Timeout;
   private running = false;
+  private readonly outage = new OutageLog(this.logger, 'the hold expiry sweep');
 
   constructor(private readonly holds: HoldsService) {}
 
@@ -29,8 +31,9 @@ export class HoldExpiryScheduler implements OnApplicationBootstrap, OnApplicatio
     this.running = true;
     try {
       await this.holds.expireDue();
+      this.outage.succeeded();
     } catch (error) {
-      this.logger.warn(`hold expiry sweep failed: ${(error as Error).message}`);
+      this.outage.failed(error);
     } finally {
       this.running = false;
     }

@@ -27,6 +27,7 @@ export enum CommonErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   CONFLICT_RETRY_EXHAUSTED = 'CONFLICT_RETRY_EXHAUSTED',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  SHUTTING_DOWN = 'SHUTTING_DOWN',
 }
 
 export class ValidationFailedError extends AppError {

@@ -1,21 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { freePort } from './setup/global-setup';
-import { waitFor } from './support/wait';
-
-const ROOT = join(__dirname, '..');
-
-interface RunningService {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
+import { freePort } from '../setup/global-setup';
+import { ServiceProcess, spawnService, stopServerIn, untilHealthy } from '../support/service-process';
 
 /**
  * Without DATABASE_URL the service must bring its own PostgreSQL: this spec runs
@@ -25,78 +15,35 @@ describe('the service with no DATABASE_URL (embedded PostgreSQL, e2e)', () => {
   let workDir: string;
   let dataDir: string;
   let pgPort: number;
-  let running: RunningService | undefined;
+  let running: ServiceProcess | undefined;
   const user = { username: `embedded_${Date.now().toString(36)}`, password: 'password123' };
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'cinema-embedded-'));
+    // Open like /tmp itself, so that as root the "postgres" user reaches DATA_DIR where it is.
+    await chmod(workDir, 0o755);
     dataDir = join(workDir, 'data');
     pgPort = await freePort();
   });
 
   afterAll(async () => {
     // Only if a test failed half-way: never leave our service or its PostgreSQL behind.
-    if (running && running.child.exitCode === null && running.child.signalCode === null) {
-      running.child.kill('SIGKILL');
-      await once(running.child, 'exit');
-    }
-    const pidFile = join(dataDir ?? '', 'postmaster.pid');
-    if (dataDir && existsSync(pidFile)) {
-      const postmaster = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-      if (Number.isInteger(postmaster) && postmaster > 0) {
-        try {
-          process.kill(postmaster, 'SIGINT');
-        } catch {
-          // already gone
-        }
-      }
-    }
-    if (workDir) await rm(workDir, { recursive: true, force: true });
+    await running?.stop('SIGKILL');
+    await stopServerIn(dataDir);
+    await rm(workDir, { recursive: true, force: true });
   });
 
-  async function start(): Promise<RunningService> {
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of ['DATABASE_URL', 'E2E_SERVER_URL', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'JWT_SECRET']) delete env[name];
-    Object.assign(env, {
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: String(pgPort),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    });
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (chunk) => (output += chunk));
-    child.stderr?.on('data', (chunk) => (output += chunk));
-    running = { child, url: `http://127.0.0.1:${port}`, output: () => output };
+  const start = async (env: Record<string, string> = {}) =>
+    (running = await untilHealthy(await spawnService({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), ...env })));
 
-    await waitFor(
-      'GET /health to answer 200',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode} before it was healthy:\n${output}`);
-        const res = await fetch(`${running!.url}/health`).catch(() => undefined);
-        return res?.status === 200;
-      },
-      25_000,
-    );
-    return running;
-  }
-
-  async function stop(service: RunningService): Promise<void> {
-    const exited = once(service.child, 'exit');
-    service.child.kill('SIGTERM');
-    const [code, signal] = await exited;
+  async function stop(service: ServiceProcess): Promise<void> {
+    const { code, signal } = await service.stop('SIGTERM');
     expect({ code, signal, output: code === 0 ? '' : service.output() }).toEqual({ code: 0, signal: null, output: '' });
   }
 
   async function postgresAnswers(): Promise<boolean> {
     const client = new Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', password: 'postgres', database: 'postgres' });
+    client.on('error', () => undefined);
     try {
       await client.connect();
       await client.query('SELECT 1');
@@ -134,6 +81,21 @@ describe('the service with no DATABASE_URL (embedded PostgreSQL, e2e)', () => {
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('USERNAME_TAKEN');
 
+    await stop(second);
+    expect(await postgresAnswers()).toBe(false);
+  }, 60_000);
+
+  it('takes over the PostgreSQL that a killed service (kill -9) left running, and stops it on SIGTERM', async () => {
+    const first = await start();
+    const killed = await first.stop('SIGKILL');
+    expect(killed.signal).toBe('SIGKILL');
+    // The server outlives a SIGKILL of the service (it runs in its own process group)...
+    expect(await postgresAnswers()).toBe(true);
+
+    // ...and the next start takes it over instead of failing on a held data folder.
+    const second = await start({ LOG_LEVEL: 'log' });
+    expect(second.output()).toMatch(/taking over the PostgreSQL server \(pid \d+\) that an earlier run of the service left behind/);
+    await request(second.url).post('/login/').send(user).expect(200);
     await stop(second);
     expect(await postgresAnswers()).toBe(false);
   }, 60_000);

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { hash, Options, parseOptions, verify } from '@node-rs/argon2';
+
+/**
+ * argon2id at OWASP's recommended minimum: 19 MiB, 2 passes, 1 lane. The
+ * numbers are @node-rs/argon2's const enums (Algorithm.Argon2id, Version.V0x13),
+ * which isolated modules cannot import.
+ */
+export const ARGON2_OPTIONS = { algorithm: 2, version: 1, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const satisfies Options;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_OPTIONS);
+}
+
+/** True when a stored hash was made with other parameters than today's (or is not one we can read): rehash it at the next login. */
+export function needsRehash(stored: string): boolean {
+  try {
+    const used = parseOptions(stored);
+    return (
+      used.algorithm !== ARGON2_OPTIONS.algorithm ||
+      used.version !== ARGON2_OPTIONS.version ||
+      used.memoryCost !== ARGON2_OPTIONS.memoryCost ||
+      used.timeCost !== ARGON2_OPTIONS.timeCost ||
+      used.parallelism !== ARGON2_OPTIONS.parallelism
+    );
+  } catch {
+    return true;
+  }
+}
+
+export interface Verdict {
+  matches: boolean;
+  /** The password matched a hash made with older parameters: store `hashPassword(password)` instead. */
+  rehash: boolean;
+}
+
+/**
+ * Password hashing from prebuilt binaries (no compiler, no install script).
+ * Hashes made by any argon2 implementation in the PHC string format verify,
+ * the previous `argon2` binding's included.
+ */
+@Injectable()
+export class PasswordHasher {
+  hash(password: string): Promise<string> {
+    return hashPassword(password);
+  }
+
+  async verify(stored: string, password: string): Promise<Verdict> {
+    const matches = await verify(stored, password).catch(() => false);
+    return { matches, rehash: matches && needsRehash(stored) };
+  }
+}

@@ -1,0 +1,189 @@
+import { Agent, request as httpRequest } from 'node:http';
+import { Client } from 'pg';
+import { DEVELOPMENT_JWT_SECRET } from '../../src/config/app-config';
+import { SEAT_EVENTS_CHANNEL, SeatChange } from '../../src/seat-events/seat-events.sql';
+import { createTestDatabase, TestDatabase } from '../setup/test-app';
+import { signJwt } from '../support/problem';
+import { ServiceProcess, spawnService, untilHealthy } from '../support/service-process';
+import { waitFor } from '../support/wait';
+
+const ADMIN = { username: 'drain_admin', password: 'drain-admin-password' };
+const CLIENTS = 16;
+const SEATS = 2000;
+
+interface Answer {
+  status: number;
+  contentType: string;
+  connection?: string;
+  body: { id?: number; code?: string; access?: string };
+}
+type Outcome = Answer | { error: string };
+
+/** The answer of a request that must have been answered (setup). */
+function answered(outcome: Outcome): Answer {
+  if ('error' in outcome) throw new Error(`no answer: ${outcome.error}`);
+  return outcome;
+}
+
+/** One HTTP/1.1 request on `agent` (keep-alive), its answer or the socket error it met. */
+function send(agent: Agent, url: string, method: string, path: string, token?: string, body?: unknown): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = httpRequest(
+      `${url}${path}`,
+      {
+        method,
+        agent,
+        headers: {
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type']), connection: res.headers.connection, body: text ? JSON.parse(text) : {} }),
+        );
+        res.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+    req.end(payload);
+  });
+}
+
+/**
+ * SIGTERM while 16 keep-alive clients book: not ready at once, no connection
+ * reset, every answer a booking or a problem, every 201 in the database and
+ * announced, the streams ended with a last word, the process gone within the
+ * drain time.
+ */
+describe('graceful shutdown under load (the real service, e2e)', () => {
+  let db: TestDatabase;
+  let service: ServiceProcess;
+  let showId: number;
+  let tokens: string[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    service = await untilHealthy(
+      await spawnService({
+        DATABASE_URL: db.url,
+        ADMIN_USERNAME: ADMIN.username,
+        ADMIN_PASSWORD: ADMIN.password,
+        SHUTDOWN_DRAIN_SECONDS: '10',
+        LOG_LEVEL: 'log',
+      }),
+    );
+    const agent = new Agent();
+    const admin = answered(await send(agent, service.url, 'POST', '/login/', undefined, ADMIN)).body.access;
+    const movie = answered(await send(agent, service.url, 'POST', '/movies/', admin, { title: 'Drain', duration_minutes: 90 }));
+    const show = answered(
+      await send(agent, service.url, 'POST', `/movies/${movie.body.id}/shows/`, admin, {
+        screen_name: 'Drain screen',
+        date_time: new Date(Date.now() + 86400_000).toISOString(),
+        total_seats: SEATS,
+      }),
+    );
+    showId = show.body.id as number;
+    const { rows } = await db.pool.query<{ id: number; username: string }>(
+      `INSERT INTO users (username, email, password_hash)
+       SELECT 'drainer_' || n, 'drainer_' || n || '@example.com', 'not-a-hash' FROM generate_series(1, $1) AS n RETURNING id, username`,
+      [CLIENTS],
+    );
+    const now = Math.floor(Date.now() / 1000);
+    tokens = rows.map((u) => signJwt({ sub: u.id, username: u.username, role: 'customer', typ: 'access', iat: now, exp: now + 600 }, DEVELOPMENT_JWT_SECRET));
+    agent.destroy();
+  });
+
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    await db?.drop();
+  });
+
+  it('drains: no resets, only bookings or problems, every 201 stored and announced, streams told to reconnect', async () => {
+    const listener = new Client({ connectionString: db.url });
+    listener.on('error', () => undefined);
+    await listener.connect();
+    const announced = new Set<number>();
+    listener.on('notification', (message) => {
+      for (const change of JSON.parse(message.payload ?? '[]') as SeatChange[]) {
+        if (change.show_id === showId && change.status === 'booked') change.seats.forEach((seat) => announced.add(seat));
+      }
+    });
+    await listener.query(`LISTEN ${SEAT_EVENTS_CHANNEL}`);
+
+    // A seat stream open before the signal.
+    const stream = await fetch(`${service.url}/shows/${showId}/seats/stream`);
+    const reader = stream.body!.getReader();
+    let streamText = '';
+    const streamEnded = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        streamText += new TextDecoder().decode(value);
+      }
+    })();
+
+    // A probe connection, kept alive, for asking /health during the drain.
+    const probe = new Agent({ keepAlive: true, maxSockets: 1 });
+    expect(await send(probe, service.url, 'GET', '/health/live')).toMatchObject({ status: 200 });
+
+    const outcomes: Outcome[] = [];
+    let nextSeat = 1;
+    let signalled = false;
+    const clients = tokens.map(async (token) => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      for (;;) {
+        const seat = nextSeat++;
+        if (seat > SEATS) break;
+        const outcome = await send(agent, service.url, 'POST', `/shows/${showId}/book/`, token, { seat_number: seat });
+        outcomes.push(outcome);
+        // Refused: the server stopped accepting connections, as it should once it drains.
+        if ('error' in outcome && outcome.error === 'ECONNREFUSED') break;
+        if (!signalled && outcomes.length >= 200) {
+          signalled = true;
+          // The probe's connection was just used, so the drain keeps it open for the next request on it.
+          expect(await send(probe, service.url, 'GET', '/health/live')).toMatchObject({ status: 200 });
+          service.child.kill('SIGTERM');
+          await waitFor('the drain to begin', () => service.output().includes('SIGTERM: draining'), 2000);
+          expect(await send(probe, service.url, 'GET', '/health')).toMatchObject({
+            status: 503,
+            contentType: expect.stringMatching(/^application\/problem\+json/),
+            body: { code: 'SHUTTING_DOWN' },
+            connection: 'close',
+          });
+        }
+      }
+      agent.destroy();
+    });
+    const exitedAt = service.exited.then((exit) => ({ ...exit, at: Date.now() }));
+    await Promise.all(clients);
+    const signalledAt = Date.now();
+    const exit = await exitedAt;
+    expect({ code: exit.code, warnings: service.output().split('\n').filter((line) => /WARN|ERROR/.test(line)) }).toEqual({ code: 0, warnings: [] });
+    expect(exit.at - signalledAt).toBeLessThan(10_000);
+
+    const errors = outcomes.filter((o): o is { error: string } => 'error' in o).map((o) => o.error);
+    const answers = outcomes.filter((o): o is Answer => !('error' in o));
+    expect({ resets: errors.filter((e) => e !== 'ECONNREFUSED') }).toEqual({ resets: [] });
+    const nonProblems = answers.filter((a) => a.status !== 201 && !a.contentType.startsWith('application/problem+json'));
+    expect(nonProblems).toEqual([]);
+    const booked = answers.filter((a) => a.status === 201).map((a) => a.body.id as number);
+    expect(booked.length).toBeGreaterThanOrEqual(200);
+
+    const { rows } = await db.pool.query<{ id: number; seat_number: number }>(
+      `SELECT id, seat_number FROM bookings WHERE show_id = $1 AND status = 'booked' ORDER BY id`,
+      [showId],
+    );
+    expect(rows.map((r) => r.id).sort((a, b) => a - b)).toEqual([...booked].sort((a, b) => a - b));
+    // The last announcements were sent before the pool closed.
+    await waitFor('every booked seat to be announced', () => rows.every((r) => announced.has(r.seat_number)), 5000);
+
+    await streamEnded;
+    expect(streamText).toContain(': this server is shutting down; reconnect');
+    await listener.end();
+    probe.destroy();
+  }, 60_000);
+});
