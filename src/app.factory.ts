@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AppModule, AppModuleOptions } from './app.module';
-import { CommonErrorCode, FieldError, ValidationFailedError } from './common/errors/app-error';
+import { FieldError, ValidationFailedError } from './common/errors/app-error';
 import { problem, sendProblem } from './common/filters/problem-details.filter';
 import { Lifecycle } from './lifecycle/lifecycle';
 
@@ -94,7 +94,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     // Past the drain, the pool is closing: whatever still arrives is told to go elsewhere.
     if (lifecycle.phase === 'stopping') {
       void reply.header('connection', 'close').header('retry-after', '1');
-      sendProblem(reply, problem(503, CommonErrorCode.SHUTTING_DOWN, 'This server is shutting down; retry the request.'));
+      sendProblem(reply, problem(503, 'SHUTTING_DOWN', 'This server is shutting down; retry the request.'));
       return;
     }
     done();
@@ -109,11 +109,11 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   fastify.addHook('preValidation', (request, reply, done) => {
     const body = request.body;
     if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
-      sendProblem(reply, problem(400, CommonErrorCode.VALIDATION_FAILED, 'The request body must be a JSON object.'));
+      sendProblem(reply, problem(400, 'VALIDATION_FAILED', 'The request body must be a JSON object.'));
       return;
     }
     if (body !== undefined && nestingDepth(body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
-      sendProblem(reply, problem(400, CommonErrorCode.VALIDATION_FAILED, `The request body is nested deeper than ${MAX_BODY_DEPTH} levels.`));
+      sendProblem(reply, problem(400, 'VALIDATION_FAILED', `The request body is nested deeper than ${MAX_BODY_DEPTH} levels.`));
       return;
     }
     done();

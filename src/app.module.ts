@@ -7,6 +7,7 @@ import { BookingsModule } from './bookings/bookings.module';
 import { Clock } from './common/clock';
 import { ProblemDetailsFilter } from './common/filters/problem-details.filter';
 import { APP_CONFIG, AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { DATABASE_URL } from './database/database-url';
 import { runMigrationsExclusively } from './database/run-migrations';
@@ -59,6 +60,7 @@ export class AppModule {
             return dataSource;
           },
         }),
+        DatabaseModule,
         SeatEventsModule,
         IdempotencyModule,
         AuthModule,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -7,12 +7,13 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
-import { RolesGuard } from './guards/roles.guard';
+import { RouteAccessCheck } from './guards/route-access.check';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { JWT_ALGORITHM, TokenService } from './token.service';
 
 @Module({
   imports: [
+    DiscoveryModule,
     UsersModule,
     PassportModule,
     JwtModule.registerAsync({
@@ -30,7 +31,7 @@ import { JWT_ALGORITHM, TokenService } from './token.service';
     TokenService,
     JwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
-    { provide: APP_GUARD, useClass: RolesGuard },
+    RouteAccessCheck,
   ],
 })
 export class AuthModule {}

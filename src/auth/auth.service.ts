@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/decorators/auth.decorators';
+import { Database } from '../database/database';
+import { first, Queryable } from '../database/statement';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersService } from '../users/users.service';
-import { AuthError, AuthErrorCode } from './auth.errors';
+import { AuthError } from './auth.errors';
+import { INSERT_REFRESH_TOKEN, REVOKE_REFRESH_TOKEN, REVOKE_SESSIONS_OF_REUSED, USE_REFRESH_TOKEN } from './sql/refresh-tokens';
 import { TokenService } from './token.service';
 
 export interface TokenPair {
@@ -21,77 +22,50 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
   ) {
     this.dummyHash = hasher.hash('not-a-real-password');
   }
 
   async login(username: string, password: string): Promise<TokenPair> {
     const user = await this.users.findWithHashByUsername(username);
-    const hash = user?.passwordHash ?? (await this.dummyHash);
+    const hash = user?.password_hash ?? (await this.dummyHash);
     const { matches, rehash } = await this.hasher.verify(hash, password);
-    if (!user || !matches) throw new AuthError(AuthErrorCode.INVALID_CREDENTIALS);
+    if (!user || !matches) throw new AuthError('INVALID_CREDENTIALS');
     if (rehash) await this.users.replaceHash(user.id, hash, await this.hasher.hash(password));
-    return this.issuePair(user);
+    return this.issuePair(this.db, user);
   }
 
   /**
-   * Rotation: the presented refresh token is revoked in the same transaction that
-   * issues its successor, so it works exactly once. Presenting an already used
-   * token means it leaked: every refresh token of that user is revoked.
+   * Rotation: the presented refresh token is used up in the same transaction
+   * that issues its successor, so it works exactly once. Presenting an already
+   * used token means it leaked: every refresh token of that user is revoked
+   * (and that revocation is kept, although the request fails).
    */
   async refresh(token: string): Promise<TokenPair> {
     const claims = this.tokens.verifyRefresh(token);
-    if (!claims) throw new AuthError(AuthErrorCode.INVALID_REFRESH_TOKEN);
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      await runner.startTransaction();
-      const [rows]: [AuthUser[], number] = await runner.query(
-        `UPDATE refresh_tokens t SET revoked_at = now()
-           FROM users u
-          WHERE t.id = $1 AND t.user_id = u.id AND t.revoked_at IS NULL AND t.expires_at > now()
-          RETURNING u.id, u.username, u.role`,
-        [claims.jti],
-      );
-      if (rows.length === 0) {
-        await runner.query(
-          `UPDATE refresh_tokens SET revoked_at = now()
-            WHERE revoked_at IS NULL AND user_id = (SELECT user_id FROM refresh_tokens WHERE id = $1 AND revoked_at IS NOT NULL)`,
-          [claims.jti],
-        );
-        await runner.commitTransaction();
-        throw new AuthError(AuthErrorCode.INVALID_REFRESH_TOKEN);
+    if (!claims) throw new AuthError('INVALID_REFRESH_TOKEN');
+    const pair = await this.db.transaction(async (tx) => {
+      const user = await first(tx, USE_REFRESH_TOKEN, claims.jti);
+      if (!user) {
+        await tx.rows(REVOKE_SESSIONS_OF_REUSED, claims.jti);
+        return undefined;
       }
-      const pair = await this.issuePair(rows[0], runner.query.bind(runner));
-      await runner.commitTransaction();
-      return pair;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
+      return this.issuePair(tx, user);
+    });
+    if (!pair) throw new AuthError('INVALID_REFRESH_TOKEN');
+    return pair;
   }
 
   async logout(token: string): Promise<void> {
     const claims = this.tokens.verifyRefresh(token);
-    if (!claims) throw new AuthError(AuthErrorCode.INVALID_REFRESH_TOKEN);
-    await this.dataSource.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [
-      claims.jti,
-    ]);
+    if (!claims) throw new AuthError('INVALID_REFRESH_TOKEN');
+    await this.db.rows(REVOKE_REFRESH_TOKEN, claims.jti);
   }
 
-  private async issuePair(
-    user: AuthUser,
-    query: (sql: string, params: unknown[]) => Promise<unknown> = (sql, params) => this.dataSource.query(sql, params),
-  ): Promise<TokenPair> {
+  private async issuePair(db: Queryable, user: AuthUser): Promise<TokenPair> {
     const refresh = this.tokens.signRefresh(user.id);
-    await query(`INSERT INTO refresh_tokens (id, user_id, expires_at) VALUES ($1, $2, $3)`, [
-      refresh.jti,
-      user.id,
-      refresh.expiresAt,
-    ]);
+    await db.rows(INSERT_REFRESH_TOKEN, refresh.jti, user.id, refresh.expiresAt);
     return { access: this.tokens.signAccess(user), refresh: refresh.token };
   }
 }

@@ -1,64 +1,34 @@
-import { AppError } from '../common/errors/app-error';
+import { errorsOf } from '../common/errors/app-error';
 
-export enum BookingErrorCode {
-  SEAT_OUT_OF_RANGE = 'SEAT_OUT_OF_RANGE',
-  SEAT_TAKEN = 'SEAT_TAKEN',
-  SEAT_HELD = 'SEAT_HELD',
-  SHOW_FULL = 'SHOW_FULL',
-  BOOKING_NOT_FOUND = 'BOOKING_NOT_FOUND',
-  NOT_BOOKING_OWNER = 'NOT_BOOKING_OWNER',
-  ALREADY_CANCELLED = 'ALREADY_CANCELLED',
-}
+const BOOKING_ERRORS = {
+  SEAT_OUT_OF_RANGE: { status: 400, detail: 'No such seat.' },
+  SEAT_TAKEN: { status: 409, detail: 'The seat is already booked.' },
+  SEAT_HELD: { status: 409, detail: 'The seat is held by another customer.' },
+  SHOW_FULL: { status: 409, detail: 'Every seat of this show is booked.' },
+  BOOKING_NOT_FOUND: { status: 404, detail: 'No booking has this id.' },
+  NOT_BOOKING_OWNER: { status: 403, detail: 'This booking belongs to another customer.' },
+  ALREADY_CANCELLED: { status: 409, detail: 'This booking is already cancelled.' },
+};
 
-function statusOf(code: BookingErrorCode): number {
-  switch (code) {
-    case BookingErrorCode.SEAT_OUT_OF_RANGE:
-      return 400;
-    case BookingErrorCode.NOT_BOOKING_OWNER:
-      return 403;
-    case BookingErrorCode.BOOKING_NOT_FOUND:
-      return 404;
-    case BookingErrorCode.SEAT_TAKEN:
-    case BookingErrorCode.SEAT_HELD:
-    case BookingErrorCode.SHOW_FULL:
-    case BookingErrorCode.ALREADY_CANCELLED:
-      return 409;
-  }
-}
+export type BookingErrorCode = keyof typeof BOOKING_ERRORS;
 
 const list = (seats: number[]) => seats.join(', ');
 
-export class BookingError extends AppError {
-  constructor(code: BookingErrorCode, detail: string, extras: Record<string, unknown> = {}) {
-    super(statusOf(code), code, detail, extras);
-  }
-
-  static outOfRange(seats: number[], totalSeats?: number): BookingError {
+export class BookingError extends errorsOf(BOOKING_ERRORS) {
+  static outOfRange(seats: number[], totalSeats: number | null): BookingError {
     const range = totalSeats ? ` This show has seats 1 to ${totalSeats}.` : '';
-    return new BookingError(BookingErrorCode.SEAT_OUT_OF_RANGE, `No such seat: ${list(seats)}.${range}`, { seats });
+    return new BookingError('SEAT_OUT_OF_RANGE', `No such seat: ${list(seats)}.${range}`, { seats });
   }
 
   static taken(seats: number[]): BookingError {
-    return new BookingError(BookingErrorCode.SEAT_TAKEN, `Already booked: seat ${list(seats)}.`, { seats });
+    return new BookingError('SEAT_TAKEN', `Already booked: seat ${list(seats)}.`, { seats });
   }
 
   static held(seats: number[]): BookingError {
-    return new BookingError(BookingErrorCode.SEAT_HELD, `Held by another customer: seat ${list(seats)}.`, { seats });
+    return new BookingError('SEAT_HELD', `Held by another customer: seat ${list(seats)}.`, { seats });
   }
 
   static showFull(seats: number[]): BookingError {
-    return new BookingError(BookingErrorCode.SHOW_FULL, 'Every seat of this show is booked.', { seats });
-  }
-
-  static notFound(): BookingError {
-    return new BookingError(BookingErrorCode.BOOKING_NOT_FOUND, 'No booking has this id.');
-  }
-
-  static notOwner(): BookingError {
-    return new BookingError(BookingErrorCode.NOT_BOOKING_OWNER, 'This booking belongs to another customer.');
-  }
-
-  static alreadyCancelled(): BookingError {
-    return new BookingError(BookingErrorCode.ALREADY_CANCELLED, 'This booking is already cancelled.');
+    return new BookingError('SHOW_FULL', BOOKING_ERRORS.SHOW_FULL.detail, { seats });
   }
 }

@@ -1,7 +1,14 @@
 import { DataSource } from 'typeorm';
+import { likeContains } from './sql-text';
 import { loadConfig } from '../config/app-config';
+import { pgCode, PgCode } from '../common/errors/pg-errors';
+import { INSERT_MOVIE, LIST_MOVIES } from '../movies/sql/movies';
+import { ADD_SEAT_ROWS } from '../seats/sql/seat-rows';
+import { INSERT_SHOW } from '../shows/sql/shows';
 import { hashPassword } from '../users/password-hasher';
+import { INSERT_USER } from '../users/sql/users';
 import { withCliDatabase } from './cli-database';
+import { Database } from './database';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrationsExclusively } from './run-migrations';
 
@@ -14,57 +21,47 @@ const MOVIES: [string, number][] = [
   ['Parasite', 132],
 ];
 const SCREENS = ['Screen 1', 'Screen 2'];
+const SEATS = 100;
+
+/** Runs `write`; what exists already (a taken username, a show on that screen at that time) is skipped. */
+async function unlessThere(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (pgCode(error) !== PgCode.UNIQUE_VIOLATION && pgCode(error) !== PgCode.EXCLUSION_VIOLATION) throw error;
+  }
+}
 
 /**
- * Sample data: two customers (password "password123"), five movies and ten
- * future shows (two per movie). Every insert skips what exists already, so
- * running it twice changes nothing.
+ * Sample data, written with the service's own statements: two customers
+ * (password "password123"), five movies and ten future shows (two per movie).
+ * Whatever exists already is skipped, so running it twice changes nothing.
  */
 async function seed(url: string): Promise<void> {
   const config = loadConfig();
   const dataSource = await new DataSource(dataSourceOptions(url, config.database)).initialize();
   try {
     await runMigrationsExclusively(dataSource);
+    const db = new Database(dataSource);
     const passwordHash = await hashPassword('password123');
-    for (const username of USERS) {
-      await dataSource.query(
-        `INSERT INTO users (username, email, password_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [username, `${username}@example.com`, passwordHash],
-      );
-    }
+    for (const username of USERS) await unlessThere(() => db.rows(INSERT_USER, username, `${username}@example.com`, passwordHash));
     const firstDay = new Date();
     firstDay.setUTCHours(0, 0, 0, 0);
     for (const [index, [title, duration]] of MOVIES.entries()) {
-      await dataSource.query(
-        `INSERT INTO movies (title, duration_minutes)
-         SELECT $1::varchar, $2::int WHERE NOT EXISTS (SELECT 1 FROM movies WHERE title = $1::varchar)`,
-        [title, duration],
-      );
-      const [{ id: movieId }] = await dataSource.query(`SELECT id FROM movies WHERE title = $1 ORDER BY id LIMIT 1`, [title]);
+      const existing = (await db.rows(LIST_MOVIES, likeContains(title), 200, 0)).find((movie) => movie.title === title);
+      const movie = existing ?? (await db.rows(INSERT_MOVIE, title, duration))[0];
       for (const [screenIndex, screen] of SCREENS.entries()) {
         // Day index+1, 14:00 on screen 1 and 19:00 on screen 2: never overlapping, always in the future.
         const start = new Date(firstDay.getTime() + (index + 1) * 86400_000 + (14 + screenIndex * 5) * 3600_000);
-        await dataSource.transaction(async (manager) => {
-          const [show] = await manager.query(
-            `INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats)
-             VALUES ($1, $2, $3, $3::timestamptz + make_interval(mins => $4), 100)
-             ON CONFLICT DO NOTHING RETURNING id`,
-            [movieId, screen, start, duration],
-          );
-          if (show) {
-            await manager.query(
-              `INSERT INTO seats (show_id, seat_number, total_seats) SELECT $1, n, 100 FROM generate_series(1, 100) AS n`,
-              [show.id],
-            );
-          }
-        });
+        await unlessThere(() =>
+          db.transaction(async (tx) => {
+            const [show] = await tx.rows(INSERT_SHOW, movie.id, screen, start, movie.duration_minutes, SEATS);
+            await tx.rows(ADD_SEAT_ROWS, show.id, 1, SEATS);
+          }),
+        );
       }
     }
-    const [counts] = await dataSource.query(
-      `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM movies)::int AS movies,
-              (SELECT count(*) FROM shows)::int AS shows`,
-    );
-    console.error(`seeded: ${counts.users} users, ${counts.movies} movies, ${counts.shows} shows in the database`);
+    console.error(`seeded: ${USERS.length} customers, ${MOVIES.length} movies, ${MOVIES.length * SCREENS.length} shows`);
   } finally {
     await dataSource.destroy();
   }

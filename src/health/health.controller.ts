@@ -1,25 +1,23 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators/auth.decorators';
-import { AppError, CommonErrorCode } from '../common/errors/app-error';
+import { CommonError } from '../common/errors/app-error';
+import { Database } from '../database/database';
 import { ApiProblems } from '../common/http/api-problem';
 import { Lifecycle } from '../lifecycle/lifecycle';
 import { SeatEventsService } from '../seat-events/seat-events.service';
+import { PING } from './sql/ping';
 
 const PROBE_TIMEOUT_MS = 2000;
 
-function shuttingDown(): AppError {
-  return new AppError(503, CommonErrorCode.SHUTTING_DOWN, 'This instance is shutting down.');
-}
+const shuttingDown = () => new CommonError('SHUTTING_DOWN', 'This instance is shutting down.');
 
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
     private readonly lifecycle: Lifecycle,
     private readonly events: SeatEventsService,
   ) {}
@@ -49,7 +47,7 @@ export class HealthController {
     if (!this.lifecycle.serving) throw shuttingDown();
     await this.databaseAnswers();
     if (!this.events.isListening()) {
-      throw new AppError(503, CommonErrorCode.SERVICE_UNAVAILABLE, 'The seat-event connection to the database is down; it is being re-established.');
+      throw new CommonError('SERVICE_UNAVAILABLE', 'The seat-event connection to the database is down; it is being re-established.');
     }
     return { status: 'ok' };
   }
@@ -60,9 +58,9 @@ export class HealthController {
       timer = setTimeout(() => reject(new Error('health probe timed out')), PROBE_TIMEOUT_MS);
     });
     try {
-      await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
+      await Promise.race([this.db.rows(PING), timeout]);
     } catch {
-      throw new AppError(503, CommonErrorCode.SERVICE_UNAVAILABLE, 'The database is not answering.');
+      throw new CommonError('SERVICE_UNAVAILABLE', 'The database is not answering.');
     } finally {
       clearTimeout(timer);
     }

@@ -1,9 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
-import { AppError } from '../common/errors/app-error';
+import { Database } from '../database/database';
+import { first } from '../database/statement';
+import { IdempotencyError } from './idempotency.errors';
+import { CLAIM_KEY, COMPLETE_KEY, DELETE_EXPIRED_KEYS, READ_KEY, RELEASE_KEY } from './sql/idempotency-keys';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 /** An in-progress key older than this belongs to a request whose process died; a retry may take it over. */
@@ -19,24 +20,6 @@ export interface StoredResponse {
 
 export type Claim = { owned: true } | { owned: false; response: StoredResponse };
 
-export class IdempotencyError extends AppError {
-  static reused(): IdempotencyError {
-    return new IdempotencyError(
-      422,
-      'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key was already used with a different request; use a new key for a new request.',
-    );
-  }
-
-  static inProgress(): IdempotencyError {
-    return new IdempotencyError(
-      409,
-      'IDEMPOTENCY_IN_PROGRESS',
-      'A request with this Idempotency-Key is still being processed; retry shortly to get its answer.',
-    );
-  }
-}
-
 /** Idempotency keys in PostgreSQL, per user: the first request claims the key, duplicates get its answer. */
 @Injectable()
 export class IdempotencyService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -44,7 +27,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
     private readonly clock: Clock,
   ) {}
 
@@ -67,52 +50,39 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     const deadline = Date.now() + WAIT_MAX_MS;
     for (;;) {
       const now = this.clock.now();
-      const claimed = await this.dataSource.query(
-        `INSERT INTO idempotency_keys AS k (user_id, key, request_hash, status, created_at)
-         VALUES ($1, $2, $3, 'in_progress', $4)
-         ON CONFLICT (user_id, key) DO UPDATE
-           SET request_hash = EXCLUDED.request_hash, status = 'in_progress',
-               response_status = NULL, response_body = NULL, created_at = EXCLUDED.created_at
-         WHERE k.created_at <= $5
-            OR (k.status = 'in_progress' AND k.created_at <= $6 AND k.request_hash = EXCLUDED.request_hash)
-         RETURNING 1`,
-        [userId, key, requestHash, now, new Date(now.getTime() - IDEMPOTENCY_TTL_MS), new Date(now.getTime() - ABANDONED_AFTER_MS)],
+      const claimed = await this.db.rows(
+        CLAIM_KEY,
+        userId,
+        key,
+        requestHash,
+        now,
+        new Date(now.getTime() - IDEMPOTENCY_TTL_MS),
+        new Date(now.getTime() - ABANDONED_AFTER_MS),
       );
       if (claimed.length > 0) return { owned: true };
 
-      const [existing] = await this.dataSource.query(
-        `SELECT request_hash, status, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-        [userId, key],
-      );
+      const existing = await first(this.db, READ_KEY, userId, key);
       if (!existing) continue; // released between our two statements: claim again
-      if (existing.request_hash !== requestHash) throw IdempotencyError.reused();
+      if (existing.request_hash !== requestHash) throw new IdempotencyError('IDEMPOTENCY_KEY_REUSED');
       if (existing.status === 'completed') {
-        return { owned: false, response: { status: existing.response_status, body: existing.response_body } };
+        return { owned: false, response: { status: existing.response_status as number, body: existing.response_body } };
       }
-      if (Date.now() >= deadline) throw IdempotencyError.inProgress();
+      if (Date.now() >= deadline) throw new IdempotencyError('IDEMPOTENCY_IN_PROGRESS');
       await sleep(WAIT_POLL_MS);
     }
   }
 
   async complete(userId: number, key: string, response: StoredResponse): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE idempotency_keys SET status = 'completed', response_status = $3, response_body = $4::json
-        WHERE user_id = $1 AND key = $2`,
-      [userId, key, response.status, JSON.stringify(response.body ?? null)],
-    );
+    await this.db.rows(COMPLETE_KEY, userId, key, response.status, JSON.stringify(response.body ?? null));
   }
 
   /** The request failed in a way a retry may fix (5xx, lost connection): forget the key. */
   async release(userId: number, key: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_progress'`, [
-      userId,
-      key,
-    ]);
+    await this.db.rows(RELEASE_KEY, userId, key);
   }
 
   async deleteExpired(): Promise<number> {
-    const cutoff = new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS);
-    const [, deleted] = await this.dataSource.query(`DELETE FROM idempotency_keys WHERE created_at <= $1`, [cutoff]);
+    const [{ deleted }] = await this.db.rows(DELETE_EXPIRED_KEYS, new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS));
     return deleted;
   }
 }

@@ -1,18 +1,10 @@
-import { AppError } from '../common/errors/app-error';
+import { errorsOf } from '../common/errors/app-error';
 
-export enum MovieErrorCode {
-  MOVIE_NOT_FOUND = 'MOVIE_NOT_FOUND',
-  MOVIE_HAS_SHOWS = 'MOVIE_HAS_SHOWS',
-}
+const MOVIE_ERRORS = {
+  MOVIE_NOT_FOUND: { status: 404, detail: 'No movie has this id.' },
+  MOVIE_HAS_SHOWS: { status: 409, detail: 'The movie still has shows; delete them first.' },
+};
 
-export class MovieNotFoundError extends AppError {
-  constructor() {
-    super(404, MovieErrorCode.MOVIE_NOT_FOUND, 'No movie has this id.');
-  }
-}
+export type MovieErrorCode = keyof typeof MOVIE_ERRORS;
 
-export class MovieHasShowsError extends AppError {
-  constructor() {
-    super(409, MovieErrorCode.MOVIE_HAS_SHOWS, 'The movie still has shows; delete them first.');
-  }
-}
+export class MovieError extends errorsOf(MOVIE_ERRORS) {}

@@ -1,45 +1,37 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { ValidationFailedError } from '../common/errors/app-error';
 import { pgCode, PgCode } from '../common/errors/pg-errors';
-import { likeContains } from '../common/database/sql-text';
+import { likeContains } from '../database/sql-text';
 import { Page } from '../common/http/pagination';
-import { ScreenBusyError } from '../shows/shows.errors';
+import { Database } from '../database/database';
+import { first } from '../database/statement';
+import { screenBusyOnOverlap } from '../shows/shows.errors';
+import { MOVE_SHOW_ENDS } from '../shows/sql/shows';
 import { CreateMovieDto, MovieListQuery, MovieResponse, UpdateMovieDto } from './dto/movie.dto';
-import { MovieHasShowsError, MovieNotFoundError } from './movies.errors';
-
-const MOVIE_COLUMNS = 'id, title, duration_minutes';
+import { MovieError } from './movies.errors';
+import { COUNT_MOVIES, DELETE_MOVIE, GET_MOVIE, INSERT_MOVIE, LIST_MOVIES, UPDATE_MOVIE } from './sql/movies';
 
 @Injectable()
 export class MoviesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async list(query: MovieListQuery): Promise<Page<MovieResponse>> {
     const pattern = query.search ? likeContains(query.search) : null;
-    const where = `WHERE ($1::text IS NULL OR title ILIKE $1)`;
     const [items, [{ total }]] = await Promise.all([
-      this.dataSource.query(`SELECT ${MOVIE_COLUMNS} FROM movies ${where} ORDER BY id LIMIT $2 OFFSET $3`, [
-        pattern,
-        query.limit,
-        query.offset,
-      ]),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM movies ${where}`, [pattern]),
+      this.db.rows(LIST_MOVIES, pattern, query.limit, query.offset),
+      this.db.rows(COUNT_MOVIES, pattern),
     ]);
     return new Page(items, total);
   }
 
   async get(id: number): Promise<MovieResponse> {
-    const [movie] = await this.dataSource.query(`SELECT ${MOVIE_COLUMNS} FROM movies WHERE id = $1`, [id]);
-    if (!movie) throw new MovieNotFoundError();
+    const movie = await first(this.db, GET_MOVIE, id);
+    if (!movie) throw new MovieError('MOVIE_NOT_FOUND');
     return movie;
   }
 
   async create(dto: CreateMovieDto): Promise<MovieResponse> {
-    const [movie] = await this.dataSource.query(
-      `INSERT INTO movies (title, duration_minutes) VALUES ($1, $2) RETURNING ${MOVIE_COLUMNS}`,
-      [dto.title, dto.duration_minutes],
-    );
+    const [movie] = await this.db.rows(INSERT_MOVIE, dto.title, dto.duration_minutes);
     return movie;
   }
 
@@ -48,35 +40,21 @@ export class MoviesService {
     if (dto.title === undefined && dto.duration_minutes === undefined) {
       throw new ValidationFailedError([], 'Send at least one of title, duration_minutes.');
     }
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        const [rows] = await manager.query(
-          `UPDATE movies SET title = coalesce($2, title), duration_minutes = coalesce($3, duration_minutes)
-            WHERE id = $1 RETURNING ${MOVIE_COLUMNS}`,
-          [id, dto.title ?? null, dto.duration_minutes ?? null],
-        );
-        const movie = rows[0] as MovieResponse | undefined;
-        if (!movie) throw new MovieNotFoundError();
-        if (dto.duration_minutes !== undefined) {
-          await manager.query(
-            `UPDATE shows SET ends_at = date_time + make_interval(mins => $2) WHERE movie_id = $1`,
-            [id, dto.duration_minutes],
-          );
-        }
+    return screenBusyOnOverlap(() =>
+      this.db.transaction(async (tx) => {
+        const movie = await first(tx, UPDATE_MOVIE, id, dto.title ?? null, dto.duration_minutes ?? null);
+        if (!movie) throw new MovieError('MOVIE_NOT_FOUND');
+        if (dto.duration_minutes !== undefined) await tx.rows(MOVE_SHOW_ENDS, id, dto.duration_minutes);
         return movie;
-      });
-    } catch (error) {
-      if (pgCode(error) === PgCode.EXCLUSION_VIOLATION) throw new ScreenBusyError();
-      throw error;
-    }
+      }),
+    );
   }
 
   async remove(id: number): Promise<void> {
     try {
-      const [, deleted] = await this.dataSource.query(`DELETE FROM movies WHERE id = $1`, [id]);
-      if (deleted === 0) throw new MovieNotFoundError();
+      if (!(await first(this.db, DELETE_MOVIE, id))) throw new MovieError('MOVIE_NOT_FOUND');
     } catch (error) {
-      if (pgCode(error) === PgCode.FOREIGN_KEY_VIOLATION) throw new MovieHasShowsError();
+      if (pgCode(error) === PgCode.FOREIGN_KEY_VIOLATION) throw new MovieError('MOVIE_HAS_SHOWS');
       throw error;
     }
   }

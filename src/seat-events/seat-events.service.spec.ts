@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Database } from '../database/database';
 import { packPayloads, SeatEventsService } from './seat-events.service';
 import { SEAT_EVENTS_CHANNEL, SeatChange } from './seat-events.sql';
 
@@ -25,13 +25,13 @@ interface SentNotify {
 }
 
 /**
- * A DataSource whose query() only records what it was asked. `fail` makes
- * every call reject; `hang` makes every call never settle (a lost connection).
+ * A Database whose rows() only records what it was asked. `fail` makes every
+ * call reject; `hang` makes every call never settle (a lost connection).
  */
 function stubDataSource(mode: 'ok' | 'fail' | 'hang' = 'ok') {
   const calls: { sql: string; params: unknown[] }[] = [];
-  const query = jest.fn(async (sql: string, params: unknown[] = []) => {
-    calls.push({ sql, params });
+  const rows = jest.fn(async (statement: { text: string }, ...params: unknown[]) => {
+    calls.push({ sql: statement.text, params });
     if (mode === 'fail') throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
     if (mode === 'hang') return new Promise(() => undefined);
     return [];
@@ -40,11 +40,11 @@ function stubDataSource(mode: 'ok' | 'fail' | 'hang' = 'ok') {
     calls
       .filter((call) => call.sql.includes('pg_notify'))
       .map((call) => ({ channel: call.params[0] as string, changes: JSON.parse(call.params[1] as string), bytes: bytes(call.params[1] as string) }));
-  return { dataSource: { query } as unknown as DataSource, calls, notifies };
+  return { dataSource: { rows, onSeatChanges: () => undefined } as unknown as Database, calls, notifies };
 }
 
 /** The service as Nest would build it, minus onModuleInit: no LISTEN connection is ever opened. */
-const serviceOn = (dataSource: DataSource) => new SeatEventsService('postgres://127.0.0.1:1/never-connected', dataSource);
+const serviceOn = (db: Database) => new SeatEventsService('postgres://127.0.0.1:1/never-connected', db);
 
 async function eventually(what: string, condition: () => boolean, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

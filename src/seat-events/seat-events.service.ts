@@ -1,11 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { OutageLog } from '../common/outage-log';
+import { Database } from '../database/database';
 import { DATABASE_URL } from '../database/database-url';
 import { Lifecycle } from '../lifecycle/lifecycle';
-import { MAX_PAYLOAD_BYTES, SEAT_EVENTS_CHANNEL, SeatChange, SeatStatus } from './seat-events.sql';
+import { MAX_PAYLOAD_BYTES, NOTIFY_SEAT_CHANGES, SEAT_EVENTS_CHANNEL, SeatChange, SeatStatus } from './seat-events.sql';
 
 export interface SeatEvent {
   seat_number: number;
@@ -63,9 +62,11 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
 
   constructor(
     @Inject(DATABASE_URL) private readonly databaseUrl: string,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
     lifecycle: Lifecycle = new Lifecycle(),
   ) {
+    // Every committed change of seats, from whichever statement made it.
+    db.onSeatChanges((changes) => changes.forEach((change) => this.publish(change)));
     // Streams end when draining starts, so their clients reconnect to an instance that stays.
     lifecycle.onDrain(() => this.closeStreams());
   }
@@ -152,10 +153,7 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
       let sent = 0;
       try {
         for (const { payload, count } of packPayloads(batch)) {
-          await this.dataSource.query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`, [
-            SEAT_EVENTS_CHANNEL,
-            payload,
-          ]);
+          await this.db.rows(NOTIFY_SEAT_CHANGES, SEAT_EVENTS_CHANNEL, payload);
           sent += count;
         }
         this.announceOutage.succeeded();

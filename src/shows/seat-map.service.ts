@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { Database } from '../database/database';
+import { first } from '../database/statement';
 import { SeatEventsService } from '../seat-events/seat-events.service';
-import { SeatMapResponse, SeatStateResponse } from './dto/seat-map.dto';
-import { seatIsHeld, seatStatus } from './seat-state.sql';
-import { ShowNotFoundError } from './shows.errors';
+import { SEAT_MAP } from '../seats/sql/seat-map';
+import { SeatMapResponse } from './dto/seat-map.dto';
+import { ShowError } from './shows.errors';
+import { SHOW_EXISTS } from './sql/shows';
 
 export interface RenderedSeatMap {
   body: string;
@@ -34,7 +35,7 @@ export class SeatMapService {
   private readonly generations = new Map<number, number>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Database,
     private readonly clock: Clock,
     private readonly events: SeatEventsService,
   ) {
@@ -57,8 +58,7 @@ export class SeatMapService {
 
   async assertShowExists(showId: number): Promise<void> {
     if (this.cache.has(showId)) return;
-    const [show] = await this.dataSource.query(`SELECT 1 FROM shows WHERE id = $1`, [showId]);
-    if (!show) throw new ShowNotFoundError();
+    if (!(await first(this.db, SHOW_EXISTS, showId))) throw new ShowError('SHOW_NOT_FOUND');
   }
 
   /** showId -1: everything (the LISTEN connection dropped and events may have been missed). */
@@ -73,13 +73,8 @@ export class SeatMapService {
   }
 
   private async query(showId: number, now: Date): Promise<RenderedSeatMap> {
-    const rows: (SeatStateResponse & { expires_at: Date | null })[] = await this.dataSource.query(
-      `SELECT s.seat_number, ${seatStatus('$2')} AS status,
-              CASE WHEN ${seatIsHeld('$2')} AND s.booking_id IS NULL THEN s.hold_expires_at END AS expires_at
-         FROM seats s WHERE s.show_id = $1 ORDER BY s.seat_number`,
-      [showId, now],
-    );
-    if (rows.length === 0) throw new ShowNotFoundError();
+    const rows = await this.db.rows(SEAT_MAP, showId, now);
+    if (rows.length === 0) throw new ShowError('SHOW_NOT_FOUND');
     let available = 0;
     let validUntil = now.getTime() + MAX_CACHE_AGE_MS;
     const seats = rows.map(({ seat_number, status, expires_at }) => {

@@ -1,32 +1,26 @@
-import { AppError } from '../common/errors/app-error';
+import { errorsOf } from '../common/errors/app-error';
+import { pgCode, PgCode } from '../common/errors/pg-errors';
 
-export enum ShowErrorCode {
-  SHOW_NOT_FOUND = 'SHOW_NOT_FOUND',
-  SCREEN_BUSY = 'SCREEN_BUSY',
-  SHOW_HAS_BOOKINGS = 'SHOW_HAS_BOOKINGS',
-  SHOW_STARTED = 'SHOW_STARTED',
-}
+const SHOW_ERRORS = {
+  SHOW_NOT_FOUND: { status: 404, detail: 'No show has this id.' },
+  SCREEN_BUSY: { status: 409, detail: 'Another show occupies this screen at that time.' },
+  SHOW_HAS_BOOKINGS: { status: 409, detail: 'The show has booked or held seats that this change would remove.' },
+  SHOW_STARTED: { status: 409, detail: 'The show has already started; its seats can no longer be sold or held.' },
+};
 
-export class ShowNotFoundError extends AppError {
-  constructor() {
-    super(404, ShowErrorCode.SHOW_NOT_FOUND, 'No show has this id.');
-  }
-}
+export type ShowErrorCode = keyof typeof SHOW_ERRORS;
 
-export class ScreenBusyError extends AppError {
-  constructor() {
-    super(409, ShowErrorCode.SCREEN_BUSY, 'Another show occupies this screen at that time.');
-  }
-}
+export class ShowError extends errorsOf(SHOW_ERRORS) {}
 
-export class ShowHasBookingsError extends AppError {
-  constructor(detail = 'The show has booked or held seats that this change would remove.') {
-    super(409, ShowErrorCode.SHOW_HAS_BOOKINGS, detail);
-  }
-}
-
-export class ShowStartedError extends AppError {
-  constructor(detail = 'The show has already started.') {
-    super(409, ShowErrorCode.SHOW_STARTED, detail);
+/**
+ * Runs a write that may move a show on its screen; the exclusion constraint
+ * shows_screen_no_overlap refusing it is SCREEN_BUSY.
+ */
+export async function screenBusyOnOverlap<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (pgCode(error) === PgCode.EXCLUSION_VIOLATION) throw new ShowError('SCREEN_BUSY');
+    throw error;
   }
 }

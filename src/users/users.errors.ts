@@ -1,18 +1,10 @@
-import { AppError } from '../common/errors/app-error';
+import { errorsOf } from '../common/errors/app-error';
 
-export enum UserErrorCode {
-  USERNAME_TAKEN = 'USERNAME_TAKEN',
-  USER_NOT_FOUND = 'USER_NOT_FOUND',
-}
+const USER_ERRORS = {
+  USERNAME_TAKEN: { status: 409, detail: 'That username is already taken.' },
+  USER_NOT_FOUND: { status: 404, detail: 'No such user.' },
+};
 
-export class UsernameTakenError extends AppError {
-  constructor() {
-    super(409, UserErrorCode.USERNAME_TAKEN, 'That username is already taken.');
-  }
-}
+export type UserErrorCode = keyof typeof USER_ERRORS;
 
-export class UserNotFoundError extends AppError {
-  constructor() {
-    super(404, UserErrorCode.USER_NOT_FOUND, 'No such user.');
-  }
-}
+export class UserError extends errorsOf(USER_ERRORS) {}

@@ -1,20 +1,30 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC_KEY } from '../../common/decorators/auth.decorators';
+import type { FastifyRequest } from 'fastify';
+import { Access, ACCESS_KEY, AuthUser } from '../../common/decorators/auth.decorators';
 import { AuthError, AuthErrorCode } from '../auth.errors';
 
-/** Global guard: every route needs a valid access token unless marked @Public(). */
+/**
+ * The global guard, reading what @Public() or @Auth(...roles) says of the
+ * route: public routes pass; the others need a valid access token and, when
+ * the route names roles, one of them. A route marked neither way is refused
+ * (RouteAccessCheck keeps such a route from starting at all).
+ */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(private readonly reflector: Reflector) {
     super();
   }
 
-  override canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
-    return super.canActivate(context);
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
+    if (access?.public) return true;
+    if (!access) throw new AuthError('FORBIDDEN');
+    await super.canActivate(context);
+    const user = context.switchToHttp().getRequest<FastifyRequest & { user: AuthUser }>().user;
+    if (access.roles.length > 0 && !access.roles.includes(user.role)) throw new AuthError('FORBIDDEN');
+    return true;
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
@@ -26,7 +36,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 function authFailureCode(info: unknown): AuthErrorCode {
   const name = (info as { name?: string } | undefined)?.name;
   const message = (info as { message?: string } | undefined)?.message ?? '';
-  if (name === 'TokenExpiredError') return AuthErrorCode.TOKEN_EXPIRED;
-  if (/No auth token/i.test(message)) return AuthErrorCode.NOT_AUTHENTICATED;
-  return AuthErrorCode.INVALID_TOKEN;
+  if (name === 'TokenExpiredError') return 'TOKEN_EXPIRED';
+  if (/No auth token/i.test(message)) return 'NOT_AUTHENTICATED';
+  return 'INVALID_TOKEN';
 }

@@ -16,8 +16,8 @@ export class BookingOwnerGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & { user: AuthUser }>();
     const id = this.parseId.transform((request.params as Record<string, string>).id, { type: 'param', data: 'id' });
     const owner = await this.bookings.ownerOf(id);
-    if (owner === undefined) throw BookingError.notFound();
-    if (owner !== request.user.id && request.user.role !== 'admin') throw BookingError.notOwner();
+    if (owner === undefined) throw new BookingError('BOOKING_NOT_FOUND');
+    if (owner !== request.user.id && request.user.role !== 'admin') throw new BookingError('NOT_BOOKING_OWNER');
     return true;
   }
 }

@@ -2,10 +2,12 @@ import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } 
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 
-export const IS_PUBLIC_KEY = 'isPublic';
-export const ROLES_KEY = 'roles';
+export const ACCESS_KEY = 'access';
 
 export type Role = 'customer' | 'admin';
+
+/** Who may call a route: anyone, or the holders of a valid access token (of one of `roles`, when given). */
+export type Access = { public: true } | { public: false; roles: Role[] };
 
 /** The identity carried by a verified access token; no database read is needed to build it. */
 export interface AuthUser {
@@ -14,23 +16,23 @@ export interface AuthUser {
   role: Role;
 }
 
-/** Opts a route out of the global JWT guard. */
-export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
+/** Anyone may call the route. */
+export const Public = () => SetMetadata(ACCESS_KEY, { public: true } satisfies Access);
 
 /**
- * Marks a route as needing a token (and, given roles, one of them), and says so
- * in the OpenAPI document, so the two can never disagree.
+ * The route needs an access token (and, given roles, one of them). This is the
+ * metadata the global JWT guard reads, and it says so in the OpenAPI document,
+ * so the two can never disagree. Every route carries @Public() or @Auth(): the
+ * app refuses to start otherwise (see RouteAccessCheck).
  */
 export function Auth(...roles: Role[]) {
   const decorators = [
+    SetMetadata(ACCESS_KEY, { public: false, roles } satisfies Access),
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'Missing, malformed, expired or invalid access token (problem+json).' }),
   ];
   if (roles.length > 0) {
-    decorators.push(
-      SetMetadata(ROLES_KEY, roles),
-      ApiForbiddenResponse({ description: `Only for: ${roles.join(', ')} (problem+json, code FORBIDDEN).` }),
-    );
+    decorators.push(ApiForbiddenResponse({ description: `Only for: ${roles.join(', ')} (problem+json, code FORBIDDEN).` }));
   }
   return applyDecorators(...decorators);
 }

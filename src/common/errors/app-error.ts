@@ -5,8 +5,8 @@ export interface FieldError {
 
 /**
  * An error a client is meant to see: an HTTP status, a stable UPPER_SNAKE code
- * for programs and a sentence for people. Modules subclass it with their own
- * code enums; the problem-details filter writes it out.
+ * for programs and a sentence for people. The problem-details filter writes it
+ * out as RFC 9457 problem+json.
  */
 export class AppError extends Error {
   constructor(
@@ -20,19 +20,42 @@ export class AppError extends Error {
   }
 }
 
-export enum CommonErrorCode {
-  VALIDATION_FAILED = 'VALIDATION_FAILED',
-  NOT_FOUND = 'NOT_FOUND',
-  NOT_AUTHENTICATED = 'NOT_AUTHENTICATED',
-  FORBIDDEN = 'FORBIDDEN',
-  CONFLICT_RETRY_EXHAUSTED = 'CONFLICT_RETRY_EXHAUSTED',
-  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
-  SHUTTING_DOWN = 'SHUTTING_DOWN',
+/** What one error code answers: its status and the sentence it says unless told otherwise. */
+export interface ErrorSpec {
+  status: number;
+  detail: string;
 }
 
-export class ValidationFailedError extends AppError {
-  constructor(errors: FieldError[], detail = 'The request is not valid.') {
-    super(400, CommonErrorCode.VALIDATION_FAILED, detail, { errors });
+/**
+ * Every module's errors have this one shape: a table from code to status and
+ * default detail (exhaustive by its type: a code without an entry does not
+ * compile) and one class made from it, `new XError(code, detail?, extras?)`.
+ */
+export function errorsOf<Code extends string>(table: Record<Code, ErrorSpec>) {
+  return class ModuleError extends AppError {
+    constructor(code: Code, detail: string = table[code].detail, extras: Record<string, unknown> = {}) {
+      super(table[code].status, code, detail, extras);
+    }
+  };
+}
+
+const COMMON_ERRORS = {
+  VALIDATION_FAILED: { status: 400, detail: 'The request is not valid.' },
+  NOT_FOUND: { status: 404, detail: 'There is nothing at this address.' },
+  SERVICE_UNAVAILABLE: { status: 503, detail: 'The service is temporarily unavailable. Try again shortly.' },
+  SHUTTING_DOWN: { status: 503, detail: 'This server is shutting down; retry the request.' },
+  CONCURRENT_UPDATE: { status: 409, detail: 'The request collided with others and was not applied; nothing was changed. Try again.' },
+  LOCK_TIMEOUT: { status: 503, detail: 'The seats are busy right now; nothing was changed. Try again in a moment.' },
+} satisfies Record<string, ErrorSpec>;
+
+export type CommonErrorCode = keyof typeof COMMON_ERRORS;
+
+/** Errors of no module in particular: validation, availability, collisions PostgreSQL resolved by aborting us. */
+export class CommonError extends errorsOf(COMMON_ERRORS) {}
+
+export class ValidationFailedError extends CommonError {
+  constructor(errors: FieldError[], detail = COMMON_ERRORS.VALIDATION_FAILED.detail) {
+    super('VALIDATION_FAILED', detail, { errors });
   }
 
   static field(field: string, message: string): ValidationFailedError {

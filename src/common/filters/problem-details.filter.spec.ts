@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { BookingError } from '../../bookings/bookings.errors';
-import { ShowStartedError } from '../../shows/shows.errors';
+import { ShowError } from '../../shows/shows.errors';
 import { ValidationFailedError } from '../errors/app-error';
 import { ProblemDetailsFilter, ProblemDetails } from './problem-details.filter';
 
@@ -105,7 +105,7 @@ describe('ProblemDetailsFilter', () => {
     });
 
     it('works for every module’s errors, e.g. SHOW_STARTED', () => {
-      expect(answer(new ShowStartedError()).body).toMatchObject({ status: 409, code: 'SHOW_STARTED', type: '/problems/show-started' });
+      expect(answer(new ShowError('SHOW_STARTED')).body).toMatchObject({ status: 409, code: 'SHOW_STARTED', type: '/problems/show-started' });
     });
   });
 

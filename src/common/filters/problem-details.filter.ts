@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, CommonErrorCode, FieldError } from '../errors/app-error';
+import { AppError, FieldError } from '../errors/app-error';
 import { ConflictRetryExhaustedError } from '../errors/conflict-retry-exhausted.error';
 import { isDatabaseUnavailable, isRetryablePgError, pgCode, PgCode } from '../errors/pg-errors';
 
@@ -27,16 +27,16 @@ export interface ProblemDetails {
 /** Codes for the framework's own HTTP errors, where no module said anything more precise. */
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
-  401: CommonErrorCode.NOT_AUTHENTICATED,
-  403: CommonErrorCode.FORBIDDEN,
-  404: CommonErrorCode.NOT_FOUND,
+  401: 'NOT_AUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   406: 'NOT_ACCEPTABLE',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
-  503: CommonErrorCode.SERVICE_UNAVAILABLE,
+  503: 'SERVICE_UNAVAILABLE',
 };
 
 /** Fastify's own errors (body parsing, content type, size) carry a statusCode and an FST_ code. */
@@ -89,7 +89,7 @@ export function toProblem(error: unknown, requestId: string, logger: Logger): Pr
     );
   }
   if (pgCode(error) === UNSTORABLE_CHARACTER) {
-    return problem(400, CommonErrorCode.VALIDATION_FAILED, 'The request contains a character that cannot be stored (a NUL byte).');
+    return problem(400, 'VALIDATION_FAILED', 'The request contains a character that cannot be stored (a NUL byte).');
   }
   // Safety net for a route without @RetryOnConflict(): a collision is the client's to retry, not a 500.
   if (isRetryablePgError(error)) {
@@ -99,7 +99,7 @@ export function toProblem(error: unknown, requestId: string, logger: Logger): Pr
   }
   if (isDatabaseUnavailable(error)) {
     logger.error(`request ${requestId}: database unavailable: ${(error as Error)?.message}`);
-    return problem(503, CommonErrorCode.SERVICE_UNAVAILABLE, 'The service is temporarily unavailable. Try again shortly.', {
+    return problem(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again shortly.', {
       request_id: requestId,
     });
   }

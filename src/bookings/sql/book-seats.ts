@@ -1,0 +1,56 @@
+import { statement } from '../../database/statement';
+import type { SeatChange } from '../../seat-events/seat-events.sql';
+import { AVAILABLE, judgeRequests, occupySeats, refusalColumns } from '../../seats/seat-rules.sql';
+import { BOOKING_COLUMNS, BookingRow } from './booking-row';
+
+export type BookingRefusal = 'SHOW_NOT_FOUND' | 'SEAT_OUT_OF_RANGE' | 'SHOW_STARTED' | 'SEAT_TAKEN' | 'SHOW_FULL' | 'SEAT_HELD';
+
+/** One row per booking made, or one row per refused request (booking columns NULL). */
+export type BookSeatsRow = { req: number; refusal: BookingRefusal | null; seats: number[] | null; total_seats: number | null } & (
+  | BookingRow
+  | { [K in keyof BookingRow]: null }
+);
+
+/**
+ * The whole booking in one statement, for a batch of requests that touch
+ * pairwise different seats (BookingBatcher guarantees it), so each request's
+ * verdict depends on the database alone: one statement, one commit and one
+ * round trip for all of them, each still all-or-none on its own seats.
+ * Parameters: request index, user, show and seat as parallel arrays (one
+ * element per requested seat), then the clock's now.
+ *
+ * The seat rules decide (judgeRequests); the requests that may have their
+ * seats get their bookings (`created`) and the seats point at them, ending any
+ * hold of the booker's own. A refused request books nothing and gets one row
+ * with its refusal and the seats that justify it, so its error is named
+ * without another query.
+ */
+export const BOOK_SEATS = statement<[reqs: number[], users: number[], shows: number[], seats: number[], now: Date], BookSeatsRow>({
+  name: 'book-seats',
+  text: `
+WITH wanted AS (
+  SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[]) AS w(req, user_id, show_id, seat_number)
+), ${judgeRequests('w.user_id', '$5')},
+created AS (
+  INSERT INTO bookings (user_id, show_id, seat_number, status, created_at)
+  SELECT j.user_id, j.show_id, j.seat_number, 'booked', $5
+    FROM judged j JOIN verdicts v ON v.req = j.req
+   WHERE v.rank = ${AVAILABLE}
+   ORDER BY j.show_id, j.seat_number
+  RETURNING ${BOOKING_COLUMNS}
+), seated AS (
+  ${occupySeats('created')}
+)
+SELECT v.req, ${refusalColumns('v')}, c.*
+  FROM verdicts v
+  LEFT JOIN (created c JOIN wanted w ON w.show_id = c.show_id AND w.seat_number = c.seat_number) ON w.req = v.req
+ ORDER BY v.req, c.seat_number`,
+  seatChanges: (rows) => bookedSeats(rows.filter((row): row is BookSeatsRow & BookingRow => row.id !== null)),
+});
+
+/** The seats of new bookings, one change per show. */
+export function bookedSeats(bookings: Pick<BookingRow, 'show_id' | 'seat_number'>[]): SeatChange[] {
+  const byShow = new Map<number, number[]>();
+  for (const { show_id, seat_number } of bookings) byShow.set(show_id, [...(byShow.get(show_id) ?? []), seat_number]);
+  return [...byShow].map(([show_id, seats]) => ({ show_id, status: 'booked', seats }));
+}

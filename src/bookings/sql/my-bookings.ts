@@ -1,0 +1,38 @@
+import { statement } from '../../database/statement';
+import type { MyBookingResponse } from '../dto/booking.dto';
+import { BookingRow, toBooking } from './booking-row';
+
+export interface MyBookingRow extends BookingRow {
+  movie_title: string;
+  screen_name: string;
+  date_time: Date;
+}
+
+type Status = 'booked' | 'cancelled' | null;
+
+/** A customer's bookings, newest first, with what a list needs to show them. */
+export const MY_BOOKINGS = statement<[userId: number, status: Status, limit: number, offset: number], MyBookingRow>({
+  name: 'my-bookings',
+  text: `
+SELECT b.id, b.user_id, b.show_id, b.seat_number, b.status, b.created_at, b.cancelled_at,
+       m.title AS movie_title, sh.screen_name, sh.date_time
+  FROM bookings b JOIN shows sh ON sh.id = b.show_id JOIN movies m ON m.id = sh.movie_id
+ WHERE b.user_id = $1 AND ($2::text IS NULL OR b.status = $2)
+ ORDER BY b.created_at DESC, b.id DESC
+ LIMIT $3 OFFSET $4`,
+});
+
+export const COUNT_MY_BOOKINGS = statement<[userId: number, status: Status], { total: number }>({
+  name: 'count-my-bookings',
+  text: `SELECT count(*)::int AS total FROM bookings WHERE user_id = $1 AND ($2::text IS NULL OR status = $2)`,
+});
+
+/** Whose booking it is, for the ownership guard. */
+export const BOOKING_OWNER = statement<[bookingId: number], { user_id: number }>({
+  name: 'booking-owner',
+  text: `SELECT user_id FROM bookings WHERE id = $1`,
+});
+
+export function toMyBooking(row: MyBookingRow): MyBookingResponse {
+  return { ...toBooking(row), movie_title: row.movie_title, screen_name: row.screen_name, date_time: row.date_time.toISOString() };
+}

@@ -1,0 +1,98 @@
+import { statement } from '../../database/statement';
+import type { SeatChange } from '../../seat-events/seat-events.sql';
+import { takenSeatCount } from '../../seats/seat-rules.sql';
+import type { ShowResponse } from '../dto/show.dto';
+
+export interface ShowRow {
+  id: number;
+  movie_id: number;
+  movie_title: string;
+  screen_name: string;
+  date_time: Date;
+  total_seats: number;
+  available_seats: number;
+}
+
+/** $1 is always the clock's time. */
+const SHOW_SELECT = `
+SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
+       sh.total_seats - ${takenSeatCount('sh', '$1')} AS available_seats
+  FROM shows sh JOIN movies m ON m.id = sh.movie_id`;
+
+export const GET_SHOW = statement<[now: Date, showId: number], ShowRow>({
+  name: 'get-show',
+  text: `${SHOW_SELECT}
+ WHERE sh.id = $2`,
+});
+
+export const SHOW_EXISTS = statement<[showId: number], { id: number }>({
+  name: 'show-exists',
+  text: `SELECT id FROM shows WHERE id = $1`,
+});
+
+export const SHOWS_OF_MOVIE = statement<[now: Date, movieId: number, limit: number, offset: number], ShowRow>({
+  name: 'shows-of-movie',
+  text: `${SHOW_SELECT}
+ WHERE sh.movie_id = $2
+ ORDER BY sh.date_time, sh.id
+ LIMIT $3 OFFSET $4`,
+});
+
+export const COUNT_SHOWS_OF_MOVIE = statement<[movieId: number], { total: number }>({
+  name: 'count-shows-of-movie',
+  text: `SELECT count(*)::int AS total FROM shows WHERE movie_id = $1`,
+});
+
+/** A show occupies its screen from date_time for the movie's duration: ends_at is what the overlap constraint sees. */
+export const INSERT_SHOW = statement<[movieId: number, screenName: string, dateTime: Date, durationMinutes: number, totalSeats: number], { id: number }>({
+  name: 'insert-show',
+  text: `
+INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats)
+VALUES ($1, $2, $3, $3::timestamptz + make_interval(mins => $4), $5)
+RETURNING id`,
+});
+
+/** The show row, locked to change or delete it (lock 2 of the documented order). */
+export const LOCK_SHOW = statement<[showId: number], { total_seats: number }>({
+  name: 'lock-show',
+  text: `SELECT total_seats FROM shows WHERE id = $1 FOR UPDATE`,
+});
+
+/** The show's holds (lock 3), before its seats: deleting the show cascades to both. */
+export const LOCK_SHOW_HOLDS = statement<[showId: number], { id: number }>({
+  name: 'lock-show-holds',
+  text: `SELECT id FROM holds WHERE show_id = $1 ORDER BY id FOR UPDATE`,
+});
+
+/**
+ * A locked show's new screen, start and size; the movie's duration is read
+ * here, under the lock, since a movie PATCH may have changed it meanwhile. The
+ * new total_seats cascades onto its seat rows (seats_show_fk).
+ */
+export const UPDATE_SHOW = statement<[showId: number, screenName: string | null, dateTime: Date | null, totalSeats: number], { id: number }>({
+  name: 'update-show',
+  text: `
+UPDATE shows SET screen_name = coalesce($2, screen_name),
+                 date_time = coalesce($3, date_time),
+                 ends_at = coalesce($3, date_time) + make_interval(mins => (SELECT duration_minutes FROM movies WHERE id = shows.movie_id)),
+                 total_seats = $4
+ WHERE id = $1
+RETURNING id`,
+});
+
+export const DELETE_SHOW = statement<[showId: number], { id: number }>({
+  name: 'delete-show',
+  text: `DELETE FROM shows WHERE id = $1 RETURNING id`,
+  // Its seats are gone: every instance drops what it cached of this show.
+  seatChanges: (rows): SeatChange[] => rows.map((row) => ({ show_id: row.id, status: 'available', seats: [] })),
+});
+
+/** A new duration moves the end of every show of the movie, which may now overlap another show (SCREEN_BUSY). */
+export const MOVE_SHOW_ENDS = statement<[movieId: number, durationMinutes: number], { id: number }>({
+  name: 'move-show-ends',
+  text: `UPDATE shows SET ends_at = date_time + make_interval(mins => $2) WHERE movie_id = $1 RETURNING id`,
+});
+
+export function toShow(row: ShowRow): ShowResponse {
+  return { ...row, date_time: row.date_time.toISOString() };
+}
