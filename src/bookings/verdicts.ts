@@ -25,5 +25,5 @@ export function verdictsOf(rows: BookSeatsRow[], count: number): Verdict[] {
 export async function refuseImpossibleSeats(db: Queryable, showId: number, seats: number[], now: Date): Promise<void> {
   if (seats.every((n) => n >= 1 && n <= MAX_SEATS_PER_SHOW)) return;
   const verdict = await first(db, JUDGE_IMPOSSIBLE_SEATS, showId, seats, now);
-  throw refusalError({ ...verdict!, seats: verdict!.seats?.map(Number) ?? null });
+  throw refusalError(verdict!);
 }

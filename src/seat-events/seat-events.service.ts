@@ -4,7 +4,8 @@ import { OutageLog } from '../common/outage-log';
 import { Database } from '../database/database';
 import { DATABASE_URL } from '../database/database-url';
 import { Lifecycle } from '../lifecycle/lifecycle';
-import { MAX_PAYLOAD_BYTES, NOTIFY_SEAT_CHANGES, SEAT_EVENTS_CHANNEL, SeatChange, SeatStatus } from './seat-events.sql';
+import { MAX_PAYLOAD_BYTES, SEAT_EVENTS_CHANNEL, SeatChange, SeatStatus } from './seat-events.sql';
+import { NOTIFY_SEAT_CHANGES } from './sql/notify-seat-changes';
 
 export interface SeatEvent {
   seat_number: number;

@@ -1,14 +1,30 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Seat } from '../../shows/entities/seat.entity';
+import { User } from '../../users/entities/user.entity';
 
 export type BookingStatus = 'booked' | 'cancelled';
 
+/**
+ * A booking of one seat. bookings_one_active_per_seat makes a second active
+ * booking of a seat impossible, whatever the code does; bookings reference
+ * their seat row, so a show never has more bookings than seats.
+ */
 @Entity('bookings')
+@Check('bookings_status_check', `status IN ('booked', 'cancelled')`)
+@Check('bookings_cancelled_at_check', `(status = 'cancelled') = (cancelled_at IS NOT NULL)`)
+@Unique('bookings_id_seat_key', ['showId', 'seatNumber', 'id'])
+@Index('bookings_one_active_per_seat', ['showId', 'seatNumber'], { unique: true, where: `status = 'booked'` })
+@Index('bookings_user_id_created_at_idx', ['userId', 'createdAt', 'id'])
 export class Booking {
-  @PrimaryGeneratedColumn()
+  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'bookings_pkey' })
   id: number;
 
   @Column({ name: 'user_id', type: 'integer' })
   userId: number;
+
+  @ManyToOne(() => User, { nullable: false })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'bookings_user_id_fkey' })
+  user?: User;
 
   @Column({ name: 'show_id', type: 'integer' })
   showId: number;
@@ -16,10 +32,17 @@ export class Booking {
   @Column({ name: 'seat_number', type: 'integer' })
   seatNumber: number;
 
-  @Column({ type: 'varchar', length: 16 })
+  @ManyToOne(() => Seat, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn([
+    { name: 'show_id', referencedColumnName: 'showId', foreignKeyConstraintName: 'bookings_seat_fk' },
+    { name: 'seat_number', referencedColumnName: 'seatNumber', foreignKeyConstraintName: 'bookings_seat_fk' },
+  ])
+  seat?: Seat;
+
+  @Column({ type: 'varchar', length: 16, default: 'booked' })
   status: BookingStatus;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })

@@ -1,0 +1,46 @@
+-- rendered from src/shows/sql/shows.ts by src/database/statements.spec.ts
+
+-- get-show
+SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
+       sh.total_seats - (SELECT count(*)::int FROM seats t WHERE t.show_id = sh.id AND (t.booking_id IS NOT NULL OR t.hold_id IS NOT NULL) AND (t.booking_id IS NOT NULL OR (t.hold_id IS NOT NULL AND t.hold_expires_at > $1))) AS available_seats
+  FROM shows sh JOIN movies m ON m.id = sh.movie_id
+ WHERE sh.id = $2;
+
+-- show-exists
+SELECT id FROM shows WHERE id = $1;
+
+-- shows-of-movie
+SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
+       sh.total_seats - (SELECT count(*)::int FROM seats t WHERE t.show_id = sh.id AND (t.booking_id IS NOT NULL OR t.hold_id IS NOT NULL) AND (t.booking_id IS NOT NULL OR (t.hold_id IS NOT NULL AND t.hold_expires_at > $1))) AS available_seats
+  FROM shows sh JOIN movies m ON m.id = sh.movie_id
+ WHERE sh.movie_id = $2
+ ORDER BY sh.date_time, sh.id
+ LIMIT $3 OFFSET $4;
+
+-- count-shows-of-movie
+SELECT count(*)::int AS total FROM shows WHERE movie_id = $1;
+
+-- insert-show
+INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats)
+VALUES ($1, $2, $3, $3::timestamptz + make_interval(mins => $4), $5)
+RETURNING id;
+
+-- lock-show
+SELECT total_seats FROM shows WHERE id = $1 FOR UPDATE;
+
+-- lock-show-holds
+SELECT id FROM holds WHERE show_id = $1 ORDER BY id FOR UPDATE;
+
+-- update-show
+UPDATE shows SET screen_name = coalesce($2, screen_name),
+                 date_time = coalesce($3, date_time),
+                 ends_at = coalesce($3, date_time) + make_interval(mins => (SELECT duration_minutes FROM movies WHERE id = shows.movie_id)),
+                 total_seats = $4
+ WHERE id = $1
+RETURNING id;
+
+-- delete-show (announces seat changes after commit)
+DELETE FROM shows WHERE id = $1 RETURNING id;
+
+-- move-show-ends
+UPDATE shows SET ends_at = date_time + make_interval(mins => $2) WHERE movie_id = $1 RETURNING id;

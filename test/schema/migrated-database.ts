@@ -1,0 +1,76 @@
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../../src/config/app-config';
+import { Database } from '../../src/database/database';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { createTestDatabase, TestDatabase } from '../setup/test-app';
+
+export interface MigratedDatabase extends TestDatabase {
+  dataSource: DataSource;
+  /** The service's own way to run its statements, without the app around it. */
+  db: Database;
+}
+
+/** A fresh database after the real migrations, with no HTTP app: for specs of the schema and of the statements. */
+export async function migratedDatabase(): Promise<MigratedDatabase> {
+  const test = await createTestDatabase();
+  const dataSource = await new DataSource(dataSourceOptions(test.url, loadConfig({ NODE_ENV: 'test' }).database)).initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return {
+    ...test,
+    dataSource,
+    db: new Database(dataSource),
+    drop: async () => {
+      await dataSource.destroy();
+      await test.drop();
+    },
+  };
+}
+
+let serial = 0;
+const unique = () => `${process.pid}_${Date.now().toString(36)}_${serial++}`;
+
+/** A customer row (they never log in here). */
+export async function insertUser(db: MigratedDatabase): Promise<number> {
+  const name = `user_${unique()}`;
+  const { rows } = await db.pool.query(`INSERT INTO users (username, email, password_hash) VALUES ($1, $2, 'x') RETURNING id`, [name, `${name}@example.com`]);
+  return rows[0].id;
+}
+
+/** A show of a movie of its own on a screen of its own, with its seat rows; `startsAt` may lie in the past. */
+export async function insertShow(db: MigratedDatabase, totalSeats: number, startsAt = new Date(Date.now() + 86400_000)): Promise<number> {
+  const { rows } = await db.pool.query(
+    `WITH movie AS (INSERT INTO movies (title, duration_minutes) VALUES ($1, 90) RETURNING id),
+          show AS (INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats)
+                   SELECT id, $1, $2, $2::timestamptz + interval '90 minutes', $3 FROM movie RETURNING id),
+          seats AS (INSERT INTO seats (show_id, seat_number, total_seats) SELECT show.id, n, $3 FROM show, generate_series(1, $3) AS n)
+     SELECT id FROM show`,
+    [`Show ${unique()}`, startsAt, totalSeats],
+  );
+  return rows[0].id;
+}
+
+/** Books seats behind the app's back (a booking row and its seat pointing at it). */
+export async function insertBookings(db: MigratedDatabase, userId: number, showId: number, seats: number[]): Promise<void> {
+  await db.pool.query(
+    `WITH created AS (
+       INSERT INTO bookings (user_id, show_id, seat_number, status) SELECT $1, $2, n, 'booked' FROM unnest($3::int[]) AS n
+       RETURNING id, show_id, seat_number)
+     UPDATE seats s SET booking_id = c.id FROM created c WHERE s.show_id = c.show_id AND s.seat_number = c.seat_number`,
+    [userId, showId, seats],
+  );
+}
+
+/** Holds seats behind the app's back, until `expiresAt`. */
+export async function insertHold(db: MigratedDatabase, userId: number, showId: number, seats: number[], expiresAt: Date): Promise<number> {
+  const { rows } = await db.pool.query(
+    `WITH created AS (
+       INSERT INTO holds (user_id, show_id, seat_numbers, created_at, expires_at) VALUES ($1, $2, $3, $4::timestamptz - interval '1 hour', $4)
+       RETURNING id, user_id, show_id, seat_numbers, expires_at),
+     marked AS (
+       UPDATE seats s SET hold_id = c.id, held_by = c.user_id, hold_expires_at = c.expires_at
+         FROM created c WHERE s.show_id = c.show_id AND s.seat_number = ANY (c.seat_numbers))
+     SELECT id FROM created`,
+    [userId, showId, seats, expiresAt],
+  );
+  return rows[0].id;
+}
