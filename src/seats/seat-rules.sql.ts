@@ -8,7 +8,9 @@
  *
  * A seat row says who has the seat: `booking_id` (booked) or `hold_id` +
  * `held_by` + `hold_expires_at` (held until then); never both
- * (`seats_booked_or_held`).
+ * (`seats_booked_or_held`). Those columns are written only by the fragments
+ * here (occupySeats, holdSeats, freeBookedSeats, freeHeldSeats); seat rows are
+ * made and removed only by src/seats/sql/seat-rows.ts.
  *
  * LOCKS. Every writer takes its locks in this order, so two writers that meet
  * queue instead of deadlocking:
@@ -129,6 +131,16 @@ export const refusalColumns = (v: string) => `CASE ${v}.rank
 export const occupySeats = (created: string) => `UPDATE seats s SET booking_id = c.id, hold_id = NULL, held_by = NULL, hold_expires_at = NULL
     FROM ${created} c
    WHERE s.show_id = c.show_id AND s.seat_number = c.seat_number`;
+
+/** Marks the seats of the new hold in CTE `created` (id, user_id, show_id, seat_numbers, expires_at) as held by it. */
+export const holdSeats = (created: string) => `UPDATE seats s SET hold_id = c.id, held_by = c.user_id, hold_expires_at = c.expires_at
+    FROM ${created} c
+   WHERE s.show_id = c.show_id AND s.seat_number = ANY (c.seat_numbers)`;
+
+/** Frees the seats of the bookings just cancelled in CTE `cancelled`: they can be booked again at once. */
+export const freeBookedSeats = (cancelled: string) => `UPDATE seats s SET booking_id = NULL
+    FROM ${cancelled} c
+   WHERE s.show_id = c.show_id AND s.seat_number = c.seat_number AND s.booking_id = c.id`;
 
 /**
  * Frees the seats still held by the holds in CTE `ended` (id), locking them in

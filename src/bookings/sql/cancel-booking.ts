@@ -1,5 +1,5 @@
 import { statement } from '../../database/statement';
-import { hasStarted } from '../../seats/seat-rules.sql';
+import { freeBookedSeats, hasStarted } from '../../seats/seat-rules.sql';
 import { BOOKING_COLUMNS, BookingRow } from './booking-row';
 
 export interface LockedBooking {
@@ -28,8 +28,7 @@ WITH cancelled AS (
   UPDATE bookings SET status = 'cancelled', cancelled_at = $2 WHERE id = $1
   RETURNING ${BOOKING_COLUMNS}
 ), freed AS (
-  UPDATE seats s SET booking_id = NULL FROM cancelled c
-   WHERE s.show_id = c.show_id AND s.seat_number = c.seat_number AND s.booking_id = c.id
+  ${freeBookedSeats('cancelled')}
 )
 SELECT * FROM cancelled`,
   seatChanges: (rows) => rows.map((row) => ({ show_id: row.show_id, status: 'available', seats: [row.seat_number] })),

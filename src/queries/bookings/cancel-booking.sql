@@ -13,7 +13,8 @@ WITH cancelled AS (
   UPDATE bookings SET status = 'cancelled', cancelled_at = $2 WHERE id = $1
   RETURNING id, user_id, show_id, seat_number, status, created_at, cancelled_at
 ), freed AS (
-  UPDATE seats s SET booking_id = NULL FROM cancelled c
+  UPDATE seats s SET booking_id = NULL
+    FROM cancelled c
    WHERE s.show_id = c.show_id AND s.seat_number = c.seat_number AND s.booking_id = c.id
 )
 SELECT * FROM cancelled;

@@ -1,5 +1,6 @@
 import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { IsInt, IsISO8601, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { MAX_SEATS_PER_SHOW } from '../../seats/seat-rules.sql';
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -16,9 +17,9 @@ export class CreateShowDto {
   @IsString()
   date_time: string;
 
-  @ApiProperty({ example: 100, minimum: 1, maximum: 2000 })
+  @ApiProperty({ example: 100, minimum: 1, maximum: MAX_SEATS_PER_SHOW })
   @Min(1)
-  @Max(2000)
+  @Max(MAX_SEATS_PER_SHOW)
   @IsInt()
   total_seats: number;
 }

@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Exclusion, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { Movie } from '../../movies/entities/movie.entity';
+import { MAX_SEATS_PER_SHOW } from '../../seats/seat-rules.sql';
 
 /**
  * A show occupies its screen from date_time to ends_at (date_time plus the
@@ -11,7 +12,7 @@ import { Movie } from '../../movies/entities/movie.entity';
 @Index('shows_movie_id_date_time_idx', ['movieId', 'dateTime'])
 @Unique('shows_id_total_seats_key', ['id', 'totalSeats'])
 @Check('shows_screen_name_check', 'char_length(screen_name) >= 1')
-@Check('shows_total_seats_check', 'total_seats BETWEEN 1 AND 2000')
+@Check('shows_total_seats_check', `total_seats BETWEEN 1 AND ${MAX_SEATS_PER_SHOW}`)
 @Check('shows_ends_after_start', 'ends_at > date_time')
 @Exclusion('shows_screen_no_overlap', 'USING gist (screen_name WITH =, tstzrange(date_time, ends_at) WITH &&)')
 export class Show {

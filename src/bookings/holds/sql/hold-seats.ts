@@ -1,5 +1,5 @@
 import { statement } from '../../../database/statement';
-import { AVAILABLE, isHeld, judgeRequests, refusalColumns } from '../../../seats/seat-rules.sql';
+import { AVAILABLE, holdSeats, isHeld, judgeRequests, refusalColumns } from '../../../seats/seat-rules.sql';
 import type { Refusal } from '../../refusals';
 import { HOLD_COLUMNS, HoldRow } from './hold-row';
 
@@ -51,9 +51,7 @@ held AS (
    WHERE v.rank = ${AVAILABLE} AND held.n + cardinality($3::int[]) <= $6
   RETURNING ${HOLD_COLUMNS}
 ), marked AS (
-  UPDATE seats s SET hold_id = c.id, held_by = c.user_id, hold_expires_at = c.expires_at
-    FROM created c
-   WHERE s.show_id = c.show_id AND s.seat_number = ANY (c.seat_numbers)
+  ${holdSeats('created')}
 )
 SELECT CASE WHEN v.rank = ${AVAILABLE} AND c.id IS NULL THEN 'HOLD_LIMIT_EXCEEDED' ELSE r.refusal END AS refusal,
        r.seats, r.total_seats, held.n AS held, c.*
