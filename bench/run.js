@@ -184,8 +184,8 @@ async function createData(base, db, jwtSecret) {
   const client = new Client({ connectionString: db.url });
   await client.connect();
   const { rows } = await client.query(
-    `INSERT INTO users (username, email, password_hash)
-     SELECT 'racer_' || n, 'racer_' || n || '@example.com', 'not-a-login-hash' FROM generate_series(1, $1) AS n
+    `INSERT INTO users (username, username_key, email, password_hash)
+     SELECT 'racer_' || n, 'racer_' || n, 'racer_' || n || '@example.com', 'not-a-login-hash' FROM generate_series(1, $1) AS n
      RETURNING id, username`,
     [RACE_USERS],
   );

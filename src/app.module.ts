@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
@@ -13,9 +14,11 @@ import { DATABASE_URL } from './database/database-url';
 import { runMigrationsExclusively } from './database/run-migrations';
 import { SeatEventsModule } from './seat-events/seat-events.module';
 import { HealthController } from './health/health.controller';
+import { BodylessRoutes } from './http/bodyless-routes';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { Lifecycle } from './lifecycle/lifecycle';
+import { LimitsModule } from './limits/limits.module';
 import { MoviesModule } from './movies/movies.module';
 import { ShowsModule } from './shows/shows.module';
 
@@ -52,6 +55,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.register(options),
+        DiscoveryModule,
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(options.databaseUrl, options.config.database),
           dataSourceFactory: async (dataSourceOptions) => {
@@ -64,12 +68,15 @@ export class AppModule {
         SeatEventsModule,
         IdempotencyModule,
         AuthModule,
+        // After AuthModule: its guard runs after the JWT guard, so per-account limits know the account.
+        LimitsModule,
         MoviesModule,
         ShowsModule,
         BookingsModule,
       ],
       controllers: [HealthController],
       providers: [
+        BodylessRoutes,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // Global, so it wraps the route-level @RetryOnConflict(): a retried request is still one request.
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthUser, CurrentUser, Public } from '../common/decorators/auth.decorators';
 import { ApiProblems } from '../common/http/api-problem';
+import { ClientIp } from '../limits/client-ip';
+import { RateLimited } from '../limits/rate-limits';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { LoginDto, MeResponse, RefreshDto, SignupDto, TokenPairResponse, UserResponse } from './dto/auth.dto';
@@ -15,6 +17,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @RateLimited('signup')
   @Post('signup')
   @ApiOperation({ summary: 'Create a customer account' })
   @ApiProblems([400, 'VALIDATION_FAILED'], [409, 'USERNAME_TAKEN'])
@@ -28,8 +31,9 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange username and password for an access and a refresh token' })
   @ApiProblems([400, 'VALIDATION_FAILED'], [401, 'INVALID_CREDENTIALS'])
-  login(@Body() dto: LoginDto): Promise<TokenPairResponse> {
-    return this.auth.login(dto.username, dto.password);
+  @Header('Cache-Control', 'no-store')
+  login(@Body() dto: LoginDto, @ClientIp() ip: string): Promise<TokenPairResponse> {
+    return this.auth.login(dto.username, dto.password, ip);
   }
 
   @Public()
@@ -37,6 +41,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate a refresh token: returns a new pair; the used refresh token stops working' })
   @ApiProblems([400, 'VALIDATION_FAILED'], [401, 'INVALID_REFRESH_TOKEN'])
+  @Header('Cache-Control', 'no-store')
   refresh(@Body() dto: RefreshDto): Promise<TokenPairResponse> {
     return this.auth.refresh(dto.refresh);
   }

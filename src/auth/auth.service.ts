@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { Database } from '../database/database';
 import { first, Queryable } from '../database/statement';
+import { LoginAttempts } from '../limits/login-attempts';
 import { PasswordHasher } from '../users/password-hasher';
+import { usernameKey } from '../users/username';
 import { UsersService } from '../users/users.service';
 import { AuthError } from './auth.errors';
 import { INSERT_REFRESH_TOKEN, REVOKE_REFRESH_TOKEN, REVOKE_SESSIONS_OF_REUSED, USE_REFRESH_TOKEN } from './sql/refresh-tokens';
@@ -23,15 +25,26 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly db: Database,
+    private readonly attempts: LoginAttempts,
   ) {
     this.dummyHash = hasher.hash('not-a-real-password');
   }
 
-  async login(username: string, password: string): Promise<TokenPair> {
-    const user = await this.users.findWithHashByUsername(username);
+  /**
+   * A username and address locked out by earlier failures is refused before
+   * any hashing, so guessing costs the service nothing; see LoginAttempts.
+   */
+  async login(username: string, password: string, ip: string): Promise<TokenPair> {
+    const key = usernameKey(username);
+    await this.attempts.assertAllowed(key, ip);
+    const user = await this.users.findWithHashByUsernameKey(key);
     const hash = user?.password_hash ?? (await this.dummyHash);
     const { matches, rehash } = await this.hasher.verify(hash, password);
-    if (!user || !matches) throw new AuthError('INVALID_CREDENTIALS');
+    if (!user || !matches) {
+      await this.attempts.failed(key, ip);
+      throw new AuthError('INVALID_CREDENTIALS');
+    }
+    await this.attempts.succeeded(key, ip);
     if (rehash) await this.users.replaceHash(user.id, hash, await this.hasher.hash(password));
     return this.issuePair(this.db, user);
   }

@@ -20,6 +20,25 @@ describe('BookingBatcher', () => {
     expect(batches.map((b) => b.length)).toEqual([3]);
   });
 
+  it("runs one customer's requests for one show one at a time, and other customers' meanwhile", async () => {
+    let release: () => void = () => undefined;
+    const runs: string[][] = [];
+    const gated = new BookingBatcher<void>(async (batch) => {
+      runs.push(batch.map((request) => `${request.userId}@${request.showId}:${request.seats.join(',')}`));
+      if (runs.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      batch.forEach((request) => request.resolve());
+    }, 4);
+    const first = gated.submit(1, 7, [1]);
+    await nextTurn();
+    const others = [gated.submit(1, 7, [2]), gated.submit(2, 7, [3]), gated.submit(1, 8, [4])];
+    await nextTurn();
+    // Customer 1's second request for show 7 waits for the first; the others need not.
+    expect(runs).toEqual([['1@7:1'], ['2@7:3', '1@8:4']]);
+    release();
+    await Promise.all([first, ...others]);
+    expect(runs).toEqual([['1@7:1'], ['2@7:3', '1@8:4'], ['1@7:2']]);
+  });
+
   it('never puts two requests for the same seat of the same show in one batch', async () => {
     const answers = await Promise.all([sut.submit(1, 7, [1, 2]), sut.submit(2, 7, [2, 3]), sut.submit(3, 7, [4]), sut.submit(4, 7, [3])]);
     expect(answers).toHaveLength(4);

@@ -16,6 +16,10 @@ const SCAN_LIMIT = 4 * MAX_BATCH;
  * Gathers booking requests into batches over pairwise different seats (a
  * request that shares a seat with one already in the batch waits for a later
  * batch, so no request's verdict depends on another's in the same statement).
+ * One customer's requests for one show also run one at a time, never in one
+ * batch nor in two batches at once: the statement counts what the customer
+ * has booked of the show already (MAX_BOOKED_SEATS_PER_SHOW), and that count
+ * is exact only if no other booking of theirs for the show is in flight.
  * At most `maxInFlight` batches run at once; while they do, requests queue, so
  * batches grow exactly when the database is the bottleneck. Under light load a
  * batch is one request and costs nothing extra. The queue is first in, first
@@ -25,6 +29,8 @@ export class BookingBatcher<T> {
   private queue: BatchedRequest<T>[] = [];
   private scheduled = false;
   private inFlight = 0;
+  /** (customer, show) pairs with a request in a running batch. */
+  private readonly busyCustomers = new Set<string>();
 
   constructor(
     private readonly run: (batch: BatchedRequest<T>[]) => Promise<void>,
@@ -52,21 +58,26 @@ export class BookingBatcher<T> {
     let scanned = 0;
     while (scanned < this.queue.length && scanned < SCAN_LIMIT && batch.length < MAX_BATCH) {
       const request = this.queue[scanned++];
+      const customer = `${request.userId}@${request.showId}`;
       const keys = request.seats.map((seat) => `${request.showId}:${seat}`);
-      if (keys.some((key) => claimed.has(key))) {
+      if (this.busyCustomers.has(customer) || keys.some((key) => claimed.has(key))) {
         skipped.push(request);
         continue;
       }
       for (const key of keys) claimed.add(key);
+      this.busyCustomers.add(customer);
       batch.push(request);
     }
     this.queue = [...skipped, ...this.queue.slice(scanned)];
+    // Everything waiting belongs to customers whose requests run: the end of those batches schedules again.
+    if (batch.length === 0) return;
     this.inFlight++;
     this.run(batch)
       .catch((error) => {
         for (const request of batch) request.reject(error);
       })
       .finally(() => {
+        for (const request of batch) this.busyCustomers.delete(`${request.userId}@${request.showId}`);
         this.inFlight--;
         this.schedule();
       });

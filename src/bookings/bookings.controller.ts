@@ -7,6 +7,7 @@ import { Paginated } from '../common/interceptors/pagination.interceptor';
 import { Page } from '../common/http/pagination';
 import { RetryOnConflict } from '../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
+import { RateLimited } from '../limits/rate-limits';
 import { BookingsService } from './bookings.service';
 import { BookingResponse, BookSeatsDto, MyBookingResponse, MyBookingsQuery } from './dto/booking.dto';
 import { BookingOwnerGuard } from './guards/booking-owner.guard';
@@ -25,6 +26,7 @@ export class BookingsController {
   constructor(private readonly bookings: BookingsService) {}
 
   @Post('shows/:id/book')
+  @RateLimited('bookings')
   @RetryOnConflict()
   @ApiOperation({ summary: 'Book one seat (seat_number → one booking) or several at once (seat_numbers → array, all or none)' })
   @ApiBody({ type: BookSeatsDto, examples: { one: { value: { seat_number: 12 } }, several: { value: { seat_numbers: [12, 13] } } } })
@@ -55,6 +57,7 @@ export class BookingsController {
   }
 
   @Post('bookings/:id/cancel')
+  @RateLimited('bookings')
   @HttpCode(200)
   @UseGuards(BookingOwnerGuard)
   @RetryOnConflict()

@@ -8,6 +8,7 @@ const BOOKING_ERRORS = {
   BOOKING_NOT_FOUND: { status: 404, detail: 'No booking has this id.' },
   NOT_BOOKING_OWNER: { status: 403, detail: 'This booking belongs to another customer.' },
   ALREADY_CANCELLED: { status: 409, detail: 'This booking is already cancelled.' },
+  BOOKING_LIMIT_EXCEEDED: { status: 409, detail: 'You would book more seats of this show than one customer may.' },
 };
 
 export type BookingErrorCode = keyof typeof BOOKING_ERRORS;
@@ -26,6 +27,10 @@ export class BookingError extends errorsOf(BOOKING_ERRORS) {
 
   static held(seats: number[]): BookingError {
     return new BookingError('SEAT_HELD', `Held by another customer: seat ${list(seats)}.`, { seats });
+  }
+
+  static limitExceeded(limit: number, booked: number): BookingError {
+    return new BookingError('BOOKING_LIMIT_EXCEEDED', `One customer may book at most ${limit} seats of a show; you have ${booked}.`, { limit, booked });
   }
 
   static showFull(seats: number[]): BookingError {

@@ -20,12 +20,14 @@ import { refuseImpossibleSeats, Verdict, verdictsOf } from './verdicts';
 @Injectable()
 export class BookingsService {
   private readonly batcher: BookingBatcher<Verdict>;
+  private readonly limit: number;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.limit = config.booking.maxBookedSeatsPerShow;
     // Leave connections for everything else (cancels, holds, reads, health) while batches run.
     const maxInFlight = Math.max(1, config.database.poolSize - 2);
     this.batcher = new BookingBatcher<Verdict>((batch) => this.bookBatch(batch), maxInFlight);
@@ -66,7 +68,7 @@ export class BookingsService {
     });
     let rows: BookSeatsRow[];
     try {
-      rows = await this.db.rows(BOOK_SEATS, ...columns, now);
+      rows = await this.db.rows(BOOK_SEATS, ...columns, now, this.limit);
     } catch (error) {
       if (batch.length === 1) throw error;
       // The statement failed as a whole (a lock timeout, a lost connection...): run each request on
@@ -74,7 +76,7 @@ export class BookingsService {
       await Promise.all(batch.map((request) => this.bookBatch([request]).catch((failure) => request.reject(failure))));
       return;
     }
-    verdictsOf(rows, batch.length).forEach((verdict, index) => batch[index].resolve(verdict));
+    verdictsOf(rows, batch.length, this.limit).forEach((verdict, index) => batch[index].resolve(verdict));
   }
 
   /** The ownership guard has checked already; the check is repeated on the locked row, which is the one that counts. */

@@ -4,7 +4,7 @@ import { BookingError } from './bookings.errors';
 import { HoldError } from './holds/holds.errors';
 import type { BookingRefusal } from './sql/book-seats';
 
-export type Refusal = BookingRefusal | 'HOLD_LIMIT_EXCEEDED';
+export type Refusal = BookingRefusal | 'HOLD_LIMIT_EXCEEDED' | 'ADDRESS_HOLD_LIMIT_EXCEEDED' | 'HOLD_COOLDOWN';
 
 /** What a deciding statement says of a refused request: the code, and the evidence for it. */
 export interface Refused {
@@ -13,9 +13,16 @@ export interface Refused {
   seats: number[] | null;
   /** Out of range: the seats the show has. */
   total_seats: number | null;
-  /** Hold limit: how many seats of the show the customer holds already, and the limit. */
+  /** Hold limits: how many seats of the show the customer, and the address, hold already, and the limits. */
   held?: number;
   limit?: number;
+  held_by_address?: number;
+  address_limit?: number;
+  /** Cooling down: when the seats are free for the customer and address to hold again. */
+  cooldown_until?: Date | null;
+  /** Booking limit: how many seats of the show the customer has booked. */
+  booked?: number;
+  now?: Date;
 }
 
 /** Code → error: the one place a refusal becomes an answer. The statements decide; nothing here re-derives. */
@@ -27,6 +34,9 @@ const ANSWERS: Record<Refusal, (refused: Refused) => AppError> = {
   SHOW_FULL: ({ seats }) => BookingError.showFull(seats ?? []),
   SEAT_HELD: ({ seats }) => BookingError.held(seats ?? []),
   HOLD_LIMIT_EXCEEDED: ({ held, limit }) => HoldError.limitExceeded(limit ?? 0, held ?? 0),
+  ADDRESS_HOLD_LIMIT_EXCEEDED: ({ held_by_address, address_limit }) => HoldError.addressLimitExceeded(address_limit ?? 0, held_by_address ?? 0),
+  HOLD_COOLDOWN: ({ cooldown_until, now, seats }) => HoldError.coolingDown((cooldown_until?.getTime() ?? 0) - (now?.getTime() ?? 0), seats ?? []),
+  BOOKING_LIMIT_EXCEEDED: ({ booked, limit }) => BookingError.limitExceeded(limit ?? 0, booked ?? 0),
 };
 
 export function refusalError(refused: Refused): AppError {

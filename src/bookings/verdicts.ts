@@ -8,12 +8,15 @@ import { JUDGE_IMPOSSIBLE_SEATS } from './sql/judge-impossible-seats';
 /** What the booking statement decided for one request: its bookings, or why not. */
 export type Verdict = { bookings: BookingRow[]; refused?: undefined } | { bookings?: undefined; refused: Refused };
 
-/** Groups the rows of BOOK_SEATS by request (`count` requests, indexed from 0). */
-export function verdictsOf(rows: BookSeatsRow[], count: number): Verdict[] {
+/** Groups the rows of BOOK_SEATS by request (`count` requests, indexed from 0); `limit` is the booking cap it was given. */
+export function verdictsOf(rows: BookSeatsRow[], count: number, limit: number): Verdict[] {
   const verdicts: Verdict[] = Array.from({ length: count }, () => ({ bookings: [] }));
   for (const row of rows) {
-    if (row.refusal !== null) verdicts[row.req] = { refused: { refusal: row.refusal, seats: row.seats, total_seats: row.total_seats } };
-    else if (row.id !== null) verdicts[row.req].bookings?.push(row);
+    if (row.refusal !== null) {
+      verdicts[row.req] = { refused: { refusal: row.refusal, seats: row.seats, total_seats: row.total_seats, booked: row.booked, limit } };
+    } else if (row.id !== null) {
+      verdicts[row.req].bookings?.push(row);
+    }
   }
   return verdicts;
 }

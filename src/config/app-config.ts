@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /**
@@ -16,6 +17,33 @@ export interface AppConfig {
   shutdownDrainSeconds: number;
   /** Origins a browser front end may call the API from; empty = same origin only. */
   corsOrigins: string[];
+  http: {
+    /** The whole request (headers and body) must arrive within this; slow senders are cut. */
+    requestTimeoutSeconds: number;
+    headersTimeoutSeconds: number;
+    keepAliveTimeoutSeconds: number;
+    maxConnections: number;
+    /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs); empty = the socket's address is the client's. */
+    trustedProxies: string[];
+  };
+  /** Unset: rate limits are counted in this process's memory. */
+  redisUrl?: string;
+  limits: {
+    perIpPerMinute: number;
+    signupsPerIpPerHour: number;
+    loginFailuresPerAccountAndIp: number;
+    loginFailuresPerIp: number;
+    loginFailureWindowSeconds: number;
+    bookingsPerUserPerMinute: number;
+    bookingsPerIpPerMinute: number;
+    holdsPerUserPerMinute: number;
+    holdsPerIpPerMinute: number;
+    idempotencyKeysPerUserPerHour: number;
+    streamsPerIp: number;
+    streamsTotal: number;
+    passwordHashConcurrency: number;
+    passwordHashQueue: number;
+  };
   database: {
     /** Unset: the service starts an embedded PostgreSQL in `dataDir`. */
     url?: string;
@@ -33,6 +61,12 @@ export interface AppConfig {
   booking: {
     holdTtlSeconds: number;
     maxHeldSeatsPerShow: number;
+    /** One client address may hold at most the larger of these in one show. */
+    maxHeldSeatsPerIp: number;
+    maxHeldSharePerIpPercent: number;
+    /** Seats a customer or address just released (or let expire) are theirs to hold again only after this. */
+    holdCooldownSeconds: number;
+    maxBookedSeatsPerShow: number;
   };
 }
 
@@ -60,6 +94,13 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes'].includes(raw)) return true;
   if (['false', '0', 'no'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -102,10 +143,31 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
     sseHeartbeatSeconds: int(env, 'SSE_HEARTBEAT_SECONDS', 15, 1, 300),
     shutdownDrainSeconds: int(env, 'SHUTDOWN_DRAIN_SECONDS', 10, 1, 300),
-    corsOrigins: (env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    corsOrigins: list(env.CORS_ORIGINS),
+    http: {
+      requestTimeoutSeconds: int(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
+      headersTimeoutSeconds: int(env, 'HEADERS_TIMEOUT_SECONDS', 10, 1, 3600),
+      keepAliveTimeoutSeconds: int(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 3600),
+      maxConnections: int(env, 'MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+      trustedProxies: list(env.TRUSTED_PROXIES),
+    },
+    redisUrl: env.REDIS_URL || undefined,
+    limits: {
+      perIpPerMinute: int(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 1200, 1, 10_000_000),
+      signupsPerIpPerHour: int(env, 'SIGNUPS_PER_IP_PER_HOUR', 10, 1, 10_000_000),
+      loginFailuresPerAccountAndIp: int(env, 'LOGIN_FAILURES_PER_ACCOUNT_AND_IP', 5, 1, 10_000_000),
+      loginFailuresPerIp: int(env, 'LOGIN_FAILURES_PER_IP', 50, 1, 10_000_000),
+      loginFailureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86400),
+      bookingsPerUserPerMinute: int(env, 'BOOKINGS_PER_USER_PER_MINUTE', 30, 1, 10_000_000),
+      bookingsPerIpPerMinute: int(env, 'BOOKINGS_PER_IP_PER_MINUTE', 120, 1, 10_000_000),
+      holdsPerUserPerMinute: int(env, 'HOLDS_PER_USER_PER_MINUTE', 20, 1, 10_000_000),
+      holdsPerIpPerMinute: int(env, 'HOLDS_PER_IP_PER_MINUTE', 60, 1, 10_000_000),
+      idempotencyKeysPerUserPerHour: int(env, 'IDEMPOTENCY_KEYS_PER_USER_PER_HOUR', 200, 1, 10_000_000),
+      streamsPerIp: int(env, 'SSE_STREAMS_PER_IP', 20, 1, 1_000_000),
+      streamsTotal: int(env, 'SSE_STREAMS_TOTAL', 2000, 1, 1_000_000),
+      passwordHashConcurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', availableParallelism(), 1, 256),
+      passwordHashQueue: int(env, 'PASSWORD_HASH_QUEUE', 16, 0, 10_000),
+    },
     database: {
       url: env.DATABASE_URL || undefined,
       dataDir: resolve(env.DATA_DIR || './.data'),
@@ -122,6 +184,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     booking: {
       holdTtlSeconds: int(env, 'HOLD_TTL_SECONDS', 600, 1, 86400),
       maxHeldSeatsPerShow: int(env, 'MAX_HELD_SEATS_PER_SHOW', 10, 1, 100),
+      maxHeldSeatsPerIp: int(env, 'MAX_HELD_SEATS_PER_IP', 20, 1, 2000),
+      maxHeldSharePerIpPercent: int(env, 'MAX_HELD_SHARE_PER_IP_PERCENT', 10, 1, 100),
+      holdCooldownSeconds: int(env, 'HOLD_COOLDOWN_SECONDS', 60, 0, 86400),
+      maxBookedSeatsPerShow: int(env, 'MAX_BOOKED_SEATS_PER_SHOW', 10, 1, 2000),
     },
   };
 }

@@ -7,6 +7,7 @@ import { ADD_SEAT_ROWS } from '../seats/sql/seat-rows';
 import { INSERT_SHOW } from '../shows/sql/shows';
 import { hashPassword } from '../users/password-hasher';
 import { INSERT_USER } from '../users/sql/users';
+import { usernameKey } from '../users/username';
 import { withCliDatabase } from './cli-database';
 import { Database } from './database';
 import { dataSourceOptions } from './data-source-options';
@@ -44,7 +45,7 @@ async function seed(url: string): Promise<void> {
     await runMigrationsExclusively(dataSource);
     const db = new Database(dataSource);
     const passwordHash = await hashPassword('password123');
-    for (const username of USERS) await unlessThere(() => db.rows(INSERT_USER, username, `${username}@example.com`, passwordHash));
+    for (const username of USERS) await unlessThere(() => db.rows(INSERT_USER, username, usernameKey(username), `${username}@example.com`, passwordHash));
     const firstDay = new Date();
     firstDay.setUTCHours(0, 0, 0, 0);
     for (const [index, [title, duration]] of MOVIES.entries()) {

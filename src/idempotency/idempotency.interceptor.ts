@@ -13,7 +13,7 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 const STATE_CHANGING = new Set(['POST', 'PATCH', 'DELETE']);
 /** Answers that say "collided, try again": replaying them for a day would make the retry useless. */
-const TRANSIENT = new Set(['CONCURRENT_UPDATE', 'LOCK_TIMEOUT', 'IDEMPOTENCY_IN_PROGRESS']);
+const TRANSIENT = new Set(['CONCURRENT_UPDATE', 'LOCK_TIMEOUT', 'IDEMPOTENCY_IN_PROGRESS', 'RATE_LIMITED', 'HOLD_COOLDOWN']);
 
 /** JSON with object keys sorted, so {"a":1,"b":2} and {"b":2,"a":1} are the same request. */
 export function canonicalJson(value: unknown): string {

@@ -1,8 +1,12 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../common/clock';
+import { OutageLog } from '../common/outage-log';
 import { Database } from '../database/database';
 import { first } from '../database/statement';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { LimitStore } from '../limits/limit-store';
+import { rateLimited } from '../limits/rate-limit.error';
 import { IdempotencyError } from './idempotency.errors';
 import { CLAIM_KEY, COMPLETE_KEY, DELETE_EXPIRED_KEYS, READ_KEY, RELEASE_KEY } from './sql/idempotency-keys';
 
@@ -12,6 +16,7 @@ const ABANDONED_AFTER_MS = 60 * 1000;
 const WAIT_POLL_MS = 25;
 const WAIT_MAX_MS = 10 * 1000;
 const CLEANUP_EVERY_MS = 15 * 60 * 1000;
+const CLEANUP_BATCH = 1000;
 
 export interface StoredResponse {
   status: number;
@@ -23,16 +28,18 @@ export type Claim = { owned: true } | { owned: false; response: StoredResponse }
 /** Idempotency keys in PostgreSQL, per user: the first request claims the key, duplicates get its answer. */
 @Injectable()
 export class IdempotencyService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(IdempotencyService.name);
+  private readonly outage = new OutageLog(new Logger(IdempotencyService.name), 'deleting expired idempotency keys');
   private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly limits: LimitStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.deleteExpired().catch((e) => this.logger.warn(String(e))), CLEANUP_EVERY_MS);
+    this.timer = setInterval(() => void this.deleteExpired().catch((error) => this.outage.failed(error)), CLEANUP_EVERY_MS);
     this.timer.unref();
   }
 
@@ -59,7 +66,10 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
         new Date(now.getTime() - IDEMPOTENCY_TTL_MS),
         new Date(now.getTime() - ABANDONED_AFTER_MS),
       );
-      if (claimed.length > 0) return { owned: true };
+      if (claimed.length > 0) {
+        await this.countNewKey(userId, key);
+        return { owned: true };
+      }
 
       const existing = await first(this.db, READ_KEY, userId, key);
       if (!existing) continue; // released between our two statements: claim again
@@ -72,6 +82,19 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     }
   }
 
+  /**
+   * Keys are stored for a day: one customer may store at most
+   * IDEMPOTENCY_KEYS_PER_USER_PER_HOUR new ones an hour, so nobody can grow the
+   * table without bound. Over it, the key just claimed is let go and the request refused.
+   */
+  private async countNewKey(userId: number, key: string): Promise<void> {
+    const perHour = this.config.limits.idempotencyKeysPerUserPerHour;
+    const hit = await this.limits.hit(`idempotency-keys:user:${userId}`, 3600_000, perHour, 3600_000);
+    if (hit.blockedMs === 0) return;
+    await this.release(userId, key);
+    throw rateLimited(hit.blockedMs, `At most ${perHour} new Idempotency-Keys an hour per customer.`);
+  }
+
   async complete(userId: number, key: string, response: StoredResponse): Promise<void> {
     await this.db.rows(COMPLETE_KEY, userId, key, response.status, JSON.stringify(response.body ?? null));
   }
@@ -81,8 +104,14 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     await this.db.rows(RELEASE_KEY, userId, key);
   }
 
+  /** Deletes every expired key, a batch at a time; safe on every instance at once. */
   async deleteExpired(): Promise<number> {
-    const [{ deleted }] = await this.db.rows(DELETE_EXPIRED_KEYS, new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS));
-    return deleted;
+    const before = new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS);
+    let total = 0;
+    for (;;) {
+      const [{ deleted }] = await this.db.rows(DELETE_EXPIRED_KEYS, before, CLEANUP_BATCH);
+      total += deleted;
+      if (deleted < CLEANUP_BATCH) return total;
+    }
   }
 }

@@ -6,6 +6,8 @@ import { ApiProblems } from '../common/http/api-problem';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SeatEventsService } from '../seat-events/seat-events.service';
+import { clientIp } from '../limits/client-ip';
+import { StreamCaps } from '../limits/stream-caps';
 import { SeatMapResponse } from './dto/seat-map.dto';
 import { etagMatches, SeatMapService } from './seat-map.service';
 
@@ -17,6 +19,7 @@ export class SeatMapController {
   constructor(
     private readonly seatMap: SeatMapService,
     private readonly events: SeatEventsService,
+    private readonly caps: StreamCaps,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -41,11 +44,12 @@ export class SeatMapController {
     description: 'Changes made through any app instance arrive within a second. Comment lines keep idle connections open.',
   })
   @ApiProduces('text/event-stream')
-  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'])
+  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'], [429, 'RATE_LIMITED'])
   async stream(@Param('id', ParseIdPipe) showId: number, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     await this.seatMap.assertShowExists(showId);
     // The client may have left while we looked the show up: subscribing it now would leak a listener.
     if (request.raw.destroyed || reply.raw.destroyed) return;
+    const release = this.caps.open(clientIp(request));
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -69,6 +73,7 @@ export class SeatMapController {
     raw.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      release();
     });
   }
 }

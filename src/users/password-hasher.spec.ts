@@ -4,8 +4,11 @@ import { ARGON2_OPTIONS, hashPassword, needsRehash, PasswordHasher } from './pas
 /** 'password123' as the previous binding (the `argon2` npm package) stored it: same parameters, other field order. */
 const LEGACY_HASH = '$argon2id$v=19$m=19456,p=1,t=2$hTSUnnv48YMasT4D9BuRpw$w34ts5W27GQTY/P2InLAZjsnzYdCEC17leTxj7+EIxo';
 
+const limits = (passwordHashConcurrency: number, passwordHashQueue: number) =>
+  ({ limits: { passwordHashConcurrency, passwordHashQueue } }) as ConstructorParameters<typeof PasswordHasher>[0];
+
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher();
+  const hasher = new PasswordHasher(limits(2, 16));
 
   it('hashes with argon2id at the configured parameters', async () => {
     const stored = await hashPassword('password123');
@@ -29,5 +32,15 @@ describe('PasswordHasher', () => {
   it('treats what is not an argon2 hash as a mismatch, never an error', async () => {
     expect(needsRehash('placeholder-not-a-hash')).toBe(true);
     await expect(hasher.verify('placeholder-not-a-hash', 'password123')).resolves.toEqual({ matches: false, rehash: false });
+  });
+
+  it('runs at most `concurrency` hashes at once, queues `queue` more, and refuses the rest at once with 503', async () => {
+    const small = new PasswordHasher(limits(1, 2));
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => small.hash('password123')));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    const refusal = (outcomes[3] as PromiseRejectedResult).reason;
+    expect({ status: refusal.status, code: refusal.code, headers: refusal.headers }).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE', headers: { 'retry-after': '1' } });
+    // Once the line is gone, hashing works again.
+    await expect(small.hash('password123')).resolves.toMatch(/^\$argon2id\$/);
   });
 });

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { hash, Options, parseOptions, verify } from '@node-rs/argon2';
+import { CommonError } from '../common/errors/app-error';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 /**
  * argon2id at OWASP's recommended minimum: 19 MiB, 2 passes, 1 lane. The
@@ -38,15 +40,46 @@ export interface Verdict {
  * Password hashing from prebuilt binaries (no compiler, no install script).
  * Hashes made by any argon2 implementation in the PHC string format verify,
  * the previous `argon2` binding's included.
+ *
+ * A hash costs tens of milliseconds of a core, so they run in a bounded pool:
+ * at most PASSWORD_HASH_CONCURRENCY at once (about one per core), at most
+ * PASSWORD_HASH_QUEUE waiting; beyond that the request is answered 503 with
+ * Retry-After at once, so a flood of logins or signups cannot take the cores
+ * that bookings and the event loop need.
  */
 @Injectable()
 export class PasswordHasher {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'limits'>) {}
+
   hash(password: string): Promise<string> {
-    return hashPassword(password);
+    return this.bounded(() => hashPassword(password));
   }
 
   async verify(stored: string, password: string): Promise<Verdict> {
-    const matches = await verify(stored, password).catch(() => false);
+    const matches = await this.bounded(() => verify(stored, password).catch(() => false));
     return { matches, rehash: matches && needsRehash(stored) };
+  }
+
+  private async bounded<T>(work: () => Promise<T>): Promise<T> {
+    const { passwordHashConcurrency, passwordHashQueue } = this.config.limits;
+    if (this.running >= passwordHashConcurrency) {
+      if (this.waiting.length >= passwordHashQueue) {
+        throw new CommonError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once; try again in a second.').withHeaders({ 'retry-after': '1' });
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.running++;
+    }
+    try {
+      return await work();
+    } finally {
+      // The place passes to the next in line, or is given back.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }

@@ -4,7 +4,8 @@ import { pgCode, PgCode } from '../common/errors/pg-errors';
 import { Database } from '../database/database';
 import { first } from '../database/statement';
 import { PasswordHasher } from './password-hasher';
-import { ENSURE_ADMIN, INSERT_USER, REPLACE_PASSWORD_HASH, USER_BY_ID, USER_WITH_HASH_BY_USERNAME, UserRow, UserWithHashRow } from './sql/users';
+import { ENSURE_ADMIN, INSERT_USER, REPLACE_PASSWORD_HASH, USER_BY_ID, USER_WITH_HASH_BY_USERNAME_KEY, UserRow, UserWithHashRow } from './sql/users';
+import { normalizeUsername, usernameKey } from './username';
 import { UserError } from './users.errors';
 
 @Injectable()
@@ -20,14 +21,16 @@ export class UsersService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const admin = this.config.auth.admin;
     if (!admin) return;
-    await this.db.rows(ENSURE_ADMIN, admin.username, admin.email, await this.hasher.hash(admin.password));
+    const username = normalizeUsername(admin.username);
+    await this.db.rows(ENSURE_ADMIN, username, usernameKey(username), admin.email, await this.hasher.hash(admin.password));
     this.logger.log(`admin account "${admin.username}" is present`);
   }
 
+  /** `username` as SignupDto gives it: NFKC-normalised, checked by usernameProblem(). */
   async create(username: string, email: string, password: string): Promise<UserRow> {
     const passwordHash = await this.hasher.hash(password);
     try {
-      const [user] = await this.db.rows(INSERT_USER, username, email, passwordHash);
+      const [user] = await this.db.rows(INSERT_USER, username, usernameKey(username), email, passwordHash);
       return user;
     } catch (error) {
       if (pgCode(error) === PgCode.UNIQUE_VIOLATION) throw new UserError('USERNAME_TAKEN');
@@ -41,8 +44,9 @@ export class UsersService implements OnApplicationBootstrap {
     return user;
   }
 
-  findWithHashByUsername(username: string): Promise<UserWithHashRow | undefined> {
-    return first(this.db, USER_WITH_HASH_BY_USERNAME, username);
+  /** By the key of the name (see usernameKey), so a login finds the account whatever the case or width typed. */
+  findWithHashByUsernameKey(key: string): Promise<UserWithHashRow | undefined> {
+    return first(this.db, USER_WITH_HASH_BY_USERNAME_KEY, key);
   }
 
   async replaceHash(id: number, oldHash: string, newHash: string): Promise<void> {

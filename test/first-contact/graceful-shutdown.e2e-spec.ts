@@ -88,8 +88,8 @@ describe('graceful shutdown under load (the real service, e2e)', () => {
     );
     showId = show.body.id as number;
     const { rows } = await db.pool.query<{ id: number; username: string }>(
-      `INSERT INTO users (username, email, password_hash)
-       SELECT 'drainer_' || n, 'drainer_' || n || '@example.com', 'not-a-hash' FROM generate_series(1, $1) AS n RETURNING id, username`,
+      `INSERT INTO users (username, username_key, email, password_hash)
+       SELECT 'drainer_' || n, 'drainer_' || n, 'drainer_' || n || '@example.com', 'not-a-hash' FROM generate_series(1, $1) AS n RETURNING id, username`,
       [CLIENTS],
     );
     const now = Math.floor(Date.now() / 1000);

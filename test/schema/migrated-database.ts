@@ -32,7 +32,7 @@ const unique = () => `${process.pid}_${Date.now().toString(36)}_${serial++}`;
 /** A customer row (they never log in here). */
 export async function insertUser(db: MigratedDatabase): Promise<number> {
   const name = `user_${unique()}`;
-  const { rows } = await db.pool.query(`INSERT INTO users (username, email, password_hash) VALUES ($1, $2, 'x') RETURNING id`, [name, `${name}@example.com`]);
+  const { rows } = await db.pool.query(`INSERT INTO users (username, username_key, email, password_hash) VALUES ($1, $1, $2, 'x') RETURNING id`, [name, `${name}@example.com`]);
   return rows[0].id;
 }
 

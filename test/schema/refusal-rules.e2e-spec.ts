@@ -41,8 +41,8 @@ describe('the refusal rules (the deciding statements on a migrated database, no 
     return show;
   }
 
-  async function book(show: number, seats: number[]) {
-    const rows = await database.db.rows(BOOK_SEATS, seats.map(() => 0), seats.map(() => me), seats.map(() => show), seats, now);
+  async function book(show: number, seats: number[], limit = 10) {
+    const rows = await database.db.rows(BOOK_SEATS, seats.map(() => 0), seats.map(() => me), seats.map(() => show), seats, now, limit);
     return rows[0].refusal === null
       ? { booked: rows.map((row) => row.seat_number) }
       : { refusal: rows[0].refusal, seats: rows[0].seats, total_seats: rows[0].total_seats };
@@ -67,13 +67,20 @@ describe('the refusal rules (the deciding statements on a migrated database, no 
     expect(await book(await showIn(world), seats)).toEqual(expected);
   });
 
+  it('booking: more seats of a show than one customer may book, counting what they have', async () => {
+    const show = await showIn({});
+    await insertBookings(database, me, show, [1, 2]);
+    expect(await book(show, [3, 4], 3)).toEqual({ refusal: 'BOOKING_LIMIT_EXCEEDED', seats: null, total_seats: null });
+    expect(await book(show, [3], 3)).toEqual({ booked: [3] });
+  });
+
   it('booking: a show that does not exist', async () => {
     expect(await book(2_000_000_000, [1])).toEqual({ refusal: 'SHOW_NOT_FOUND', seats: null, total_seats: null });
   });
 
   it('booking: requests in one batch are judged each on their own seats', async () => {
     const show = await showIn({ bookedByOther: [1] });
-    const rows = await database.db.rows(BOOK_SEATS, [0, 1, 1], [me, me, me], [show, show, show], [1, 2, 3], now);
+    const rows = await database.db.rows(BOOK_SEATS, [0, 1, 1], [me, other, other], [show, show, show], [1, 2, 3], now, 10);
     expect(rows.map((row) => ({ req: row.req, refusal: row.refusal, seat: row.seat_number }))).toEqual([
       { req: 0, refusal: 'SEAT_TAKEN', seat: null },
       { req: 1, refusal: null, seat: 2 },
@@ -89,9 +96,33 @@ describe('the refusal rules (the deciding statements on a migrated database, no 
     ['a show that has started', { started: true }, [1], { refusal: 'SHOW_STARTED', seats: null }],
   ];
 
+  const ADDRESS = '203.0.113.7';
+  const hold = (show: number, seats: number[], { who = me, address = ADDRESS, addressSeats = 20, cooldownSince = new Date(now.getTime() - 60_000) } = {}) =>
+    database.db.rows(HOLD_SEATS, who, show, seats, now, later, 3, address, addressSeats, 10, cooldownSince);
+
   it.each(holdCases)('holding (limit 3): %s', async (_case, world, seats, expected) => {
-    const [row] = await database.db.rows(HOLD_SEATS, me, await showIn(world), seats, now, later, 3);
+    const [row] = await hold(await showIn(world), seats);
     expect(row.id === null ? { refusal: row.refusal, seats: row.seats } : { held: row.seat_numbers }).toEqual(expected);
+  });
+
+  it('holding: one address holds at most its share of a show, whoever holds', async () => {
+    const show = await showIn({});
+    expect((await hold(show, [1, 2], { addressSeats: 3 }))[0]).toMatchObject({ seat_numbers: [1, 2], refusal: null });
+    const [refused] = await hold(show, [3, 4], { who: other, addressSeats: 3 });
+    expect(refused).toMatchObject({ id: null, refusal: 'ADDRESS_HOLD_LIMIT_EXCEEDED', held_by_address: 2, address_limit: 3 });
+    expect((await hold(show, [3, 4], { who: other, address: '198.51.100.1', addressSeats: 3 }))[0]).toMatchObject({ seat_numbers: [3, 4] });
+  });
+
+  it('holding: seats a customer or address gave back lately are not theirs to take again yet', async () => {
+    const show = await showIn({});
+    const released = await insertHold(database, other, show, [1, 2], later);
+    await database.pool.query(`UPDATE holds SET status = 'released', ended_at = $2, client_ip = $3 WHERE id = $1`, [released, earlier, ADDRESS]);
+    await database.pool.query(`UPDATE seats SET hold_id = NULL, held_by = NULL, hold_expires_at = NULL WHERE hold_id = $1`, [released]);
+    const [byAddress] = await hold(show, [2, 3]);
+    expect(byAddress).toMatchObject({ id: null, refusal: 'HOLD_COOLDOWN', cooldown_until: new Date(earlier.getTime() + 60_000) });
+    expect((await hold(show, [2, 3], { who: other, address: '198.51.100.1' }))[0]).toMatchObject({ id: null, refusal: 'HOLD_COOLDOWN' });
+    expect((await hold(show, [3, 4]))[0]).toMatchObject({ seat_numbers: [3, 4] });
+    expect((await hold(show, [1], { who: me, address: '198.51.100.2' }))[0]).toMatchObject({ seat_numbers: [1] });
   });
 
   it.each([

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { freePort } from '../setup/global-setup';
+import { UNLIMITED } from '../setup/test-app';
 import { waitFor } from './wait';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -35,7 +36,7 @@ function serviceEnv(env: Record<string, string>, port: number): NodeJS.ProcessEn
   for (const name of ['DATABASE_URL', 'E2E_SERVER_URL', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'JWT_SECRET', 'DATA_DIR', 'EMBEDDED_PG_PORT']) {
     delete base[name];
   }
-  return { ...base, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', NO_COLOR: '1', ...env };
+  return { ...base, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', NO_COLOR: '1', ...UNLIMITED, ...env };
 }
 
 /** The real service in a child process, exactly as `npm start` runs it (main.ts, signals, exit codes). */

@@ -1,11 +1,30 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, Length, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import { normalizeUsername, USERNAME_MAX, USERNAME_MIN, usernameProblem } from '../../users/username';
+
+/** A username the service will give out (see src/users/username.ts); the message says why not. */
+const IsUsername = () =>
+  ValidateBy({
+    name: 'isUsername',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && usernameProblem(value) === undefined,
+      defaultMessage: (args) => (typeof args?.value === 'string' ? (usernameProblem(args.value) ?? '') : 'username must be a string'),
+    },
+  });
 
 export class SignupDto {
-  @ApiProperty({ example: 'john_doe', minLength: 3, maxLength: 150, pattern: '^[A-Za-z0-9@.+_-]+$' })
-  @Length(3, 150)
-  @Matches(/^[A-Za-z0-9@.+_-]+$/, { message: 'username may contain only letters, digits and @ . + - _' })
+  @ApiProperty({
+    example: 'José',
+    minLength: USERNAME_MIN,
+    maxLength: USERNAME_MAX,
+    description:
+      'Letters and digits of any one script (Han with kana or Hangul counts as one), and @ . + - _; stored NFKC-normalised, ' +
+      'unique whatever its case or width.',
+  })
+  @IsUsername()
   @IsString()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeUsername(value) : value))
   username: string;
 
   @ApiProperty({ example: 'john@example.com', maxLength: 254 })

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Access, ACCESS_KEY } from '../../common/decorators/auth.decorators';
+import { routeCatalog } from '../../http/route-catalog';
 
 /**
  * At start-up: every route handler says who may call it, @Public() or @Auth(),
@@ -17,16 +18,9 @@ export class RouteAccessCheck implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const unmarked: string[] = [];
-    for (const wrapper of this.discovery.getControllers()) {
-      const controller = wrapper.metatype as (new (...args: never[]) => object) | undefined;
-      if (!controller || !wrapper.instance) continue;
-      for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(wrapper.instance))) {
-        const handler = (wrapper.instance as Record<string, unknown>)[method] as () => unknown;
-        if (this.reflector.get('path', handler) === undefined) continue;
-        if (!this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [handler, controller])) unmarked.push(`${controller.name}.${method}`);
-      }
-    }
-    if (unmarked.length > 0) throw new Error(`routes without @Public() or @Auth(): ${unmarked.join(', ')}`);
+    const unmarked = routeCatalog(this.discovery, this.scanner)
+      .filter((route) => !this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [route.handler, route.controller]))
+      .map((route) => route.name);
+    if (unmarked.length > 0) throw new Error(`routes without @Public() or @Auth(): ${[...new Set(unmarked)].join(', ')}`);
   }
 }

@@ -15,6 +15,7 @@ export type BookingStatus = 'booked' | 'cancelled';
 @Unique('bookings_id_seat_key', ['showId', 'seatNumber', 'id'])
 @Index('bookings_one_active_per_seat', ['showId', 'seatNumber'], { unique: true, where: `status = 'booked'` })
 @Index('bookings_user_id_created_at_idx', ['userId', 'createdAt', 'id'])
+@Index('bookings_user_show_active_idx', ['userId', 'showId'], { where: `status = 'booked'` })
 export class Booking {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'bookings_pkey' })
   id: number;

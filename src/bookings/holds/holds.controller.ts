@@ -4,6 +4,8 @@ import { Auth, AuthUser, CurrentUser } from '../../common/decorators/auth.decora
 import { ApiProblems } from '../../common/http/api-problem';
 import { RetryOnConflict } from '../../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../../common/pipes/parse-id.pipe';
+import { ClientIp } from '../../limits/client-ip';
+import { RateLimited } from '../../limits/rate-limits';
 import { BookingResponse } from '../dto/booking.dto';
 import { CreateHoldDto, HoldResponse } from './hold.dto';
 import { HoldsService } from './holds.service';
@@ -15,6 +17,7 @@ export class HoldsController {
   constructor(private readonly holds: HoldsService) {}
 
   @Post('shows/:id/holds')
+  @RateLimited('holds')
   @RetryOnConflict()
   @ApiOperation({ summary: 'Hold seats while paying: nobody else can book or hold them until expires_at' })
   @ApiProblems(
@@ -22,11 +25,12 @@ export class HoldsController {
     [404, 'SHOW_NOT_FOUND'],
     [409, 'SEAT_TAKEN', 'SEAT_HELD', 'SHOW_FULL', 'SHOW_STARTED', 'HOLD_LIMIT_EXCEEDED'],
   )
-  hold(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) showId: number, @Body() dto: CreateHoldDto): Promise<HoldResponse> {
-    return this.holds.hold(user, showId, dto.seat_numbers);
+  hold(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) showId: number, @Body() dto: CreateHoldDto, @ClientIp() ip: string): Promise<HoldResponse> {
+    return this.holds.hold(user, showId, dto.seat_numbers, ip);
   }
 
   @Post('holds/:id/confirm')
+  @RateLimited('bookings')
   @RetryOnConflict()
   @ApiOperation({ summary: 'Turn my hold into bookings (201, array)' })
   @ApiProblems(
@@ -40,6 +44,7 @@ export class HoldsController {
   }
 
   @Delete('holds/:id')
+  @RateLimited('holds')
   @HttpCode(204)
   @RetryOnConflict()
   @ApiOperation({ summary: 'Release my hold; its seats are available again at once' })

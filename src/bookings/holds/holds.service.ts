@@ -12,7 +12,7 @@ import { toBooking } from '../sql/booking-row';
 import { HoldResponse } from './hold.dto';
 import { HoldError } from './holds.errors';
 import { END_HOLD, EXPIRE_DUE_HOLDS, LOCK_HOLD, LockedHold, MARK_HOLD_CONFIRMED } from './sql/end-holds';
-import { HOLD_SEATS, LOCK_CUSTOMER_SHOW, SHARE_SHOW } from './sql/hold-seats';
+import { HOLD_SEATS, LOCK_ADDRESS_SHOW, LOCK_CUSTOMER_SHOW, SHARE_SHOW } from './sql/hold-seats';
 import { toHold } from './sql/hold-row';
 
 @Injectable()
@@ -23,17 +23,24 @@ export class HoldsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Holds seats for HOLD_TTL_SECONDS, decided by the same seat rules as a booking (HOLD_SEATS). */
-  async hold(user: AuthUser, showId: number, seatNumbers: number[]): Promise<HoldResponse> {
+  /**
+   * Holds seats for HOLD_TTL_SECONDS, decided by the same seat rules as a
+   * booking, then by what keeps one customer or one address from taking a show
+   * hostage: the customer's and the address's share of the show, and the
+   * cooldown on seats they just gave back (HOLD_SEATS).
+   */
+  async hold(user: AuthUser, showId: number, seatNumbers: number[], clientIp: string): Promise<HoldResponse> {
     const now = this.clock.now();
     await refuseImpossibleSeats(this.db, showId, seatNumbers, now);
-    const expiresAt = new Date(now.getTime() + this.config.booking.holdTtlSeconds * 1000);
-    const limit = this.config.booking.maxHeldSeatsPerShow;
+    const { holdTtlSeconds, maxHeldSeatsPerShow: limit, maxHeldSeatsPerIp, maxHeldSharePerIpPercent, holdCooldownSeconds } = this.config.booking;
+    const expiresAt = new Date(now.getTime() + holdTtlSeconds * 1000);
+    const cooldownSince = new Date(now.getTime() - holdCooldownSeconds * 1000);
     return this.db.transaction(async (tx) => {
       await tx.rows(LOCK_CUSTOMER_SHOW, user.id, showId);
+      await tx.rows(LOCK_ADDRESS_SHOW, showId, clientIp);
       await tx.rows(SHARE_SHOW, showId);
-      const [row] = await tx.rows(HOLD_SEATS, user.id, showId, seatNumbers, now, expiresAt, limit);
-      if (row.id === null) throw refusalError({ ...row, refusal: row.refusal!, limit });
+      const [row] = await tx.rows(HOLD_SEATS, user.id, showId, seatNumbers, now, expiresAt, limit, clientIp, maxHeldSeatsPerIp, maxHeldSharePerIpPercent, cooldownSince);
+      if (row.id === null) throw refusalError({ ...row, refusal: row.refusal!, limit, now });
       return toHold(row);
     });
   }
@@ -52,8 +59,9 @@ export class HoldsService {
       if (hold.status === 'released') throw new HoldError('HOLD_RELEASED');
       if (hold.status === 'expired' || hold.expired) throw new HoldError('HOLD_EXPIRED');
       const seats = hold.seat_numbers;
-      const rows = await tx.rows(BOOK_SEATS, seats.map(() => 0), seats.map(() => hold.user_id), seats.map(() => hold.show_id), seats, now);
-      const [verdict] = verdictsOf(rows, 1);
+      const limit = this.config.booking.maxBookedSeatsPerShow;
+      const rows = await tx.rows(BOOK_SEATS, seats.map(() => 0), seats.map(() => hold.user_id), seats.map(() => hold.show_id), seats, now, limit);
+      const [verdict] = verdictsOf(rows, 1, limit);
       if (verdict.refused) throw refusalError(verdict.refused);
       await tx.rows(MARK_HOLD_CONFIRMED, hold.id);
       return verdict.bookings.map(toBooking);
@@ -66,7 +74,7 @@ export class HoldsService {
     await this.db.transaction(async (tx) => {
       const hold = await this.lockOwnHold(tx, user, holdId, now);
       if (hold.status === 'confirmed') throw new HoldError('HOLD_ALREADY_CONFIRMED');
-      if (hold.status === 'active') await tx.rows(END_HOLD, hold.id, hold.expired ? 'expired' : 'released');
+      if (hold.status === 'active') await tx.rows(END_HOLD, hold.id, hold.expired ? 'expired' : 'released', now);
     });
   }
 

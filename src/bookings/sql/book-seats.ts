@@ -3,10 +3,18 @@ import type { SeatChange } from '../../seat-events/seat-events.sql';
 import { AVAILABLE, judgeRequests, occupySeats, refusalColumns } from '../../seats/seat-rules.sql';
 import { BOOKING_COLUMNS, BookingRow } from './booking-row';
 
-export type BookingRefusal = 'SHOW_NOT_FOUND' | 'SEAT_OUT_OF_RANGE' | 'SHOW_STARTED' | 'SEAT_TAKEN' | 'SHOW_FULL' | 'SEAT_HELD';
+export type SeatRefusal = 'SHOW_NOT_FOUND' | 'SEAT_OUT_OF_RANGE' | 'SHOW_STARTED' | 'SEAT_TAKEN' | 'SHOW_FULL' | 'SEAT_HELD';
+export type BookingRefusal = SeatRefusal | 'BOOKING_LIMIT_EXCEEDED';
 
 /** One row per booking made, or one row per refused request (booking columns NULL). */
-export type BookSeatsRow = { req: number; refusal: BookingRefusal | null; seats: number[] | null; total_seats: number | null } & (
+export type BookSeatsRow = {
+  req: number;
+  refusal: BookingRefusal | null;
+  seats: number[] | null;
+  total_seats: number | null;
+  /** How many seats of the show the customer has booked already. */
+  booked: number;
+} & (
   | BookingRow
   | { [K in keyof BookingRow]: null }
 );
@@ -19,30 +27,40 @@ export type BookSeatsRow = { req: number; refusal: BookingRefusal | null; seats:
  * Parameters: request index, user, show and seat as parallel arrays (one
  * element per requested seat), then the clock's now.
  *
- * The seat rules decide (judgeRequests); the requests that may have their
- * seats get their bookings (`created`) and the seats point at them, ending any
- * hold of the booker's own. A refused request books nothing and gets one row
- * with its refusal and the seats that justify it, so its error is named
- * without another query.
+ * The seat rules decide (judgeRequests), then the customer's allowance of the
+ * show (at most `limit` seats booked; BookingBatcher runs one customer's
+ * bookings of a show one at a time, so the count is exact); the requests that
+ * may have their seats get their bookings (`created`) and the seats point at
+ * them, ending any hold of the booker's own. A refused request books nothing
+ * and gets one row with its refusal and the seats that justify it, so its
+ * error is named without another query.
  */
-export const BOOK_SEATS = statement<[reqs: number[], users: number[], shows: number[], seats: number[], now: Date], BookSeatsRow>({
+export const BOOK_SEATS = statement<[reqs: number[], users: number[], shows: number[], seats: number[], now: Date, limit: number], BookSeatsRow>({
   name: 'book-seats',
   text: `
 WITH wanted AS (
   SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[]) AS w(req, user_id, show_id, seat_number)
 ), ${judgeRequests('w.user_id', '$5')},
-created AS (
+owned AS (
+  SELECT r.req, count(b.id)::int AS booked, r.wanted
+    FROM (SELECT req, min(user_id) AS user_id, min(show_id) AS show_id, count(*) AS wanted FROM wanted GROUP BY req) r
+    LEFT JOIN bookings b ON b.user_id = r.user_id AND b.show_id = r.show_id AND b.status = 'booked'
+   GROUP BY r.req, r.wanted
+), created AS (
   INSERT INTO bookings (user_id, show_id, seat_number, status, created_at)
   SELECT j.user_id, j.show_id, j.seat_number, 'booked', $5
-    FROM judged j JOIN verdicts v ON v.req = j.req
-   WHERE v.rank = ${AVAILABLE}
+    FROM judged j JOIN verdicts v ON v.req = j.req JOIN owned o ON o.req = j.req
+   WHERE v.rank = ${AVAILABLE} AND o.booked + o.wanted <= $6
    ORDER BY j.show_id, j.seat_number
   RETURNING ${BOOKING_COLUMNS}
 ), seated AS (
   ${occupySeats('created')}
 )
-SELECT v.req, ${refusalColumns('v')}, c.*
+SELECT v.req, CASE WHEN v.rank = ${AVAILABLE} AND o.booked + o.wanted > $6 THEN 'BOOKING_LIMIT_EXCEEDED' ELSE r.refusal END AS refusal,
+       r.seats, r.total_seats, o.booked, c.*
   FROM verdicts v
+  JOIN owned o ON o.req = v.req
+ CROSS JOIN LATERAL (SELECT ${refusalColumns('v')}) r
   LEFT JOIN (created c JOIN wanted w ON w.show_id = c.show_id AND w.seat_number = c.seat_number) ON w.req = v.req
  ORDER BY v.req, c.seat_number`,
   seatChanges: (rows) => bookedSeats(rows.filter((row): row is BookSeatsRow & BookingRow => row.id !== null)),

@@ -1,6 +1,6 @@
 import { statement } from '../../database/statement';
 import { judgeRequests, refusalColumns } from '../../seats/seat-rules.sql';
-import type { BookingRefusal } from './book-seats';
+import type { SeatRefusal } from './book-seats';
 
 /**
  * The verdict on a request that names a seat no show can have (below 1, above
@@ -10,7 +10,7 @@ import type { BookingRefusal } from './book-seats';
  */
 export const JUDGE_IMPOSSIBLE_SEATS = statement<
   [showId: number, seats: number[], now: Date],
-  { refusal: BookingRefusal; seats: number[] | null; total_seats: number | null }
+  { refusal: SeatRefusal; seats: number[] | null; total_seats: number | null }
 >({
   name: 'judge-impossible-seats',
   text: `

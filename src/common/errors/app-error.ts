@@ -9,6 +9,9 @@ export interface FieldError {
  * out as RFC 9457 problem+json.
  */
 export class AppError extends Error {
+  /** Response headers that belong to this answer (Retry-After, RateLimit...). */
+  headers: Record<string, string> = {};
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -17,6 +20,11 @@ export class AppError extends Error {
   ) {
     super(detail);
     this.name = new.target.name;
+  }
+
+  withHeaders(headers: Record<string, string>): this {
+    this.headers = { ...this.headers, ...headers };
+    return this;
   }
 }
 
@@ -46,6 +54,7 @@ const COMMON_ERRORS = {
   SHUTTING_DOWN: { status: 503, detail: 'This server is shutting down; retry the request.' },
   CONCURRENT_UPDATE: { status: 409, detail: 'The request collided with others and was not applied; nothing was changed. Try again.' },
   LOCK_TIMEOUT: { status: 503, detail: 'The seats are busy right now; nothing was changed. Try again in a moment.' },
+  RATE_LIMITED: { status: 429, detail: 'Too many requests.' },
 } satisfies Record<string, ErrorSpec>;
 
 export type CommonErrorCode = keyof typeof COMMON_ERRORS;

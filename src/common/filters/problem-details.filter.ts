@@ -141,6 +141,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     if (reply.sent || reply.raw.headersSent) return;
+    if (error instanceof AppError) void reply.headers(error.headers);
     sendProblem(reply, toProblem(error, String(request.id), this.logger));
   }
 }

@@ -47,7 +47,19 @@ export const RELEASE_KEY = statement<[userId: number, key: string], never>({
   text: `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_progress'`,
 });
 
-export const DELETE_EXPIRED_KEYS = statement<[expiredBefore: Date], { deleted: number }>({
+/**
+ * Deletes up to `batch` expired keys. SKIP LOCKED: rows another instance is
+ * deleting (or a request is claiming) are left to it, so every instance may
+ * clean up at once without waiting on the others; small batches keep each
+ * statement short.
+ */
+export const DELETE_EXPIRED_KEYS = statement<[expiredBefore: Date, batch: number], { deleted: number }>({
   name: 'delete-expired-idempotency-keys',
-  text: `WITH gone AS (DELETE FROM idempotency_keys WHERE created_at <= $1 RETURNING 1) SELECT count(*)::int AS deleted FROM gone`,
+  text: `
+WITH due AS (
+  SELECT user_id, key FROM idempotency_keys WHERE created_at <= $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
+), gone AS (
+  DELETE FROM idempotency_keys k USING due WHERE k.user_id = due.user_id AND k.key = due.key RETURNING 1
+)
+SELECT count(*)::int AS deleted FROM gone`,
 });

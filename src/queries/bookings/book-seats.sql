@@ -22,11 +22,16 @@ WITH wanted AS (
 ), verdicts AS (
   SELECT req, min(show_id) AS show_id, min(rank) AS rank FROM judged GROUP BY req
 ),
-created AS (
+owned AS (
+  SELECT r.req, count(b.id)::int AS booked, r.wanted
+    FROM (SELECT req, min(user_id) AS user_id, min(show_id) AS show_id, count(*) AS wanted FROM wanted GROUP BY req) r
+    LEFT JOIN bookings b ON b.user_id = r.user_id AND b.show_id = r.show_id AND b.status = 'booked'
+   GROUP BY r.req, r.wanted
+), created AS (
   INSERT INTO bookings (user_id, show_id, seat_number, status, created_at)
   SELECT j.user_id, j.show_id, j.seat_number, 'booked', $5
-    FROM judged j JOIN verdicts v ON v.req = j.req
-   WHERE v.rank = 9
+    FROM judged j JOIN verdicts v ON v.req = j.req JOIN owned o ON o.req = j.req
+   WHERE v.rank = 9 AND o.booked + o.wanted <= $6
    ORDER BY j.show_id, j.seat_number
   RETURNING id, user_id, show_id, seat_number, status, created_at, cancelled_at
 ), seated AS (
@@ -34,7 +39,11 @@ created AS (
     FROM created c
    WHERE s.show_id = c.show_id AND s.seat_number = c.seat_number
 )
-SELECT v.req, CASE v.rank
+SELECT v.req, CASE WHEN v.rank = 9 AND o.booked + o.wanted > $6 THEN 'BOOKING_LIMIT_EXCEEDED' ELSE r.refusal END AS refusal,
+       r.seats, r.total_seats, o.booked, c.*
+  FROM verdicts v
+  JOIN owned o ON o.req = v.req
+ CROSS JOIN LATERAL (SELECT CASE v.rank
       WHEN 1 THEN 'SHOW_NOT_FOUND'
       WHEN 2 THEN 'SEAT_OUT_OF_RANGE'
       WHEN 3 THEN 'SHOW_STARTED'
@@ -50,7 +59,6 @@ SELECT v.req, CASE v.rank
        WHERE j.req = v.req AND j.rank BETWEEN v.rank AND CASE v.rank WHEN 4 THEN 5 ELSE v.rank END
        ORDER BY j.seat_number)
     END AS seats,
-    CASE WHEN v.rank = 2 THEN (SELECT t.total_seats FROM shows t WHERE t.id = v.show_id) END AS total_seats, c.*
-  FROM verdicts v
+    CASE WHEN v.rank = 2 THEN (SELECT t.total_seats FROM shows t WHERE t.id = v.show_id) END AS total_seats) r
   LEFT JOIN (created c JOIN wanted w ON w.show_id = c.show_id AND w.seat_number = c.seat_number) ON w.req = v.req
  ORDER BY v.req, c.seat_number;

@@ -21,4 +21,9 @@ UPDATE idempotency_keys SET status = 'completed', response_status = $3, response
 DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_progress';
 
 -- delete-expired-idempotency-keys
-WITH gone AS (DELETE FROM idempotency_keys WHERE created_at <= $1 RETURNING 1) SELECT count(*)::int AS deleted FROM gone;
+WITH due AS (
+  SELECT user_id, key FROM idempotency_keys WHERE created_at <= $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
+), gone AS (
+  DELETE FROM idempotency_keys k USING due WHERE k.user_id = due.user_id AND k.key = due.key RETURNING 1
+)
+SELECT count(*)::int AS deleted FROM gone;

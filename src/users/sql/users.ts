@@ -14,9 +14,10 @@ export interface UserWithHashRow extends UserRow {
 
 const USER_COLUMNS = 'id, username, email, role';
 
-export const INSERT_USER = statement<[username: string, email: string, passwordHash: string], UserRow>({
+/** `usernameKey`: see usernameKey(); users_username_key_key refuses a name taken in any case or width. */
+export const INSERT_USER = statement<[username: string, usernameKey: string, email: string, passwordHash: string], UserRow>({
   name: 'insert-user',
-  text: `INSERT INTO users (username, email, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
+  text: `INSERT INTO users (username, username_key, email, password_hash) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS}`,
 });
 
 export const USER_BY_ID = statement<[userId: number], UserRow>({
@@ -24,10 +25,9 @@ export const USER_BY_ID = statement<[userId: number], UserRow>({
   text: `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`,
 });
 
-/** Usernames are unique whatever their case (users_username_lower_key). */
-export const USER_WITH_HASH_BY_USERNAME = statement<[username: string], UserWithHashRow>({
-  name: 'user-with-hash-by-username',
-  text: `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE lower(username) = lower($1)`,
+export const USER_WITH_HASH_BY_USERNAME_KEY = statement<[usernameKey: string], UserWithHashRow>({
+  name: 'user-with-hash-by-username-key',
+  text: `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE username_key = $1`,
 });
 
 /** Replaces a hash made with older parameters, unless the password changed meanwhile. */
@@ -42,12 +42,12 @@ export const REPLACE_PASSWORD_HASH = statement<[userId: number, oldHash: string,
  * that account's sessions: otherwise whoever signed up with the name before it
  * was configured would become admin.
  */
-export const ENSURE_ADMIN = statement<[username: string, email: string, passwordHash: string], never>({
+export const ENSURE_ADMIN = statement<[username: string, usernameKey: string, email: string, passwordHash: string], never>({
   name: 'ensure-admin',
   text: `
 WITH admin AS (
-  INSERT INTO users (username, email, password_hash, role) VALUES ($1, $2, $3, 'admin')
-  ON CONFLICT ((lower(username))) DO UPDATE
+  INSERT INTO users (username, username_key, email, password_hash, role) VALUES ($1, $2, $3, $4, 'admin')
+  ON CONFLICT (username_key) DO UPDATE
     SET role = 'admin', email = EXCLUDED.email, password_hash = EXCLUDED.password_hash
     WHERE users.role <> 'admin'
   RETURNING id

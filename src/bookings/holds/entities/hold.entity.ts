@@ -12,6 +12,8 @@ import { User } from '../../../users/entities/user.entity';
 @Check('holds_status_check', `status IN ('active', 'confirmed', 'released', 'expired')`)
 @Check('holds_expires_after_creation', 'expires_at > created_at')
 @Index('holds_active_expires_at_idx', ['expiresAt'], { where: `status = 'active'` })
+@Index('holds_active_client_ip_idx', ['showId', 'clientIp'], { where: `status = 'active'` })
+@Index('holds_recently_ended_idx', ['showId', 'endedAt'], { where: 'ended_at IS NOT NULL' })
 export class Hold {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'holds_pkey' })
   id: number;
@@ -41,4 +43,12 @@ export class Hold {
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
+
+  /** The address the hold came from: one address may hold only a share of a show. */
+  @Column({ name: 'client_ip', type: 'inet', nullable: true })
+  clientIp: string | null;
+
+  /** When it was released, or expired: its seats are not its holder's (nor its address's) to hold again for a while. */
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
+  endedAt: Date | null;
 }

@@ -24,12 +24,15 @@ interface FreedRow {
 const freedSeats = (rows: FreedRow[]): SeatChange[] =>
   rows.filter((row) => row.show_id !== null).map((row) => ({ show_id: row.show_id as number, status: 'available', seats: row.seats ?? [] }));
 
-/** Ends a locked hold (released, or expired when its time is up) and frees the seats it still holds. */
-export const END_HOLD = statement<[holdId: number, status: 'released' | 'expired'], FreedRow>({
+/**
+ * Ends a locked hold (released, or expired when its time is up) and frees the
+ * seats it still holds; it ended now, or when it expired.
+ */
+export const END_HOLD = statement<[holdId: number, status: 'released' | 'expired', now: Date], FreedRow>({
   name: 'end-hold',
   text: `
 WITH ended AS (
-  UPDATE holds SET status = $2 WHERE id = $1 RETURNING id
+  UPDATE holds SET status = $2, ended_at = CASE WHEN $2 = 'expired' THEN expires_at ELSE $3 END WHERE id = $1 RETURNING id
 ), ${freeHeldSeats('ended')}
 SELECT show_id, array_agg(seat_number ORDER BY seat_number) AS seats FROM freed GROUP BY show_id`,
   seatChanges: freedSeats,
@@ -47,7 +50,7 @@ export const EXPIRE_DUE_HOLDS = statement<[now: Date], FreedRow & { expired: num
 WITH due AS (
   SELECT id FROM holds WHERE status = 'active' AND expires_at <= $1 ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED
 ), ended AS (
-  UPDATE holds h SET status = 'expired' FROM due WHERE h.id = due.id RETURNING h.id
+  UPDATE holds h SET status = 'expired', ended_at = h.expires_at FROM due WHERE h.id = due.id RETURNING h.id
 ), ${freeHeldSeats('ended')}
 SELECT (SELECT count(*)::int FROM ended) AS expired, f.show_id, f.seats
   FROM (SELECT 1) AS one

@@ -8,7 +8,7 @@ UPDATE holds SET status = 'confirmed' WHERE id = $1 RETURNING id;
 
 -- end-hold (announces seat changes after commit)
 WITH ended AS (
-  UPDATE holds SET status = $2 WHERE id = $1 RETURNING id
+  UPDATE holds SET status = $2, ended_at = CASE WHEN $2 = 'expired' THEN expires_at ELSE $3 END WHERE id = $1 RETURNING id
 ), held AS (
   SELECT s.show_id, s.seat_number, s.hold_id FROM seats s JOIN ended e ON s.hold_id = e.id
    ORDER BY s.show_id, s.seat_number
@@ -25,7 +25,7 @@ SELECT show_id, array_agg(seat_number ORDER BY seat_number) AS seats FROM freed 
 WITH due AS (
   SELECT id FROM holds WHERE status = 'active' AND expires_at <= $1 ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED
 ), ended AS (
-  UPDATE holds h SET status = 'expired' FROM due WHERE h.id = due.id RETURNING h.id
+  UPDATE holds h SET status = 'expired', ended_at = h.expires_at FROM due WHERE h.id = due.id RETURNING h.id
 ), held AS (
   SELECT s.show_id, s.seat_number, s.hold_id FROM seats s JOIN ended e ON s.hold_id = e.id
    ORDER BY s.show_id, s.seat_number

@@ -3,6 +3,9 @@
 -- lock-customer-show
 SELECT pg_advisory_xact_lock($1, $2)::text AS locked;
 
+-- lock-address-show
+SELECT pg_advisory_xact_lock(($1::bigint << 32) | (hashtext($2) & 4294967295))::text AS locked;
+
 -- share-show
 SELECT id FROM shows WHERE id = $1 FOR KEY SHARE;
 
@@ -28,23 +31,38 @@ WITH wanted AS (
 ), verdicts AS (
   SELECT req, min(show_id) AS show_id, min(rank) AS rank FROM judged GROUP BY req
 ),
-held AS (
-  SELECT count(*)::int AS n FROM seats s WHERE s.held_by = $1 AND s.show_id = $2 AND (s.hold_id IS NOT NULL AND s.hold_expires_at > $4)
+counts AS (
+  SELECT (SELECT count(*)::int FROM seats s WHERE s.held_by = $1 AND s.show_id = $2 AND (s.hold_id IS NOT NULL AND s.hold_expires_at > $4)) AS held,
+         (SELECT count(*)::int FROM seats s JOIN holds h ON h.id = s.hold_id
+           WHERE s.show_id = $2 AND h.client_ip = $7::inet AND (s.hold_id IS NOT NULL AND s.hold_expires_at > $4)) AS held_by_address,
+         (SELECT greatest($8::int, ceil(sh.total_seats * $9::int / 100.0)::int) FROM shows sh WHERE sh.id = $2) AS address_limit,
+         (SELECT max(h.ended_at) + ($4::timestamptz - $10::timestamptz) FROM holds h
+           WHERE h.show_id = $2 AND h.ended_at > $10 AND (h.user_id = $1 OR h.client_ip = $7::inet)
+             AND h.seat_numbers && $3::int[]) AS cooldown_until
+), decided AS (
+  SELECT v.rank, CASE
+           WHEN v.rank <> 9 THEN NULL
+           WHEN c.cooldown_until IS NOT NULL THEN 'HOLD_COOLDOWN'
+           WHEN c.held + cardinality($3::int[]) > $6 THEN 'HOLD_LIMIT_EXCEEDED'
+           WHEN c.held_by_address + cardinality($3::int[]) > c.address_limit THEN 'ADDRESS_HOLD_LIMIT_EXCEEDED'
+         END AS limit_refusal
+    FROM verdicts v, counts c
 ), created AS (
-  INSERT INTO holds (user_id, show_id, seat_numbers, created_at, expires_at)
-  SELECT $1, $2, $3::int[], $4, $5
-    FROM verdicts v, held
-   WHERE v.rank = 9 AND held.n + cardinality($3::int[]) <= $6
+  INSERT INTO holds (user_id, show_id, seat_numbers, created_at, expires_at, client_ip)
+  SELECT $1, $2, $3::int[], $4, $5, $7::inet
+    FROM decided d
+   WHERE d.rank = 9 AND d.limit_refusal IS NULL
   RETURNING id, user_id, show_id, seat_numbers, status, expires_at
 ), marked AS (
   UPDATE seats s SET hold_id = c.id, held_by = c.user_id, hold_expires_at = c.expires_at
     FROM created c
    WHERE s.show_id = c.show_id AND s.seat_number = ANY (c.seat_numbers)
 )
-SELECT CASE WHEN v.rank = 9 AND c.id IS NULL THEN 'HOLD_LIMIT_EXCEEDED' ELSE r.refusal END AS refusal,
-       r.seats, r.total_seats, held.n AS held, c.*
+SELECT coalesce(d.limit_refusal, r.refusal) AS refusal, r.seats, r.total_seats,
+       counts.held, counts.held_by_address, counts.address_limit, counts.cooldown_until, c.*
   FROM verdicts v
- CROSS JOIN held
+ CROSS JOIN counts
+ CROSS JOIN decided d
  CROSS JOIN LATERAL (SELECT CASE v.rank
       WHEN 1 THEN 'SHOW_NOT_FOUND'
       WHEN 2 THEN 'SEAT_OUT_OF_RANGE'
