@@ -32,7 +32,7 @@ export const END_HOLD = statement<[holdId: number, status: 'released' | 'expired
   name: 'end-hold',
   text: `
 WITH ended AS (
-  UPDATE holds SET status = $2, ended_at = CASE WHEN $2 = 'expired' THEN expires_at ELSE $3 END WHERE id = $1 RETURNING id
+  UPDATE holds SET status = $2::varchar, ended_at = CASE WHEN $2::varchar = 'expired' THEN expires_at ELSE $3::timestamptz END WHERE id = $1 RETURNING id
 ), ${freeHeldSeats('ended')}
 SELECT show_id, array_agg(seat_number ORDER BY seat_number) AS seats FROM freed GROUP BY show_id`,
   seatChanges: freedSeats,

@@ -8,7 +8,7 @@ UPDATE holds SET status = 'confirmed' WHERE id = $1 RETURNING id;
 
 -- end-hold (announces seat changes after commit)
 WITH ended AS (
-  UPDATE holds SET status = $2, ended_at = CASE WHEN $2 = 'expired' THEN expires_at ELSE $3 END WHERE id = $1 RETURNING id
+  UPDATE holds SET status = $2::varchar, ended_at = CASE WHEN $2::varchar = 'expired' THEN expires_at ELSE $3::timestamptz END WHERE id = $1 RETURNING id
 ), held AS (
   SELECT s.show_id, s.seat_number, s.hold_id FROM seats s JOIN ended e ON s.hold_id = e.id
    ORDER BY s.show_id, s.seat_number

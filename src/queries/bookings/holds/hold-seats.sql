@@ -38,7 +38,10 @@ counts AS (
          (SELECT greatest($8::int, ceil(sh.total_seats * $9::int / 100.0)::int) FROM shows sh WHERE sh.id = $2) AS address_limit,
          (SELECT max(h.ended_at) + ($4::timestamptz - $10::timestamptz) FROM holds h
            WHERE h.show_id = $2 AND h.ended_at > $10 AND (h.user_id = $1 OR h.client_ip = $7::inet)
-             AND h.seat_numbers && $3::int[]) AS cooldown_until
+             AND h.seat_numbers && $3::int[]) AS cooldown_until,
+         ARRAY(SELECT DISTINCT n FROM holds h, unnest(h.seat_numbers) AS n
+                WHERE h.show_id = $2 AND h.ended_at > $10 AND (h.user_id = $1 OR h.client_ip = $7::inet) AND n = ANY ($3::int[])
+                ORDER BY n) AS cooling_seats
 ), decided AS (
   SELECT v.rank, CASE
            WHEN v.rank <> 9 THEN NULL
@@ -58,7 +61,8 @@ counts AS (
     FROM created c
    WHERE s.show_id = c.show_id AND s.seat_number = ANY (c.seat_numbers)
 )
-SELECT coalesce(d.limit_refusal, r.refusal) AS refusal, r.seats, r.total_seats,
+SELECT coalesce(d.limit_refusal, r.refusal) AS refusal,
+       CASE WHEN d.limit_refusal = 'HOLD_COOLDOWN' THEN counts.cooling_seats ELSE r.seats END AS seats, r.total_seats,
        counts.held, counts.held_by_address, counts.address_limit, counts.cooldown_until, c.*
   FROM verdicts v
  CROSS JOIN counts
