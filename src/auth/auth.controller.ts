@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthUser, CurrentUser, Public } from '../common/decorators/auth.decorators';
 import { ApiProblems } from '../common/http/api-problem';
 import { ClientIp } from '../limits/client-ip';
@@ -20,6 +20,7 @@ export class AuthController {
   @RateLimited('signup')
   @Post('signup')
   @ApiOperation({ summary: 'Create a customer account' })
+  @ApiCreatedResponse({ type: UserResponse })
   @ApiProblems([400, 'VALIDATION_FAILED'], [409, 'USERNAME_TAKEN'])
   async signup(@Body() dto: SignupDto): Promise<UserResponse> {
     const { id, username, email } = await this.users.create(dto.username, dto.email, dto.password);
@@ -30,6 +31,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange username and password for an access and a refresh token' })
+  @ApiOkResponse({ type: TokenPairResponse, headers: { 'Cache-Control': { description: 'no-store', schema: { type: 'string' } } } })
   @ApiProblems([400, 'VALIDATION_FAILED'], [401, 'INVALID_CREDENTIALS'])
   @Header('Cache-Control', 'no-store')
   login(@Body() dto: LoginDto, @ClientIp() ip: string): Promise<TokenPairResponse> {
@@ -40,6 +42,7 @@ export class AuthController {
   @Post('login/refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate a refresh token: returns a new pair; the used refresh token stops working' })
+  @ApiOkResponse({ type: TokenPairResponse, headers: { 'Cache-Control': { description: 'no-store', schema: { type: 'string' } } } })
   @ApiProblems([400, 'VALIDATION_FAILED'], [401, 'INVALID_REFRESH_TOKEN'])
   @Header('Cache-Control', 'no-store')
   refresh(@Body() dto: RefreshDto): Promise<TokenPairResponse> {
@@ -50,6 +53,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a refresh token' })
+  @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems([400, 'VALIDATION_FAILED'], [401, 'INVALID_REFRESH_TOKEN'])
   logout(@Body() dto: RefreshDto): Promise<void> {
     return this.auth.logout(dto.refresh);
@@ -58,6 +62,8 @@ export class AuthController {
   @Auth()
   @Get('me')
   @ApiOperation({ summary: 'The signed-in user' })
+  @ApiOkResponse({ type: MeResponse })
+  @ApiProblems([404, 'USER_NOT_FOUND'])
   async me(@CurrentUser() user: AuthUser): Promise<MeResponse> {
     const { id, username, email, role } = await this.users.findById(user.id);
     return { id, username, email, role };

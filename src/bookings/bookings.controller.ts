@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Auth, AuthUser, CurrentUser } from '../common/decorators/auth.decorators';
 import { ValidationFailedError } from '../common/errors/app-error';
 import { ApiProblems } from '../common/http/api-problem';
@@ -30,13 +30,15 @@ export class BookingsController {
   @RetryOnConflict()
   @ApiOperation({ summary: 'Book one seat (seat_number → one booking) or several at once (seat_numbers → array, all or none)' })
   @ApiBody({ type: BookSeatsDto, examples: { one: { value: { seat_number: 12 } }, several: { value: { seat_numbers: [12, 13] } } } })
+  @ApiExtraModels(BookingResponse)
   @ApiCreatedResponse({
+    description: 'seat_number: the booking; seat_numbers: an array of them, in seat order',
     schema: { oneOf: [{ $ref: getSchemaPath(BookingResponse) }, { type: 'array', items: { $ref: getSchemaPath(BookingResponse) } }] },
   })
   @ApiProblems(
     [400, 'VALIDATION_FAILED', 'SEAT_OUT_OF_RANGE'],
     [404, 'SHOW_NOT_FOUND'],
-    [409, 'SEAT_TAKEN', 'SEAT_HELD', 'SHOW_FULL', 'SHOW_STARTED', 'CONCURRENT_UPDATE'],
+    [409, 'SEAT_TAKEN', 'SEAT_HELD', 'SHOW_FULL', 'SHOW_STARTED', 'BOOKING_LIMIT_EXCEEDED', 'CONCURRENT_UPDATE'],
     [503, 'LOCK_TIMEOUT'],
   )
   async book(
@@ -48,7 +50,7 @@ export class BookingsController {
     return dto.seat_numbers ? bookings : bookings[0];
   }
 
-  @Paginated()
+  @Paginated(MyBookingResponse)
   @Get('my-bookings')
   @ApiOperation({ summary: 'My bookings, newest first (X-Total-Count header gives the full count)' })
   @ApiProblems([400, 'VALIDATION_FAILED'])
@@ -62,7 +64,8 @@ export class BookingsController {
   @UseGuards(BookingOwnerGuard)
   @RetryOnConflict()
   @ApiOperation({ summary: 'Cancel my booking (admins may cancel any); the seat is bookable again at once' })
-  @ApiProblems([403, 'NOT_BOOKING_OWNER'], [404, 'BOOKING_NOT_FOUND'], [409, 'ALREADY_CANCELLED', 'SHOW_STARTED'])
+  @ApiOkResponse({ type: BookingResponse, description: 'The booking, cancelled' })
+  @ApiProblems([403, 'NOT_BOOKING_OWNER'], [404, 'BOOKING_NOT_FOUND'], [409, 'ALREADY_CANCELLED', 'SHOW_STARTED', 'CONCURRENT_UPDATE'], [503, 'LOCK_TIMEOUT'])
   cancel(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<BookingResponse> {
     return this.bookings.cancel(user, id);
   }

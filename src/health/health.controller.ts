@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/auth.decorators';
 import { CommonError } from '../common/errors/app-error';
 import { Database } from '../database/database';
@@ -9,6 +9,11 @@ import { SeatEventsService } from '../seat-events/seat-events.service';
 import { PING } from './sql/ping';
 
 const PROBE_TIMEOUT_MS = 2000;
+
+@ApiSchema({ name: 'Health' })
+class HealthResponse {
+  @ApiProperty({ enum: ['ok'], example: 'ok' }) status: 'ok';
+}
 
 const shuttingDown = () => new CommonError('SHUTTING_DOWN', 'This instance is shutting down.');
 
@@ -24,7 +29,8 @@ export class HealthController {
 
   /** The original contract: 200 while the database answers (and this instance is not shutting down). */
   @Get()
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOperation({ summary: 'The database answers and this instance is not shutting down' })
+  @ApiOkResponse({ type: HealthResponse })
   @ApiProblems([503, 'SERVICE_UNAVAILABLE', 'SHUTTING_DOWN'])
   async check(): Promise<{ status: 'ok' }> {
     if (!this.lifecycle.serving) throw shuttingDown();
@@ -34,14 +40,16 @@ export class HealthController {
 
   /** Liveness: the process runs and its event loop turns; a restart would not help otherwise. */
   @Get('live')
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOperation({ summary: 'Liveness: the process runs (a restart would not help otherwise)' })
+  @ApiOkResponse({ type: HealthResponse })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Readiness: send traffic here. Not while shutting down, nor while the database or the seat-event connection is down. */
   @Get('ready')
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOperation({ summary: 'Readiness: database, seat-event connection (and Redis, when configured) up, not shutting down' })
+  @ApiOkResponse({ type: HealthResponse })
   @ApiProblems([503, 'SERVICE_UNAVAILABLE', 'SHUTTING_DOWN'])
   async ready(): Promise<{ status: 'ok' }> {
     if (!this.lifecycle.serving) throw shuttingDown();

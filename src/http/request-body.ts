@@ -24,7 +24,7 @@ function hasLoneSurrogate(value: unknown): boolean {
   return false;
 }
 
-const refuse = (reply: FastifyReply, detail: string) => sendProblem(reply, problem(400, 'VALIDATION_FAILED', detail));
+const refuse = (reply: FastifyReply, detail: string) => sendProblem(reply, problem(400, 'VALIDATION_FAILED', detail, { errors: [] }));
 
 /**
  * What every request's body, query and path must be before any handler runs:

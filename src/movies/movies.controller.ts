@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Public } from '../common/decorators/auth.decorators';
 import { ApiProblems } from '../common/http/api-problem';
 import { Paginated } from '../common/interceptors/pagination.interceptor';
@@ -15,7 +15,7 @@ export class MoviesController {
   constructor(private readonly movies: MoviesService) {}
 
   @Public()
-  @Paginated()
+  @Paginated(MovieResponse)
   @Get()
   @ApiOperation({ summary: 'List movies (X-Total-Count header gives the full count)' })
   @ApiProblems([400, 'VALIDATION_FAILED'])
@@ -25,6 +25,8 @@ export class MoviesController {
 
   @Public()
   @Get(':id')
+  @ApiOperation({ summary: 'One movie' })
+  @ApiOkResponse({ type: MovieResponse })
   @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'MOVIE_NOT_FOUND'])
   get(@Param('id', ParseIdPipe) id: number): Promise<MovieResponse> {
     return this.movies.get(id);
@@ -32,6 +34,8 @@ export class MoviesController {
 
   @Auth('admin')
   @Post()
+  @ApiOperation({ summary: 'Add a movie (admin)' })
+  @ApiCreatedResponse({ type: MovieResponse })
   @ApiProblems([400, 'VALIDATION_FAILED'])
   create(@Body() dto: CreateMovieDto): Promise<MovieResponse> {
     return this.movies.create(dto);
@@ -40,6 +44,8 @@ export class MoviesController {
   @Auth('admin')
   @RetryOnConflict()
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a movie (admin); a new duration moves the end of its shows' })
+  @ApiOkResponse({ type: MovieResponse })
   @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'MOVIE_NOT_FOUND'], [409, 'SCREEN_BUSY'])
   update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateMovieDto): Promise<MovieResponse> {
     return this.movies.update(id, dto);
@@ -49,6 +55,8 @@ export class MoviesController {
   @RetryOnConflict()
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a movie without shows (admin)' })
+  @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems([404, 'MOVIE_NOT_FOUND'], [409, 'MOVIE_HAS_SHOWS'])
   remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.movies.remove(id);

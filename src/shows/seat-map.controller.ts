@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/decorators/auth.decorators';
 import { ApiProblems } from '../common/http/api-problem';
@@ -26,9 +26,15 @@ export class SeatMapController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'Every seat of a show with its status; answers If-None-Match with 304' })
-  @ApiHeader({ name: 'If-None-Match', required: false })
-  @ApiOkResponse({ type: SeatMapResponse })
-  @ApiResponse({ status: 304, description: 'Not modified since the ETag you sent' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a seat map you have', schema: { type: 'string' } })
+  @ApiOkResponse({
+    type: SeatMapResponse,
+    headers: {
+      ETag: { description: 'Changes whenever a seat of the show changes', schema: { type: 'string' } },
+      'Cache-Control': { description: 'no-cache: revalidate with If-None-Match', schema: { type: 'string' } },
+    },
+  })
+  @ApiResponse({ status: 304, description: 'Not modified since the ETag you sent', headers: { ETag: { schema: { type: 'string' } } } })
   @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'])
   async seats(@Param('id', ParseIdPipe) showId: number, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const { body, etag } = await this.seatMap.render(showId);
@@ -43,7 +49,11 @@ export class SeatMapController {
     summary: 'Server-Sent Events: one `seat` event {seat_number, status} per change of a seat of this show',
     description: 'Changes made through any app instance arrive within a second. Comment lines keep idle connections open.',
   })
-  @ApiProduces('text/event-stream')
+  @ApiResponse({
+    status: 200,
+    description: 'An endless stream: `event: seat` with `data: {"seat_number":12,"status":"held"}` per change; comment lines as heartbeats',
+    content: { 'text/event-stream': { schema: { type: 'string' }, example: 'event: seat\ndata: {"seat_number":12,"status":"held"}\n\n' } },
+  })
   @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'], [429, 'RATE_LIMITED'])
   async stream(@Param('id', ParseIdPipe) showId: number, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     await this.seatMap.assertShowExists(showId);

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Public } from '../common/decorators/auth.decorators';
 import { ApiProblems } from '../common/http/api-problem';
 import { Paginated } from '../common/interceptors/pagination.interceptor';
@@ -15,7 +15,7 @@ export class ShowsController {
   constructor(private readonly shows: ShowsService) {}
 
   @Public()
-  @Paginated()
+  @Paginated(ShowResponse)
   @Get('movies/:id/shows')
   @ApiOperation({ summary: "A movie's shows, ordered by date_time (X-Total-Count header gives the full count)" })
   @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'MOVIE_NOT_FOUND'])
@@ -25,7 +25,8 @@ export class ShowsController {
 
   @Auth('admin')
   @Post('movies/:id/shows')
-  @ApiOperation({ summary: 'Schedule a show; its seats 1..total_seats are created with it' })
+  @ApiOperation({ summary: 'Schedule a show (admin); its seats 1..total_seats are created with it' })
+  @ApiCreatedResponse({ type: ShowResponse })
   @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'MOVIE_NOT_FOUND'], [409, 'SCREEN_BUSY'])
   create(@Param('id', ParseIdPipe) movieId: number, @Body() dto: CreateShowDto): Promise<ShowResponse> {
     return this.shows.create(movieId, dto);
@@ -33,6 +34,8 @@ export class ShowsController {
 
   @Public()
   @Get('shows/:id')
+  @ApiOperation({ summary: 'One show, with its available seats' })
+  @ApiOkResponse({ type: ShowResponse })
   @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'])
   get(@Param('id', ParseIdPipe) id: number): Promise<ShowResponse> {
     return this.shows.get(id);
@@ -41,6 +44,8 @@ export class ShowsController {
   @Auth('admin')
   @RetryOnConflict()
   @Patch('shows/:id')
+  @ApiOperation({ summary: 'Move, rename or resize a show (admin)' })
+  @ApiOkResponse({ type: ShowResponse })
   @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'], [409, 'SCREEN_BUSY', 'SHOW_HAS_BOOKINGS'])
   update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateShowDto): Promise<ShowResponse> {
     return this.shows.update(id, dto);
@@ -50,6 +55,8 @@ export class ShowsController {
   @RetryOnConflict()
   @Delete('shows/:id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a show without bookings or holds (admin)' })
+  @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems([404, 'SHOW_NOT_FOUND'], [409, 'SHOW_HAS_BOOKINGS'])
   remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.shows.remove(id);

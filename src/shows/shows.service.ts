@@ -89,6 +89,8 @@ export class ShowsService {
     const date = new Date(value);
     if (Number.isNaN(date.getTime())) throw ValidationFailedError.field('date_time', 'is not a real date');
     if (date.getTime() <= this.clock.now().getTime()) throw ValidationFailedError.field('date_time', 'must be in the future');
+    // Later than this has no RFC 3339 form (its UTC year has five digits), so no client could read it back.
+    if (date.getUTCFullYear() > 9999) throw ValidationFailedError.field('date_time', 'must be before the year 10000 (UTC)');
     return date;
   }
 }

@@ -6,6 +6,14 @@ import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.factory';
 import { Clock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/app-config';
+import { openApiDocument } from '../../src/http/swagger';
+import { checkedAgent, contractOf, violations } from '../support/contract';
+
+/** Every answer a test got through `http()` is one the OpenAPI document declares (see checkedAgent). */
+afterEach(() => {
+  const found = violations.splice(0);
+  if (found.length > 0) throw new Error(`answers the OpenAPI document does not declare:\n${found.join('\n')}`);
+});
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
@@ -61,6 +69,29 @@ export interface TestAppOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Every request of the suite comes from 127.0.0.1, so the abuse limits are
+ * raised through their own variables; the specs of the limits set them back.
+ */
+export const UNLIMITED: Record<string, string> = {
+  RATE_LIMIT_PER_IP_PER_MINUTE: '10000000',
+  SIGNUPS_PER_IP_PER_HOUR: '10000000',
+  LOGIN_FAILURES_PER_ACCOUNT_AND_IP: '10000000',
+  LOGIN_FAILURES_PER_IP: '10000000',
+  BOOKINGS_PER_USER_PER_MINUTE: '10000000',
+  BOOKINGS_PER_IP_PER_MINUTE: '10000000',
+  HOLDS_PER_USER_PER_MINUTE: '10000000',
+  HOLDS_PER_IP_PER_MINUTE: '10000000',
+  IDEMPOTENCY_KEYS_PER_USER_PER_HOUR: '10000000',
+  SSE_STREAMS_PER_IP: '100000',
+  SSE_STREAMS_TOTAL: '100000',
+  MAX_HELD_SEATS_PER_IP: '2000',
+  MAX_HELD_SHARE_PER_IP_PERCENT: '100',
+  HOLD_COOLDOWN_SECONDS: '0',
+  MAX_BOOKED_SEATS_PER_SHOW: '2000',
+  PASSWORD_HASH_QUEUE: '10000',
+};
+
 /** Starts the real application (Fastify, guards, pipes, filter, migrations) on a free port. */
 export async function startTestApp(databaseUrl: string, options: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({
@@ -70,15 +101,17 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     DB_POOL_SIZE: '10',
+    ...UNLIMITED,
     ...options.env,
   });
   const app = await createApp({ config, databaseUrl, clock: options.clock });
+  const contract = await contractOf(openApiDocument(app)!);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
   return {
     app,
     url,
-    http: () => request(url),
+    http: () => checkedAgent(request(url), contract),
     close: () => app.close(),
   };
 }

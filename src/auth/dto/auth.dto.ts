@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, MaxLength, MinLength, ValidateBy } from 'class-validator';
 import { normalizeUsername, USERNAME_MAX, USERNAME_MIN, usernameProblem } from '../../users/username';
@@ -13,6 +13,7 @@ const IsUsername = () =>
     },
   });
 
+@ApiSchema({ name: 'Signup' })
 export class SignupDto {
   @ApiProperty({
     example: 'José',
@@ -27,7 +28,7 @@ export class SignupDto {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeUsername(value) : value))
   username: string;
 
-  @ApiProperty({ example: 'john@example.com', maxLength: 254 })
+  @ApiProperty({ format: 'email', example: 'john@example.com', maxLength: 254 })
   @MaxLength(254)
   @IsEmail({}, { message: 'email must be a valid email address' })
   @IsString()
@@ -39,6 +40,7 @@ export class SignupDto {
   password: string;
 }
 
+@ApiSchema({ name: 'Login' })
 export class LoginDto {
   @ApiProperty({ example: 'john_doe' })
   @MinLength(1)
@@ -53,6 +55,7 @@ export class LoginDto {
   password: string;
 }
 
+@ApiSchema({ name: 'RefreshRequest' })
 export class RefreshDto {
   @ApiProperty({ description: 'A refresh token from /login/ or /login/refresh/' })
   @MinLength(1)
@@ -61,17 +64,21 @@ export class RefreshDto {
   refresh: string;
 }
 
+@ApiSchema({ name: 'User' })
 export class UserResponse {
-  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty({ type: 'integer', example: 1 }) id: number;
   @ApiProperty({ example: 'john_doe' }) username: string;
-  @ApiProperty({ example: 'john@example.com' }) email: string;
+  @ApiProperty({ format: 'email', example: 'john@example.com' }) email: string;
 }
 
+@ApiSchema({ name: 'Me' })
 export class MeResponse extends UserResponse {
-  @ApiProperty({ enum: ['customer', 'admin'] }) role: string;
+  @ApiProperty({ enum: ['customer', 'admin'], example: 'customer' }) role: 'customer' | 'admin';
 }
 
+@ApiSchema({ name: 'TokenPair' })
 export class TokenPairResponse {
-  @ApiProperty({ description: 'Access token (Bearer), lives JWT_ACCESS_TTL_SECONDS' }) access: string;
-  @ApiProperty({ description: 'Refresh token, single use, lives JWT_REFRESH_TTL_SECONDS' }) refresh: string;
+  @ApiProperty({ description: 'Access token (Bearer), lives JWT_ACCESS_TTL_SECONDS', example: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.c2lnbmF0dXJl' }) access: string;
+  @ApiProperty({ description: 'Refresh token, single use, lives JWT_REFRESH_TTL_SECONDS', example: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.c2lnbmF0dXJl' })
+  refresh: string;
 }

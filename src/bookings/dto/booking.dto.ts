@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,13 +14,19 @@ import { PageQuery } from '../../common/http/pagination';
 export const MAX_SEATS_PER_REQUEST = 10;
 
 /** Either `seat_number` (one seat, answered with one booking) or `seat_numbers` (1–10, answered with an array). */
+@ApiSchema({ name: 'BookSeats' })
 export class BookSeatsDto {
-  @ApiPropertyOptional({ example: 12, description: 'One seat; the answer is one booking' })
+  @ApiPropertyOptional({ type: 'integer', example: 12, description: 'One seat; the answer is one booking' })
   @ValidateIf((dto: BookSeatsDto) => dto.seat_numbers === undefined || dto.seat_number !== undefined)
   @IsInt()
   seat_number?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
+    isArray: true,
+    minItems: 1,
+    maxItems: MAX_SEATS_PER_REQUEST,
+    uniqueItems: true,
     example: [12, 13],
     description: `1–${MAX_SEATS_PER_REQUEST} distinct seats, all booked or none; the answer is an array`,
   })
@@ -40,18 +46,20 @@ export class MyBookingsQuery extends PageQuery {
   status?: 'booked' | 'cancelled';
 }
 
+@ApiSchema({ name: 'Booking' })
 export class BookingResponse {
-  @ApiProperty({ example: 1 }) id: number;
-  @ApiProperty({ example: 1 }) user_id: number;
-  @ApiProperty({ example: 1 }) show_id: number;
-  @ApiProperty({ example: 12 }) seat_number: number;
-  @ApiProperty({ enum: ['booked', 'cancelled'] }) status: 'booked' | 'cancelled';
-  @ApiProperty({ example: '2026-11-25T10:00:00.000Z' }) created_at: string;
-  @ApiProperty({ example: null, nullable: true, type: String }) cancelled_at: string | null;
+  @ApiProperty({ type: 'integer', example: 1 }) id: number;
+  @ApiProperty({ type: 'integer', example: 3 }) user_id: number;
+  @ApiProperty({ type: 'integer', example: 7 }) show_id: number;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 12 }) seat_number: number;
+  @ApiProperty({ enum: ['booked', 'cancelled'], example: 'booked' }) status: 'booked' | 'cancelled';
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-11-25T10:00:00.000Z' }) created_at: string;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null, description: 'Set when cancelled' }) cancelled_at: string | null;
 }
 
+@ApiSchema({ name: 'MyBooking' })
 export class MyBookingResponse extends BookingResponse {
   @ApiProperty({ example: 'The Matrix' }) movie_title: string;
   @ApiProperty({ example: 'Screen 1' }) screen_name: string;
-  @ApiProperty({ example: '2026-12-01T18:30:00.000Z' }) date_time: string;
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-12-01T18:30:00.000Z', description: "The show's start" }) date_time: string;
 }

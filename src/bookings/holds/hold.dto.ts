@@ -1,9 +1,18 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt } from 'class-validator';
 import { MAX_SEATS_PER_REQUEST } from '../dto/booking.dto';
 
+@ApiSchema({ name: 'CreateHold' })
 export class CreateHoldDto {
-  @ApiProperty({ example: [12, 13], description: `1–${MAX_SEATS_PER_REQUEST} distinct seats` })
+  @ApiProperty({
+    type: 'integer',
+    isArray: true,
+    minItems: 1,
+    maxItems: MAX_SEATS_PER_REQUEST,
+    uniqueItems: true,
+    example: [12, 13],
+    description: `1–${MAX_SEATS_PER_REQUEST} distinct seats`,
+  })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_SEATS_PER_REQUEST)
   @ArrayUnique({ message: 'seat_numbers must not repeat a seat' })
@@ -12,11 +21,13 @@ export class CreateHoldDto {
   seat_numbers: number[];
 }
 
+@ApiSchema({ name: 'Hold' })
 export class HoldResponse {
-  @ApiProperty({ example: 7 }) id: number;
-  @ApiProperty({ example: 3 }) user_id: number;
-  @ApiProperty({ example: 1 }) show_id: number;
-  @ApiProperty({ example: [12, 13] }) seat_numbers: number[];
-  @ApiProperty({ enum: ['active', 'confirmed', 'released', 'expired'] }) status: string;
-  @ApiProperty({ example: '2026-11-25T10:10:00.000Z' }) expires_at: string;
+  @ApiProperty({ type: 'integer', example: 7 }) id: number;
+  @ApiProperty({ type: 'integer', example: 3 }) user_id: number;
+  @ApiProperty({ type: 'integer', example: 1 }) show_id: number;
+  @ApiProperty({ type: 'integer', isArray: true, example: [12, 13] }) seat_numbers: number[];
+  @ApiProperty({ enum: ['active', 'confirmed', 'released', 'expired'], example: 'active' }) status: 'active' | 'confirmed' | 'released' | 'expired';
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-11-25T10:10:00.000Z', description: 'The seats are free for others from then on' })
+  expires_at: string;
 }

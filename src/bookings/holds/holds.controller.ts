@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthUser, CurrentUser } from '../../common/decorators/auth.decorators';
 import { ApiProblems } from '../../common/http/api-problem';
 import { RetryOnConflict } from '../../common/interceptors/retry-on-conflict.interceptor';
@@ -20,10 +20,13 @@ export class HoldsController {
   @RateLimited('holds')
   @RetryOnConflict()
   @ApiOperation({ summary: 'Hold seats while paying: nobody else can book or hold them until expires_at' })
+  @ApiCreatedResponse({ type: HoldResponse })
   @ApiProblems(
     [400, 'VALIDATION_FAILED', 'SEAT_OUT_OF_RANGE'],
     [404, 'SHOW_NOT_FOUND'],
-    [409, 'SEAT_TAKEN', 'SEAT_HELD', 'SHOW_FULL', 'SHOW_STARTED', 'HOLD_LIMIT_EXCEEDED'],
+    [409, 'SEAT_TAKEN', 'SEAT_HELD', 'SHOW_FULL', 'SHOW_STARTED', 'HOLD_LIMIT_EXCEEDED', 'ADDRESS_HOLD_LIMIT_EXCEEDED', 'CONCURRENT_UPDATE'],
+    [429, 'HOLD_COOLDOWN', 'RATE_LIMITED'],
+    [503, 'LOCK_TIMEOUT'],
   )
   hold(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) showId: number, @Body() dto: CreateHoldDto, @ClientIp() ip: string): Promise<HoldResponse> {
     return this.holds.hold(user, showId, dto.seat_numbers, ip);
@@ -33,11 +36,13 @@ export class HoldsController {
   @RateLimited('bookings')
   @RetryOnConflict()
   @ApiOperation({ summary: 'Turn my hold into bookings (201, array)' })
+  @ApiCreatedResponse({ type: [BookingResponse], description: 'The bookings, in seat order' })
   @ApiProblems(
     [403, 'NOT_HOLD_OWNER'],
     [404, 'HOLD_NOT_FOUND'],
-    [409, 'HOLD_ALREADY_CONFIRMED', 'HOLD_RELEASED', 'SEAT_TAKEN', 'SHOW_STARTED'],
+    [409, 'HOLD_ALREADY_CONFIRMED', 'HOLD_RELEASED', 'SEAT_TAKEN', 'SHOW_FULL', 'SHOW_STARTED', 'BOOKING_LIMIT_EXCEEDED', 'CONCURRENT_UPDATE'],
     [410, 'HOLD_EXPIRED'],
+    [503, 'LOCK_TIMEOUT'],
   )
   confirm(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<BookingResponse[]> {
     return this.holds.confirm(user, id);
@@ -48,7 +53,8 @@ export class HoldsController {
   @HttpCode(204)
   @RetryOnConflict()
   @ApiOperation({ summary: 'Release my hold; its seats are available again at once' })
-  @ApiProblems([403, 'NOT_HOLD_OWNER'], [404, 'HOLD_NOT_FOUND'], [409, 'HOLD_ALREADY_CONFIRMED'])
+  @ApiNoContentResponse({ description: 'Released (also when it had already ended)' })
+  @ApiProblems([403, 'NOT_HOLD_OWNER'], [404, 'HOLD_NOT_FOUND'], [409, 'HOLD_ALREADY_CONFIRMED', 'CONCURRENT_UPDATE'], [503, 'LOCK_TIMEOUT'])
   release(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.holds.release(user, id);
   }

@@ -89,7 +89,7 @@ export function toProblem(error: unknown, requestId: string, logger: Logger): Pr
     );
   }
   if (pgCode(error) === UNSTORABLE_CHARACTER) {
-    return problem(400, 'VALIDATION_FAILED', 'The request contains a character that cannot be stored (a NUL byte).');
+    return problem(400, 'VALIDATION_FAILED', 'The request contains a character that cannot be stored (a NUL byte).', { errors: [] });
   }
   // Safety net for a route without @RetryOnConflict(): a collision is the client's to retry, not a 500.
   if (isRetryablePgError(error)) {

@@ -1,47 +1,72 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 
+@ApiSchema({ name: 'FieldError' })
 export class FieldErrorResponse {
   @ApiProperty({ example: 'seat_number' }) field: string;
   @ApiProperty({ example: 'seat_number must be an integer number' }) message: string;
 }
 
+/** RFC 9457 problem details; some codes add fields of their own (seats, limit, retry_after...). */
+@ApiSchema({ name: 'Problem', description: 'RFC 9457 problem details (application/problem+json); some codes add fields of their own.' })
 export class ProblemResponse {
   @ApiProperty({ example: '/problems/seat-taken' }) type: string;
   @ApiProperty({ example: 'Conflict' }) title: string;
-  @ApiProperty({ example: 409 }) status: number;
-  @ApiProperty({ example: 'Seat 12 is already booked.' }) detail: string;
+  @ApiProperty({ type: 'integer', example: 409 }) status: number;
+  @ApiProperty({ example: 'Already booked: seat 12.' }) detail: string;
   @ApiProperty({ example: 'SEAT_TAKEN', description: 'Stable machine-readable code' }) code: string;
-  @ApiPropertyOptional({ type: [FieldErrorResponse] }) errors?: FieldErrorResponse[];
-  @ApiPropertyOptional({ description: 'Only on 5xx; also in the server log' }) request_id?: string;
+  @ApiPropertyOptional({ type: 'integer', isArray: true, example: [12], description: 'Seat refusals: the seats that justify it' }) seats?: number[];
+  @ApiPropertyOptional({ type: 'integer', description: 'RATE_LIMITED, HOLD_COOLDOWN: seconds to wait (also in Retry-After)' }) retry_after?: number;
+  @ApiPropertyOptional({ description: 'Only on 5xx; also in the server log', example: '0f6b3c1e-8d2a-4c8e-9f1a-2b3c4d5e6f70' }) request_id?: string;
 }
+
+@ApiSchema({ name: 'ValidationProblem', description: 'A 400 VALIDATION_FAILED problem, naming each field that is wrong.' })
+export class ValidationProblemResponse extends ProblemResponse {
+  @ApiProperty({ type: [FieldErrorResponse] }) errors: FieldErrorResponse[];
+}
+
+/** What an example of a code says: a plausible detail and the code's own fields. */
+const EXAMPLE: Record<string, Record<string, unknown>> = {
+  VALIDATION_FAILED: { detail: 'The request is not valid.', errors: [{ field: 'seat_number', message: 'seat_number must be an integer number' }] },
+  SEAT_OUT_OF_RANGE: { detail: 'No such seat: 51. This show has seats 1 to 50.', seats: [51] },
+  SEAT_TAKEN: { detail: 'Already booked: seat 12.', seats: [12] },
+  SEAT_HELD: { detail: 'Held by another customer: seat 12.', seats: [12] },
+  SHOW_FULL: { detail: 'Every seat of this show is booked.', seats: [12] },
+  RATE_LIMITED: { detail: 'Too many requests from this address. Try again in 30 s.', retry_after: 30 },
+  HOLD_COOLDOWN: { detail: 'You or your network released seat 12 a moment ago; you may hold it again in 42 s.', seats: [12], retry_after: 42 },
+  INTERNAL_ERROR: { detail: 'Something went wrong on our side. Quote request id 0f6b3c1e if you report it.', request_id: '0f6b3c1e' },
+};
+
+export const problemExample = (status: number, code: string) => ({
+  type: `/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+  title: STATUS_CODES[status] ?? 'Error',
+  status,
+  detail: `See the code ${code}.`,
+  code,
+  ...EXAMPLE[code],
+});
+
+/** The schema of a problem answer with these codes: a validation problem names fields. */
+export const problemSchema = (codes: string[]) =>
+  codes.length === 1 && codes[0] === 'VALIDATION_FAILED'
+    ? { $ref: getSchemaPath(ValidationProblemResponse) }
+    : codes.includes('VALIDATION_FAILED')
+      ? { anyOf: [{ $ref: getSchemaPath(ValidationProblemResponse) }, { $ref: getSchemaPath(ProblemResponse) }] }
+      : { $ref: getSchemaPath(ProblemResponse) };
 
 /** Documents problem+json answers: `ApiProblems([409, 'SEAT_TAKEN', 'SHOW_FULL'], [404, 'SHOW_NOT_FOUND'])`. */
 export function ApiProblems(...answers: [number, ...string[]][]) {
   return applyDecorators(
-    ApiExtraModels(ProblemResponse),
+    ApiExtraModels(ProblemResponse, ValidationProblemResponse),
     ...answers.map(([status, ...codes]) =>
       ApiResponse({
         status,
         description: `${STATUS_CODES[status]}: ${codes.join(', ')}`,
         content: {
           'application/problem+json': {
-            schema: { $ref: getSchemaPath(ProblemResponse) },
-            examples: Object.fromEntries(
-              codes.map((code) => [
-                code,
-                {
-                  value: {
-                    type: `/problems/${code.toLowerCase().replace(/_/g, '-')}`,
-                    title: STATUS_CODES[status],
-                    status,
-                    detail: '…',
-                    code,
-                  },
-                },
-              ]),
-            ),
+            schema: problemSchema(codes),
+            examples: Object.fromEntries(codes.map((code) => [code, { value: problemExample(status, code) }])),
           },
         },
       }),

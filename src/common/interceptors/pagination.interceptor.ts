@@ -1,5 +1,5 @@
 import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { Page } from '../http/pagination';
@@ -17,9 +17,13 @@ export class PaginationInterceptor implements NestInterceptor {
   }
 }
 
-/** A list route: its `Page` result goes out as a JSON array with the full count in X-Total-Count. */
-export const Paginated = () =>
+/** A list route of `item`s: its `Page` result goes out as a JSON array with the full count in X-Total-Count. */
+export const Paginated = (item: new () => object) =>
   applyDecorators(
     UseInterceptors(PaginationInterceptor),
-    ApiResponse({ status: 200, headers: { 'X-Total-Count': { description: 'How many items the whole list has', schema: { type: 'integer' } } } }),
+    ApiOkResponse({
+      type: [item],
+      description: 'One page of the list (?limit=, ?offset=)',
+      headers: { 'X-Total-Count': { description: 'How many items the whole list has', schema: { type: 'integer', minimum: 0 } } },
+    }),
   );

@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema, PartialType } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination';
 
+@ApiSchema({ name: 'CreateMovie' })
 export class CreateMovieDto {
   @ApiProperty({ example: 'The Matrix', minLength: 1, maxLength: 200 })
   @Length(1, 200)
@@ -9,7 +10,7 @@ export class CreateMovieDto {
   @IsString()
   title: string;
 
-  @ApiProperty({ example: 136, minimum: 1, maximum: 600 })
+  @ApiProperty({ type: 'integer', example: 136, minimum: 1, maximum: 600 })
   @Min(1)
   @Max(600)
   @IsInt()
@@ -17,6 +18,7 @@ export class CreateMovieDto {
 }
 
 /** Fields may be left out, not sent as null: a null would otherwise pass validation and be silently ignored. */
+@ApiSchema({ name: 'UpdateMovie' })
 export class UpdateMovieDto extends PartialType(CreateMovieDto, { skipNullProperties: false }) {}
 
 export class MovieListQuery extends PageQuery {
@@ -27,8 +29,9 @@ export class MovieListQuery extends PageQuery {
   search?: string;
 }
 
+@ApiSchema({ name: 'Movie' })
 export class MovieResponse {
-  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty({ type: 'integer', example: 1 }) id: number;
   @ApiProperty({ example: 'The Matrix' }) title: string;
-  @ApiProperty({ example: 136 }) duration_minutes: number;
+  @ApiProperty({ type: 'integer', example: 136 }) duration_minutes: number;
 }

@@ -1,13 +1,15 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 
+@ApiSchema({ name: 'SeatState' })
 export class SeatStateResponse {
-  @ApiProperty({ example: 12 }) seat_number: number;
-  @ApiProperty({ enum: ['available', 'held', 'booked'] }) status: 'available' | 'held' | 'booked';
+  @ApiProperty({ type: 'integer', example: 12 }) seat_number: number;
+  @ApiProperty({ enum: ['available', 'held', 'booked'], example: 'available' }) status: 'available' | 'held' | 'booked';
 }
 
+@ApiSchema({ name: 'SeatMap' })
 export class SeatMapResponse {
-  @ApiProperty({ example: 1 }) show_id: number;
-  @ApiProperty({ example: 100 }) total_seats: number;
-  @ApiProperty({ example: 97 }) available_seats: number;
-  @ApiProperty({ type: [SeatStateResponse] }) seats: SeatStateResponse[];
+  @ApiProperty({ type: 'integer', example: 1 }) show_id: number;
+  @ApiProperty({ type: 'integer', example: 100 }) total_seats: number;
+  @ApiProperty({ type: 'integer', example: 97 }) available_seats: number;
+  @ApiProperty({ type: [SeatStateResponse], description: 'Every seat, in seat order' }) seats: SeatStateResponse[];
 }

@@ -1,9 +1,10 @@
-import { ApiProperty, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema, PartialType } from '@nestjs/swagger';
 import { IsInt, IsISO8601, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { MAX_SEATS_PER_SHOW } from '../../seats/seat-rules.sql';
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+@ApiSchema({ name: 'CreateShow' })
 export class CreateShowDto {
   @ApiProperty({ example: 'Screen 1', minLength: 1, maxLength: 100 })
   @Length(1, 100)
@@ -11,27 +12,29 @@ export class CreateShowDto {
   @IsString()
   screen_name: string;
 
-  @ApiProperty({ example: '2026-12-01T18:30:00.000Z', description: 'ISO 8601 with a time zone; must be in the future' })
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-12-01T18:30:00.000Z', description: 'ISO 8601 with a time zone; must be in the future' })
   @Matches(ISO_WITH_ZONE, { message: 'date_time must be an ISO 8601 timestamp with a time zone, e.g. 2026-12-01T18:30:00Z' })
   @IsISO8601({ strict: true, strictSeparator: true }, { message: 'date_time must be a real calendar date and time' })
   @IsString()
   date_time: string;
 
-  @ApiProperty({ example: 100, minimum: 1, maximum: MAX_SEATS_PER_SHOW })
+  @ApiProperty({ type: 'integer', example: 100, minimum: 1, maximum: MAX_SEATS_PER_SHOW })
   @Min(1)
   @Max(MAX_SEATS_PER_SHOW)
   @IsInt()
   total_seats: number;
 }
 
+@ApiSchema({ name: 'UpdateShow' })
 export class UpdateShowDto extends PartialType(CreateShowDto, { skipNullProperties: false }) {}
 
+@ApiSchema({ name: 'Show' })
 export class ShowResponse {
-  @ApiProperty({ example: 1 }) id: number;
-  @ApiProperty({ example: 1 }) movie_id: number;
+  @ApiProperty({ type: 'integer', example: 1 }) id: number;
+  @ApiProperty({ type: 'integer', example: 1 }) movie_id: number;
   @ApiProperty({ example: 'The Matrix' }) movie_title: string;
   @ApiProperty({ example: 'Screen 1' }) screen_name: string;
-  @ApiProperty({ example: '2026-12-01T18:30:00.000Z' }) date_time: string;
-  @ApiProperty({ example: 100 }) total_seats: number;
-  @ApiProperty({ example: 97, description: 'Seats neither booked nor held' }) available_seats: number;
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-12-01T18:30:00.000Z' }) date_time: string;
+  @ApiProperty({ type: 'integer', example: 100 }) total_seats: number;
+  @ApiProperty({ type: 'integer', example: 97, description: 'Seats neither booked nor held' }) available_seats: number;
 }
