@@ -140,6 +140,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Open unless METRICS_TOKEN is set; then only with `Authorization: Bearer <METRICS_TOKEN>` (not a user token), else 401.
+         */
+        get: operations["Metrics_scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/movies": {
         parameters: {
             query?: never;
@@ -424,12 +444,28 @@ export interface components {
             request_id?: string;
             errors: components["schemas"]["FieldError"][];
         };
+        HealthChecks: {
+            /** @enum {string} */
+            database: "up";
+            /**
+             * @description The LISTEN connection that brings other instances' seat changes
+             * @enum {string}
+             */
+            seat_events: "up";
+            /**
+             * @description Rate-limit counters (REDIS_URL). Down is not unready: each instance then limits on its own
+             * @enum {string}
+             */
+            redis: "up" | "down" | "not configured";
+        };
         Health: {
             /**
              * @example ok
              * @enum {string}
              */
             status: "ok";
+            /** @description Readiness only: what was checked */
+            checks?: components["schemas"]["HealthChecks"];
         };
         Signup: {
             /**
@@ -1196,6 +1232,45 @@ export interface operations {
             401: components["responses"]["NotAuthenticated"];
             /** @description Not Found: USER_NOT_FOUND */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Metrics_scrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadInput"];
+            /** @description Unauthorized: NOT_AUTHENTICATED */
+            401: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
                     RateLimit: components["headers"]["RateLimit"];

@@ -1,11 +1,11 @@
-import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppModule, AppModuleOptions } from './app.module';
-import { problem, sendProblem } from './common/filters/problem-details.filter';
+import { problem, PROBLEM_CODE, sendProblem } from './common/filters/problem-details.filter';
 import { BodylessRoutes } from './http/bodyless-routes';
+import { compression } from './http/compression';
 import { rateCeiling } from './http/rate-ceiling';
 import { checkRequestInput } from './http/request-body';
 import { securityHeaders } from './http/security-headers';
@@ -13,15 +13,11 @@ import { setupSwagger } from './http/swagger';
 import { validationPipe } from './http/validation.pipe';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { LimitStore } from './limits/limit-store';
+import { Metrics } from './metrics/metrics';
+import { LoggedRequest, rootLogger } from './logging/logging';
+import { Logger } from 'nestjs-pino';
 
 export { validationPipe };
-
-export const LOG_LEVELS: Record<string, LogLevel[]> = {
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  log: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /** How often Node looks for requests whose headers or body are late (its default, 30 s, would let a slow sender stay twice as long). */
@@ -30,6 +26,7 @@ const CONNECTION_CHECK_MS = 1000;
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { config } = options;
   const lifecycle = options.lifecycle ?? new Lifecycle();
+  const logger = options.logger ?? rootLogger(config);
   const adapter = new FastifyAdapter({
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: config.bodyLimitBytes,
@@ -51,16 +48,20 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   } as ConstructorParameters<typeof FastifyAdapter>[0]);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ ...options, lifecycle }), adapter, {
-    logger: LOG_LEVELS[config.logLevel],
-    bufferLogs: false,
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ ...options, lifecycle, logger }), adapter, {
+    // Start-up lines wait for the pino logger below, so every line has one format.
+    bufferLogs: true,
     // Fastify's own JSON parser only: no form-encoded bodies.
     bodyParser: false,
   });
+  app.useLogger(app.get(Logger));
   app.getHttpServer().maxConnections = config.http.maxConnections;
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    // For the request's log line (pino-http reads the raw request).
+    (request.raw as LoggedRequest).id = request.id;
+    (request.raw as LoggedRequest).route = request.routeOptions.url;
     // Past the drain, the pool is closing: whatever still arrives is told to go elsewhere.
     if (lifecycle.phase === 'stopping') {
       void reply.header('connection', 'close').header('retry-after', '1');
@@ -69,13 +70,22 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     }
     done();
   });
-  rateCeiling(fastify, app.get(LimitStore), config.limits);
+  const metrics = app.get(Metrics);
+  rateCeiling(fastify, app.get(LimitStore), config.limits, metrics);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const status = reply.statusCode;
+    metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status }, reply.elapsedTime / 1000);
+    const code = (reply as typeof reply & { [PROBLEM_CODE]?: string })[PROBLEM_CODE];
+    if (code) metrics.problems.inc({ status, code });
+    done();
+  });
   // While draining, every answer closes its connection, so keep-alive clients move on cleanly instead of being reset.
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (!lifecycle.serving) void reply.header('connection', 'close');
     done(null, payload);
   });
   await securityHeaders(fastify);
+  await compression(fastify);
   checkRequestInput(fastify, app.get(BodylessRoutes).keys);
   if (config.corsOrigins.length > 0) {
     app.enableCors({

@@ -1,5 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger as Pino } from 'pino';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
@@ -18,7 +20,9 @@ import { BodylessRoutes } from './http/bodyless-routes';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { Lifecycle } from './lifecycle/lifecycle';
+import { requestLogging, rootLogger } from './logging/logging';
 import { LimitsModule } from './limits/limits.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MoviesModule } from './movies/movies.module';
 import { ShowsModule } from './shows/shows.module';
 
@@ -29,6 +33,8 @@ export interface AppModuleOptions {
   clock?: Clock;
   /** main.ts passes the one its signal handlers drive. */
   lifecycle?: Lifecycle;
+  /** The root logger (main.ts's, or a test's that reads the lines). */
+  logger?: Pino;
 }
 
 @Global()
@@ -55,6 +61,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.register(options),
+        LoggerModule.forRoot({ pinoHttp: requestLogging(options.logger ?? rootLogger(options.config)) }),
         DiscoveryModule,
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(options.databaseUrl, options.config.database),
@@ -70,6 +77,7 @@ export class AppModule {
         AuthModule,
         // After AuthModule: its guard runs after the JWT guard, so per-account limits know the account.
         LimitsModule,
+        MetricsModule,
         MoviesModule,
         ShowsModule,
         BookingsModule,

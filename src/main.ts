@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp, LOG_LEVELS } from './app.factory';
+import { createApp } from './app.factory';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedPostgresError, RunningPostgres, startEmbeddedPostgres } from './database/embedded/embedded-postgres';
 import { handleShutdownSignals } from './lifecycle/graceful-shutdown';
 import { Lifecycle } from './lifecycle/lifecycle';
+import { nestLogger, rootLogger } from './logging/logging';
 
 const logger = new Logger('Bootstrap');
 
@@ -25,7 +26,9 @@ function configuration(): AppConfig {
 
 async function bootstrap(): Promise<void> {
   const config = configuration();
-  Logger.overrideLogger(LOG_LEVELS[config.logLevel]);
+  const root = rootLogger(config);
+  // Everything logged before the app exists (the embedded PostgreSQL) goes through the same logger.
+  Logger.overrideLogger(nestLogger(root));
 
   let embedded: RunningPostgres | undefined;
   if (!config.database.url) {
@@ -39,7 +42,7 @@ async function bootstrap(): Promise<void> {
   const lifecycle = new Lifecycle();
   let app;
   try {
-    app = await createApp({ config, databaseUrl: config.database.url ?? embedded!.url, lifecycle });
+    app = await createApp({ config, databaseUrl: config.database.url ?? embedded!.url, lifecycle, logger: root });
     await app.listen(config.port, config.host);
   } catch (error) {
     await embedded?.stop().catch(() => undefined);

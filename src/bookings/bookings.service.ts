@@ -4,6 +4,7 @@ import { AuthUser } from '../common/decorators/auth.decorators';
 import { pgConstraint } from '../common/errors/pg-errors';
 import { Page } from '../common/http/pagination';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
 import { Database } from '../database/database';
 import { first } from '../database/statement';
 import { ShowError } from '../shows/shows.errors';
@@ -26,6 +27,7 @@ export class BookingsService {
     private readonly db: Database,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.limit = config.booking.maxBookedSeatsPerShow;
     // Leave connections for everything else (cancels, holds, reads, health) while batches run.
@@ -50,13 +52,18 @@ export class BookingsService {
       if (pgConstraint(error) === 'bookings_one_active_per_seat') throw BookingError.taken(seatNumbers);
       throw error;
     }
-    if (verdict.refused) throw refusalError(verdict.refused);
+    if (verdict.refused) {
+      this.metrics.bookingsRefused.inc({ code: verdict.refused.refusal });
+      throw refusalError(verdict.refused);
+    }
+    this.metrics.bookingsCreated.inc(verdict.bookings.length);
     return verdict.bookings.map(toBooking);
   }
 
   /** Runs one batch as one statement (its own implicit transaction) and hands every request its verdict. */
   private async bookBatch(batch: BatchedRequest<Verdict>[]): Promise<void> {
     const now = this.clock.now();
+    this.metrics.batchSize.observe(batch.length);
     const columns: [number[], number[], number[], number[]] = [[], [], [], []];
     batch.forEach((request, index) => {
       for (const seat of request.seats) {
@@ -82,7 +89,7 @@ export class BookingsService {
   /** The ownership guard has checked already; the check is repeated on the locked row, which is the one that counts. */
   async cancel(user: AuthUser, bookingId: number): Promise<BookingResponse> {
     const now = this.clock.now();
-    return this.db.transaction(async (tx) => {
+    const cancelled = await this.db.transaction(async (tx) => {
       const booking = await first(tx, LOCK_BOOKING, bookingId, now);
       if (!booking) throw new BookingError('BOOKING_NOT_FOUND');
       if (booking.user_id !== user.id && user.role !== 'admin') throw new BookingError('NOT_BOOKING_OWNER');
@@ -90,9 +97,11 @@ export class BookingsService {
       if (booking.started) {
         throw new ShowError('SHOW_STARTED', 'The show has already started; the booking can no longer be cancelled.');
       }
-      const [cancelled] = await tx.rows(CANCEL_BOOKING, bookingId, now);
-      return toBooking(cancelled);
+      const [row] = await tx.rows(CANCEL_BOOKING, bookingId, now);
+      return toBooking(row);
     });
+    this.metrics.bookingsCancelled.inc();
+    return cancelled;
   }
 
   async ownerOf(bookingId: number): Promise<number | undefined> {

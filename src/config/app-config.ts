@@ -10,7 +10,8 @@ export interface AppConfig {
   nodeEnv: 'development' | 'test' | 'production';
   host: string;
   port: number;
-  logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** pino's levels. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
   sseHeartbeatSeconds: number;
   /** After SIGTERM: the longest a shutdown may take, draining requests included. */
@@ -28,6 +29,8 @@ export interface AppConfig {
   };
   /** Unset: rate limits are counted in this process's memory. */
   redisUrl?: string;
+  /** When set, GET /metrics needs `Authorization: Bearer <it>`. */
+  metricsToken?: string;
   limits: {
     perIpPerMinute: number;
     signupsPerIpPerHour: number;
@@ -112,6 +115,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
+/** pino's levels; Nest's names of them (log, verbose), which this setting took before, still work. */
+function logLevel(env: Env): AppConfig['logLevel'] {
+  const aliases: Record<string, AppConfig['logLevel']> = { log: 'info', verbose: 'trace' };
+  const raw = env.LOG_LEVEL ? (aliases[env.LOG_LEVEL] ?? env.LOG_LEVEL) : undefined;
+  return oneOf({ LOG_LEVEL: raw }, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
+}
+
 function jwtSecret(env: Env, nodeEnv: AppConfig['nodeEnv']): string {
   const secret = env.JWT_SECRET;
   if (nodeEnv === 'test') return secret || DEVELOPMENT_JWT_SECRET;
@@ -139,7 +149,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv,
     host: env.HOST || '0.0.0.0',
     port: int(env, 'PORT', 3000, 0, 65535),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    logLevel: logLevel(env),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
     sseHeartbeatSeconds: int(env, 'SSE_HEARTBEAT_SECONDS', 15, 1, 300),
     shutdownDrainSeconds: int(env, 'SHUTDOWN_DRAIN_SECONDS', 10, 1, 300),
@@ -152,6 +162,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       trustedProxies: list(env.TRUSTED_PROXIES),
     },
     redisUrl: env.REDIS_URL || undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
     limits: {
       perIpPerMinute: int(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 1200, 1, 10_000_000),
       signupsPerIpPerHour: int(env, 'SIGNUPS_PER_IP_PER_HOUR', 10, 1, 10_000_000),

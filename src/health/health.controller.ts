@@ -1,18 +1,32 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/auth.decorators';
 import { CommonError } from '../common/errors/app-error';
 import { Database } from '../database/database';
 import { ApiProblems } from '../common/http/api-problem';
 import { Lifecycle } from '../lifecycle/lifecycle';
+import { LimitStore } from '../limits/limit-store';
+import { RedisLimitStore } from '../limits/redis-limit-store';
 import { SeatEventsService } from '../seat-events/seat-events.service';
 import { PING } from './sql/ping';
 
 const PROBE_TIMEOUT_MS = 2000;
 
+@ApiSchema({ name: 'HealthChecks' })
+class HealthChecks {
+  @ApiProperty({ enum: ['up'] }) database: 'up';
+  @ApiProperty({ enum: ['up'], description: 'The LISTEN connection that brings other instances\' seat changes' }) seat_events: 'up';
+  @ApiProperty({
+    enum: ['up', 'down', 'not configured'],
+    description: 'Rate-limit counters (REDIS_URL). Down is not unready: each instance then limits on its own',
+  })
+  redis: 'up' | 'down' | 'not configured';
+}
+
 @ApiSchema({ name: 'Health' })
 class HealthResponse {
   @ApiProperty({ enum: ['ok'], example: 'ok' }) status: 'ok';
+  @ApiPropertyOptional({ type: HealthChecks, description: 'Readiness only: what was checked' }) checks?: HealthChecks;
 }
 
 const shuttingDown = () => new CommonError('SHUTTING_DOWN', 'This instance is shutting down.');
@@ -25,6 +39,7 @@ export class HealthController {
     private readonly db: Database,
     private readonly lifecycle: Lifecycle,
     private readonly events: SeatEventsService,
+    private readonly limits: LimitStore,
   ) {}
 
   /** The original contract: 200 while the database answers (and this instance is not shutting down). */
@@ -51,13 +66,14 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: database, seat-event connection (and Redis, when configured) up, not shutting down' })
   @ApiOkResponse({ type: HealthResponse })
   @ApiProblems([503, 'SERVICE_UNAVAILABLE', 'SHUTTING_DOWN'])
-  async ready(): Promise<{ status: 'ok' }> {
+  async ready(): Promise<HealthResponse> {
     if (!this.lifecycle.serving) throw shuttingDown();
     await this.databaseAnswers();
     if (!this.events.isListening()) {
       throw new CommonError('SERVICE_UNAVAILABLE', 'The seat-event connection to the database is down; it is being re-established.');
     }
-    return { status: 'ok' };
+    const redis = this.limits instanceof RedisLimitStore ? (this.limits.reachable ? 'up' : 'down') : 'not configured';
+    return { status: 'ok', checks: { database: 'up', seat_events: 'up', redis } };
   }
 
   private async databaseAnswers(): Promise<void> {

@@ -123,8 +123,6 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
           parameter.schema = { type: 'integer', minimum: 1, maximum: 2_147_483_647 };
         }
       }
-      const hasQuery = (op.parameters ?? []).some((p) => 'in' in p && p.in === 'query');
-      const hasPathId = (op.parameters ?? []).some((p) => 'in' in p && p.in === 'path');
       const write = WRITES.has(method);
 
       if (write) {

@@ -7,6 +7,7 @@ import { catchError, from, mergeMap, Observable, of } from 'rxjs';
 import { AuthUser } from '../common/decorators/auth.decorators';
 import { AppError, ValidationFailedError } from '../common/errors/app-error';
 import { problem } from '../common/filters/problem-details.filter';
+import { Metrics } from '../metrics/metrics';
 import { IdempotencyService, StoredResponse } from './idempotency.service';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -46,6 +47,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly keys: IdempotencyService,
     private readonly reflector: Reflector,
+    private readonly metrics: Metrics,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -98,6 +100,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private replay(reply: FastifyReply, response: StoredResponse): Observable<unknown> {
+    this.metrics.idempotencyReplays.inc();
     void reply.header(REPLAYED_HEADER, 'true');
     if (response.status >= 400) {
       const { status, code, detail, type: _type, title: _title, ...extras } = response.body as Record<string, unknown>;

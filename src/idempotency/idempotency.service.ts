@@ -6,6 +6,7 @@ import { Database } from '../database/database';
 import { first } from '../database/statement';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LimitStore } from '../limits/limit-store';
+import { Metrics } from '../metrics/metrics';
 import { rateLimited } from '../limits/rate-limit.error';
 import { IdempotencyError } from './idempotency.errors';
 import { CLAIM_KEY, COMPLETE_KEY, DELETE_EXPIRED_KEYS, READ_KEY, RELEASE_KEY } from './sql/idempotency-keys';
@@ -36,6 +37,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     private readonly clock: Clock,
     private readonly limits: LimitStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -91,6 +93,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     const perHour = this.config.limits.idempotencyKeysPerUserPerHour;
     const hit = await this.limits.hit(`idempotency-keys:user:${userId}`, 3600_000, perHour, 3600_000);
     if (hit.blockedMs === 0) return;
+    this.metrics.rateLimited.inc({ limit: 'idempotency-keys-per-user' });
     await this.release(userId, key);
     throw rateLimited(hit.blockedMs, `At most ${perHour} new Idempotency-Keys an hour per customer.`);
   }

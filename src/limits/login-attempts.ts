@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
 import { LimitStore } from './limit-store';
 import { rateLimited } from './rate-limit.error';
 
@@ -19,6 +20,7 @@ export class LoginAttempts {
   constructor(
     private readonly store: LimitStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Throws 429 while this username from this address, or this address, is locked out. */
@@ -26,6 +28,7 @@ export class LoginAttempts {
     const [account, address] = await Promise.all([this.store.blockedFor(this.accountKey(usernameKey, ip)), this.store.blockedFor(this.addressKey(ip))]);
     const wait = Math.max(account, address);
     if (wait > 0) {
+      this.metrics.rateLimited.inc({ limit: address >= account ? 'login-failures-per-ip' : 'login-failures-per-account-and-ip' });
       throw rateLimited(wait, address >= account ? 'Too many failed logins from this address.' : 'Too many failed logins for this username from this address.');
     }
   }

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { clientIp } from './client-ip';
+import { Metrics } from '../metrics/metrics';
 import { LimitStore } from './limit-store';
 import { RATE_LIMITS_KEY, RateLimitGroup, RateRule, rateRules } from './rate-limits';
 import { rateLimited } from './rate-limit.error';
@@ -30,6 +31,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storage: LimitStore,
     reflector: Reflector,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     super(options, storage, reflector);
     this.store = storage;
@@ -63,6 +65,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     const blocked = hits.map((hit, i) => ({ hit, rule: rules[i] })).filter(({ hit }) => hit.blockedMs > 0);
     if (blocked.length > 0) {
       const worst = blocked.reduce((a, b) => (b.hit.blockedMs > a.hit.blockedMs ? b : a));
+      this.metrics.rateLimited.inc({ limit: worst.rule.name });
       const per = worst.rule.per === 'user' ? 'this account' : 'this address';
       throw rateLimited(worst.hit.blockedMs, `Too many requests from ${per} (${worst.rule.name}: ${worst.rule.limit} per ${worst.rule.windowMs / 1000} s).`, headers);
     }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
 import { rateLimited } from './rate-limit.error';
 
 /**
@@ -15,13 +16,22 @@ export class StreamCaps {
   private total = 0;
   private readonly perIp = new Map<string, number>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {}
 
   /** Takes a place for a new stream, or throws 429; call the returned function when the stream ends. */
   open(ip: string): () => void {
     const mine = this.perIp.get(ip) ?? 0;
-    if (mine >= this.config.limits.streamsPerIp) throw rateLimited(5000, `At most ${this.config.limits.streamsPerIp} seat streams per address.`);
-    if (this.total >= this.config.limits.streamsTotal) throw rateLimited(5000, 'This server has as many seat streams open as it takes.');
+    if (mine >= this.config.limits.streamsPerIp) {
+      this.metrics.rateLimited.inc({ limit: 'sse-streams-per-ip' });
+      throw rateLimited(5000, `At most ${this.config.limits.streamsPerIp} seat streams per address.`);
+    }
+    if (this.total >= this.config.limits.streamsTotal) {
+      this.metrics.rateLimited.inc({ limit: 'sse-streams-total' });
+      throw rateLimited(5000, 'This server has as many seat streams open as it takes.');
+    }
     this.total++;
     this.perIp.set(ip, mine + 1);
     let open = true;

@@ -93,7 +93,7 @@ describe('the service with no DATABASE_URL (embedded PostgreSQL, e2e)', () => {
     expect(await postgresAnswers()).toBe(true);
 
     // ...and the next start takes it over instead of failing on a held data folder.
-    const second = await start({ LOG_LEVEL: 'log' });
+    const second = await start({ LOG_LEVEL: 'info' });
     expect(second.output()).toMatch(/taking over the PostgreSQL server \(pid \d+\) that an earlier run of the service left behind/);
     await request(second.url).post('/login/').send(user).expect(200);
     await stop(second);

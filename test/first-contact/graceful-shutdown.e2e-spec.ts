@@ -73,7 +73,7 @@ describe('graceful shutdown under load (the real service, e2e)', () => {
         ADMIN_USERNAME: ADMIN.username,
         ADMIN_PASSWORD: ADMIN.password,
         SHUTDOWN_DRAIN_SECONDS: '10',
-        LOG_LEVEL: 'log',
+        LOG_LEVEL: 'info',
       }),
     );
     const agent = new Agent();
@@ -162,7 +162,13 @@ describe('graceful shutdown under load (the real service, e2e)', () => {
     await Promise.all(clients);
     const signalledAt = Date.now();
     const exit = await exitedAt;
-    expect({ code: exit.code, warnings: service.output().split('\n').filter((line) => /WARN|ERROR/.test(line)) }).toEqual({ code: 0, warnings: [] });
+    const logged = service
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: string; msg: string });
+    expect(logged.some((line) => line.msg.includes('SIGTERM: draining'))).toBe(true);
+    expect({ code: exit.code, warnings: logged.filter((line) => line.level === 'warn' || line.level === 'error') }).toEqual({ code: 0, warnings: [] });
     expect(exit.at - signalledAt).toBeLessThan(10_000);
 
     const errors = outcomes.filter((o): o is { error: string } => 'error' in o).map((o) => o.error);

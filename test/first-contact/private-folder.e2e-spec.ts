@@ -56,7 +56,7 @@ describe('a clone in a private folder, no DATABASE_URL (the real service, e2e)',
   });
 
   const start = async (pgPort: number) =>
-    (service = await untilHealthy(await spawnService({ EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'log' }, { cwd: clone, nodeArgs: CLONE_NODE_ARGS })));
+    (service = await untilHealthy(await spawnService({ EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' }, { cwd: clone, nodeArgs: CLONE_NODE_ARGS })));
 
   (asRoot ? it : it.skip)('as root: keeps the data where the server user can reach it, says where, and keeps it across a restart', async () => {
     const pgPort = await freePort();

@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
+import type { Logger as Pino } from 'pino';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.factory';
@@ -67,6 +68,8 @@ export interface TestApp {
 export interface TestAppOptions {
   clock?: Clock;
   env?: Record<string, string>;
+  /** A logger of the test's, to read the lines the app writes. */
+  logger?: Pino;
 }
 
 /**
@@ -104,7 +107,7 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
     ...UNLIMITED,
     ...options.env,
   });
-  const app = await createApp({ config, databaseUrl, clock: options.clock });
+  const app = await createApp({ config, databaseUrl, clock: options.clock, logger: options.logger });
   const contract = await contractOf(openApiDocument(app)!);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Access, ACCESS_KEY, AuthUser } from '../../common/decorators/auth.decorators';
+import { LoggedRequest } from '../../logging/logging';
 import { AuthError, AuthErrorCode } from '../auth.errors';
 
 /**
@@ -22,7 +23,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (access?.public) return true;
     if (!access) throw new AuthError('FORBIDDEN');
     await super.canActivate(context);
-    const user = context.switchToHttp().getRequest<FastifyRequest & { user: AuthUser }>().user;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user: AuthUser }>();
+    const user = request.user;
+    // The request's log line names its user.
+    (request.raw as LoggedRequest).user_id = user.id;
     if (access.roles.length > 0 && !access.roles.includes(user.role)) throw new AuthError('FORBIDDEN');
     return true;
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AuthUser } from '../../common/decorators/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { Metrics } from '../../metrics/metrics';
 import { Database } from '../../database/database';
 import { first, Queryable } from '../../database/statement';
 import { refuseImpossibleSeats, verdictsOf } from '../verdicts';
@@ -21,6 +22,7 @@ export class HoldsService {
     private readonly db: Database,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -35,7 +37,7 @@ export class HoldsService {
     const { holdTtlSeconds, maxHeldSeatsPerShow: limit, maxHeldSeatsPerIp, maxHeldSharePerIpPercent, holdCooldownSeconds } = this.config.booking;
     const expiresAt = new Date(now.getTime() + holdTtlSeconds * 1000);
     const cooldownSince = new Date(now.getTime() - holdCooldownSeconds * 1000);
-    return this.db.transaction(async (tx) => {
+    const hold = await this.db.transaction(async (tx) => {
       await tx.rows(LOCK_CUSTOMER_SHOW, user.id, showId);
       await tx.rows(LOCK_ADDRESS_SHOW, showId, clientIp);
       await tx.rows(SHARE_SHOW, showId);
@@ -43,6 +45,8 @@ export class HoldsService {
       if (row.id === null) throw refusalError({ ...row, refusal: row.refusal!, limit, now });
       return toHold(row);
     });
+    this.metrics.holds.inc({ event: 'created' });
+    return hold;
   }
 
   /**
@@ -53,7 +57,7 @@ export class HoldsService {
    */
   async confirm(user: AuthUser, holdId: number): Promise<BookingResponse[]> {
     const now = this.clock.now();
-    return this.db.transaction(async (tx) => {
+    const bookings = await this.db.transaction(async (tx) => {
       const hold = await this.lockOwnHold(tx, user, holdId, now);
       if (hold.status === 'confirmed') throw new HoldError('HOLD_ALREADY_CONFIRMED');
       if (hold.status === 'released') throw new HoldError('HOLD_RELEASED');
@@ -62,20 +66,30 @@ export class HoldsService {
       const limit = this.config.booking.maxBookedSeatsPerShow;
       const rows = await tx.rows(BOOK_SEATS, seats.map(() => 0), seats.map(() => hold.user_id), seats.map(() => hold.show_id), seats, now, limit);
       const [verdict] = verdictsOf(rows, 1, limit);
-      if (verdict.refused) throw refusalError(verdict.refused);
+      if (verdict.refused) {
+        this.metrics.bookingsRefused.inc({ code: verdict.refused.refusal });
+        throw refusalError(verdict.refused);
+      }
       await tx.rows(MARK_HOLD_CONFIRMED, hold.id);
       return verdict.bookings.map(toBooking);
     });
+    this.metrics.holds.inc({ event: 'confirmed' });
+    this.metrics.bookingsCreated.inc(bookings.length);
+    return bookings;
   }
 
   /** Releasing is idempotent for holds that already ended; a confirmed hold cannot be released (cancel the bookings). */
   async release(user: AuthUser, holdId: number): Promise<void> {
     const now = this.clock.now();
-    await this.db.transaction(async (tx) => {
+    const ended = await this.db.transaction(async (tx) => {
       const hold = await this.lockOwnHold(tx, user, holdId, now);
       if (hold.status === 'confirmed') throw new HoldError('HOLD_ALREADY_CONFIRMED');
-      if (hold.status === 'active') await tx.rows(END_HOLD, hold.id, hold.expired ? 'expired' : 'released', now);
+      if (hold.status !== 'active') return undefined;
+      const status = hold.expired ? 'expired' : 'released';
+      await tx.rows(END_HOLD, hold.id, status, now);
+      return status;
     });
+    if (ended) this.metrics.holds.inc({ event: ended });
   }
 
   /**
@@ -85,7 +99,9 @@ export class HoldsService {
    */
   async expireDue(): Promise<number> {
     const rows = await this.db.rows(EXPIRE_DUE_HOLDS, this.clock.now());
-    return rows[0]?.expired ?? 0;
+    const expired = rows[0]?.expired ?? 0;
+    if (expired > 0) this.metrics.holds.inc({ event: 'expired' }, expired);
+    return expired;
   }
 
   private async lockOwnHold(tx: Queryable, user: AuthUser, holdId: number, now: Date): Promise<LockedHold> {

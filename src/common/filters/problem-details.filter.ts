@@ -127,7 +127,11 @@ function httpExceptionDetail(status: number, body: Record<string, unknown>): str
   return STATUS_CODES[status] ?? 'Request failed.';
 }
 
+/** Where sendProblem notes the code of the problem it sent, for the metrics hook. */
+export const PROBLEM_CODE = Symbol('problemCode');
+
 export function sendProblem(reply: FastifyReply, body: ProblemDetails): void {
+  (reply as FastifyReply & { [PROBLEM_CODE]?: string })[PROBLEM_CODE] = body.code;
   if (body.status === 405 && !reply.hasHeader('allow')) reply.header('allow', 'GET, POST, PATCH, DELETE');
   void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }

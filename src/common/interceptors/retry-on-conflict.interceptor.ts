@@ -1,8 +1,9 @@
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, Optional, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { catchError, defer, Observable, retry, throwError, timer } from 'rxjs';
 import { ConflictRetryExhaustedError } from '../errors/conflict-retry-exhausted.error';
 import { isRetryablePgError, pgCode, PgCode } from '../errors/pg-errors';
+import { Metrics } from '../../metrics/metrics';
 
 export { ConflictRetryExhaustedError };
 
@@ -36,7 +37,10 @@ export function backoffDelay(attempt: number, options: RetryOptions, random: () 
 export class RetryOnConflictInterceptor implements NestInterceptor {
   private readonly logger = new Logger(RetryOnConflictInterceptor.name);
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    @Optional() private readonly metrics?: Metrics,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const options = this.reflector.get<RetryOptions | undefined>(RETRY_ON_CONFLICT_KEY, context.getHandler());
@@ -46,6 +50,7 @@ export class RetryOnConflictInterceptor implements NestInterceptor {
         count: options.attempts - 1,
         delay: (error: unknown, attempt: number) => {
           if (!isRetryablePgError(error)) return throwError(() => error);
+          this.metrics?.retries.inc({ sqlstate: pgCode(error) });
           this.logger.warn(`retrying ${context.getClass().name}.${context.getHandler().name} after ${pgCode(error)} (attempt ${attempt})`);
           return timer(backoffDelay(attempt, options));
         },
