@@ -1,4 +1,6 @@
 import { get } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { setupE2e } from '../setup/test-app';
 import { adminToken, createMovie, createShow, signupAndLogin, TestUser } from '../factories';
@@ -50,6 +52,20 @@ describe('metrics, health and compression (e2e)', () => {
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^# TYPE conflict_retries_total counter$/m);
     expect(text).toMatch(/^# TYPE rate_limit_rejections_total counter$/m);
+  });
+
+  it('the Grafana dashboard (deploy/grafana) queries only metrics the service exports', async () => {
+    const dashboard = JSON.parse(readFileSync(join(__dirname, '..', '..', 'deploy', 'grafana', 'dashboards', 'cinema.json'), 'utf8')) as {
+      panels: { targets: { expr: string }[] }[];
+    };
+    const exprs = dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
+    const queried = new Set(exprs.flatMap((expr) => expr.match(/\b[a-z_]+(?=(\{|\[|\)|\s|$))/g) ?? []).filter((name) => name.includes('_') && !['by', 'le'].includes(name)));
+    // Every family is declared by a "# TYPE" line even before its first sample; a histogram is queried through its series.
+    const families = [...(await scrape()).matchAll(/^# TYPE ([a-z_]+) ([a-z]+)$/gm)];
+    const exported = new Set(families.flatMap(([, name, type]) => (type === 'histogram' ? [name, `${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])));
+    const functions = ['histogram_quantile'];
+    expect([...queried].filter((name) => !functions.includes(name) && !exported.has(name))).toEqual([]);
+    expect(queried.size).toBeGreaterThan(10);
   });
 
   it('counts the open seat streams', async () => {
