@@ -19,7 +19,11 @@ function configuration(): AppConfig {
   try {
     return loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) refuse(error.message);
+    if (error instanceof ConfigError) {
+      // Not on a terminal, the refusal is a JSON line like every other (on one, Nest's readable line).
+      if (!process.stdout.isTTY) Logger.overrideLogger(nestLogger(rootLogger({ nodeEnv: 'production', logLevel: 'info' })));
+      refuse(error.message);
+    }
     throw error;
   }
 }

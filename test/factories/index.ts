@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import TestAgent from 'supertest/lib/agent';
 import { TokenService } from '../../src/auth/token.service';
 import { ADMIN, E2eContext, setupE2e, TestAppOptions } from '../setup/test-app';
+import { ApiClient, apiOf } from '../support/api';
 
 export interface TestUser {
   id: number;
@@ -19,13 +20,18 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 export async function signupAndLogin(http: () => TestAgent, username = `user_${unique()}`): Promise<TestUser> {
   const password = 'password123';
-  const signup = await http().post('/signup/').send({ username, email: `${username}@example.com`, password }).expect(201);
-  const login = await http().post('/login/').send({ username, password }).expect(200);
-  return { id: signup.body.id, username, password, access: login.body.access, refresh: login.body.refresh };
+  const signup = await apiOf({ http }).signup({ username, email: `${username}@example.com`, password }).expect(201);
+  return logIn(http, { id: signup.body.id, username, password });
+}
+
+/** A new session of an existing user: a login, so fresh access and refresh tokens. */
+export async function logIn(http: () => TestAgent, user: Pick<TestUser, 'id' | 'username' | 'password'>): Promise<TestUser> {
+  const login = await apiOf({ http }).login({ username: user.username, password: user.password }).expect(200);
+  return { id: user.id, username: user.username, password: user.password, access: login.body.access, refresh: login.body.refresh };
 }
 
 export async function adminToken(http: () => TestAgent): Promise<string> {
-  const login = await http().post('/login/').send(ADMIN).expect(200);
+  const login = await apiOf({ http }).login(ADMIN).expect(200);
   return login.body.access;
 }
 
@@ -34,10 +40,8 @@ export async function createMovie(
   token: string,
   overrides: Partial<{ title: string; duration_minutes: number }> = {},
 ): Promise<{ id: number; title: string; duration_minutes: number }> {
-  const res = await http()
-    .post('/movies/')
-    .set(bearer(token))
-    .send({ title: `Movie ${unique()}`, duration_minutes: 120, ...overrides })
+  const res = await apiOf({ http })
+    .createMovie(token, { title: `Movie ${unique()}`, duration_minutes: 120, ...overrides })
     .expect(201);
   return res.body;
 }
@@ -50,15 +54,15 @@ export interface ShowFields {
 
 export interface CreatedShow extends ShowFields {
   id: number;
+  movie_id: number;
+  movie_title: string;
   available_seats: number;
 }
 
 /** A future show on a screen of its own, so shows made by different tests never overlap. */
 export async function createShow(http: () => TestAgent, token: string, movieId: number, overrides: Partial<ShowFields> = {}): Promise<CreatedShow> {
-  const res = await http()
-    .post(`/movies/${movieId}/shows/`)
-    .set(bearer(token))
-    .send({
+  const res = await apiOf({ http })
+    .createShow(token, movieId, {
       screen_name: `Screen ${unique()}`,
       date_time: new Date(Date.now() + 7 * 86400_000).toISOString(),
       total_seats: 50,
@@ -85,8 +89,8 @@ export interface Customer {
 export async function insertCustomers(app: INestApplication, pool: Pool, count: number): Promise<Customer[]> {
   const names = Array.from({ length: count }, (_, i) => `bulk_${unique()}_${i}`);
   const { rows } = await pool.query<{ id: number; username: string }>(
-    `INSERT INTO users (username, email, password_hash)
-     SELECT n, n || '@example.com', 'placeholder-not-a-hash' FROM unnest($1::text[]) AS n
+    `INSERT INTO users (username, username_key, email, password_hash)
+     SELECT n, lower(n), n || '@example.com', 'placeholder-not-a-hash' FROM unnest($1::text[]) AS n
      RETURNING id, username`,
     [names],
   );
@@ -99,24 +103,25 @@ export async function insertCustomers(app: INestApplication, pool: Pool, count: 
  * A spec takes the parts it uses into its own variables, so its tests read as before:
  *
  *   const clock = new ManualClock();
- *   let { ctx, john, newShow } = {} as BookingWorld; // assigned in beforeAll
+ *   let { ctx, api, john, newShow } = {} as BookingWorld; // assigned in beforeAll
  *   beforeAll(async () => {
- *     ({ ctx, john, newShow } = await bookingWorld({ clock }));
+ *     ({ ctx, api, john, newShow } = await bookingWorld({ clock }));
  *   });
  *   afterAll(() => ctx?.teardown());
  *
  * What only one spec needs (a third customer, a stopped scheduler) stays in that spec, after the call.
  */
 
-/** The app on a fresh database of its own, with the seeded admin's token. */
+/** The app on a fresh database of its own, its API client, and the seeded admin's token. */
 export interface AdminWorld {
   ctx: E2eContext;
+  api: ApiClient;
   admin: string;
 }
 
 async function adminWorld(options: TestAppOptions): Promise<AdminWorld> {
   const ctx = await setupE2e(options);
-  return { ctx, admin: await adminToken(ctx.http) };
+  return { ctx, api: apiOf(ctx), admin: await adminToken(ctx.http) };
 }
 
 export interface CustomerWorld extends AdminWorld {

@@ -25,7 +25,10 @@ describe('embedded PostgreSQL start failures (the real service, e2e)', () => {
   function expectOneLineRefusal(result: { code: number | null; output: string }, advice: RegExp): void {
     const lines = linesOf(result.output);
     expect({ code: result.code, lines }).toEqual({ code: 1, lines: [expect.stringMatching(/cannot start: /)] });
-    expect(lines[0]).toMatch(advice);
+    // The line is JSON (not a terminal): its message is what a reader sees.
+    const { level, msg } = JSON.parse(lines[0]) as { level: string; msg: string };
+    expect(level).toBe('error');
+    expect(msg).toMatch(advice);
   }
 
   it('the port is taken by another program', async () => {

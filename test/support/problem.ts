@@ -40,6 +40,14 @@ export function invalidFields(res: ProblemResponse): string[] {
   return [...new Set(errors.map((error) => error.field))];
 }
 
+/** What must never reach a client: SQL, stack traces, internal names. */
+const LEAKS = [/\bSELECT\b/i, /\bINSERT\s+INTO\b/i, /stack/i, /\bat\s+\S+\s+\(?[^\s)]*:\d+:\d+\)?/, /\n\s+at\s/, /node_modules/, /QueryFailedError/, /typeorm/i];
+
+/** Asserts that an answer's text shows nothing of the server's insides. */
+export function expectNoLeak(res: { status: number; text: string }): void {
+  for (const leak of LEAKS) expect({ status: res.status, text: res.text, leak: leak.test(res.text) }).toMatchObject({ leak: false });
+}
+
 /** JSON, base64url-encoded: one part of a JWT. */
 export const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

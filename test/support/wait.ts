@@ -26,3 +26,14 @@ export async function lockWaiters(pool: Pool): Promise<number> {
   );
   return rows[0].waiting;
 }
+
+/** Whether some other session holds the seat's row lock right now (asked from a connection of its own, without waiting). */
+export async function seatLockedByOthers(pool: Pool, showId: number, seat: number): Promise<boolean> {
+  return pool.query('SELECT 1 FROM seats WHERE show_id = $1 AND seat_number = $2 FOR UPDATE NOWAIT', [showId, seat]).then(
+    () => false,
+    (error: { code?: string }) => {
+      if (error.code === '55P03') return true;
+      throw error;
+    },
+  );
+}

@@ -1,7 +1,7 @@
 import type { Response } from 'supertest';
-import { bearer, CrowdWorld, crowdWorld, Customer } from './factories';
-import { outcome } from './support/answers';
-import { range } from './support/seats';
+import { CrowdWorld, crowdWorld, Customer } from '../factories';
+import { outcome } from '../support/answers';
+import { range } from '../support/seats';
 
 const SEATS = 50;
 const USERS = 200;
@@ -50,10 +50,10 @@ interface Answer {
 }
 
 describe('race mix: 200 users, 50 seats, holds, confirms, bookings and cancels in parallel waves (e2e)', () => {
-  let { ctx, users, newShow } = {} as CrowdWorld; // assigned in beforeAll
+  let { ctx, api, users, newShow } = {} as CrowdWorld; // assigned in beforeAll
 
   beforeAll(async () => {
-    ({ ctx, users, newShow } = await crowdWorld(USERS));
+    ({ ctx, api, users, newShow } = await crowdWorld(USERS));
   });
 
   afterAll(() => ctx?.teardown());
@@ -70,7 +70,6 @@ describe('race mix: 200 users, 50 seats, holds, confirms, bookings and cancels i
 
     const show = await newShow(SEATS);
     const answers: Answer[] = [];
-    const http = ctx.http;
 
     const send = async (kind: Kind, user: Customer, target: string, request: () => PromiseLike<Response>, seats?: number[]) => {
       const res = await request();
@@ -78,24 +77,13 @@ describe('race mix: 200 users, 50 seats, holds, confirms, bookings and cancels i
       answers.push(answer);
       return answer;
     };
-    const book = (user: Customer, seat: number) =>
-      send('book', user, `seat ${seat}`, () => http().post(`/shows/${show.id}/book/`).set(bearer(user.access)).send({ seat_number: seat }), [seat]);
-    const bookMany = (user: Customer, seats: number[]) =>
-      send('book-many', user, `seats ${seats}`, () =>
-        http().post(`/shows/${show.id}/book/`).set(bearer(user.access)).send({ seat_numbers: seats }),
-        seats,
-      );
-    const hold = (user: Customer, seats: number[]) =>
-      send('hold', user, `seats ${seats}`, () =>
-        http().post(`/shows/${show.id}/holds/`).set(bearer(user.access)).send({ seat_numbers: seats }),
-        seats,
-      );
-    const confirm = (user: Customer, holdId: number) =>
-      send('confirm', user, `hold ${holdId}`, () => http().post(`/holds/${holdId}/confirm/`).set(bearer(user.access)));
-    const release = (user: Customer, holdId: number) =>
-      send('release', user, `hold ${holdId}`, () => http().delete(`/holds/${holdId}/`).set(bearer(user.access)));
+    const book = (user: Customer, seat: number) => send('book', user, `seat ${seat}`, () => api.book(user, show.id, seat), [seat]);
+    const bookMany = (user: Customer, seats: number[]) => send('book-many', user, `seats ${seats}`, () => api.book(user, show.id, seats), seats);
+    const hold = (user: Customer, seats: number[]) => send('hold', user, `seats ${seats}`, () => api.hold(user, show.id, seats), seats);
+    const confirm = (user: Customer, holdId: number) => send('confirm', user, `hold ${holdId}`, () => api.confirm(user, holdId));
+    const release = (user: Customer, holdId: number) => send('release', user, `hold ${holdId}`, () => api.release(user, holdId));
     const cancel = (user: Customer, bookingId: number, kind: Kind = 'cancel') =>
-      send(kind, user, `booking ${bookingId}`, () => http().post(`/bookings/${bookingId}/cancel/`).set(bearer(user.access)));
+      send(kind, user, `booking ${bookingId}`, () => api.cancel(user, bookingId));
 
     const userById = new Map(users.map((u) => [u.id, u]));
     /** Bookings the answers handed out, not yet answered as cancelled. */
@@ -229,7 +217,7 @@ describe('race mix: 200 users, 50 seats, holds, confirms, bookings and cancels i
     expect(holdRows.rows.map((r) => r.id)).toEqual(holds.map((h) => h.id).sort((a, b) => a - b));
 
     // The seat map agrees with all of it, and so does the show's available_seats.
-    const map = (await ctx.http().get(`/shows/${show.id}/seats/`).expect(200)).body;
+    const map = (await api.seatMap(show.id).expect(200)).body;
     expect(map.seats).toEqual(
       range(1, SEATS).map((seat) => ({
         seat_number: seat,
@@ -239,12 +227,12 @@ describe('race mix: 200 users, 50 seats, holds, confirms, bookings and cancels i
     const available = map.seats.filter((s: { status: string }) => s.status === 'available').length;
     expect(map.available_seats).toBe(available);
     expect(available).toBe(SEATS - bookingOfSeat.size - holdOfSeat.size);
-    expect((await ctx.http().get(`/shows/${show.id}/`).expect(200)).body.available_seats).toBe(available);
+    expect((await api.show(show.id).expect(200)).body.available_seats).toBe(available);
 
     // Every seat still free can be booked right now, so nothing is stuck behind a lost lock or a ghost hold.
     const free = map.seats.filter((s: { status: string }) => s.status === 'available').map((s: { seat_number: number }) => s.seat_number);
     if (free.length > 0) {
-      await ctx.http().post(`/shows/${show.id}/book/`).set(bearer(users[0].access)).send({ seat_numbers: free.slice(0, 10) }).expect(201);
+      await api.book(users[0], show.id, free.slice(0, 10)).expect(201);
     }
   });
 });

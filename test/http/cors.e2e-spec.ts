@@ -1,5 +1,5 @@
 import { get } from 'node:http';
-import { BookingWorld, bookingWorld } from './factories';
+import { BookingWorld, bookingWorld } from '../factories';
 
 const FRONT = 'https://box-office.example';
 
@@ -13,7 +13,7 @@ describe('CORS for browser front ends (e2e)', () => {
   afterAll(() => world?.ctx.teardown());
 
   it('allows a configured origin and exposes the headers a client reads', async () => {
-    const res = await world.ctx.http().get('/movies/').set('Origin', FRONT).expect(200);
+    const res = await world.api.movies(undefined, { headers: { Origin: FRONT } }).expect(200);
     expect(res.headers['access-control-allow-origin']).toBe(FRONT);
     expect(res.headers['access-control-expose-headers']).toEqual(expect.stringContaining('X-Total-Count'));
     expect(res.headers['access-control-expose-headers']).toEqual(expect.stringContaining('ETag'));
@@ -35,7 +35,7 @@ describe('CORS for browser front ends (e2e)', () => {
   });
 
   it('gives no CORS permission to an origin that is not configured', async () => {
-    const res = await world.ctx.http().get('/movies/').set('Origin', 'https://evil.example').expect(200);
+    const res = await world.api.movies(undefined, { headers: { Origin: 'https://evil.example' } }).expect(200);
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
 

@@ -1,8 +1,8 @@
 import type { Response } from 'supertest';
-import { bearer, CrowdWorld, crowdWorld, Customer } from './factories';
-import { bookingsOf, seatOwners } from './support/db';
-import { expectProblem } from './support/problem';
-import { sorted } from './support/seats';
+import { CrowdWorld, crowdWorld } from '../factories';
+import { bookingsOf, seatOwners } from '../support/db';
+import { expectProblem } from '../support/problem';
+import { sorted } from '../support/seats';
 
 /** Pairs of overlapping requests: reversed order, partial overlap, a single shared seat, the 10-seat maximum. */
 const PATTERNS: [number[], number[]][] = [
@@ -33,16 +33,13 @@ const PATTERNS: [number[], number[]][] = [
 ];
 
 describe('multi-seat bookings racing each other (e2e)', () => {
-  let { ctx, users, newShow } = {} as CrowdWorld; // assigned in beforeAll
+  let { ctx, api, users, newShow } = {} as CrowdWorld; // assigned in beforeAll
 
   beforeAll(async () => {
-    ({ ctx, users, newShow } = await crowdWorld(4));
+    ({ ctx, api, users, newShow } = await crowdWorld(4));
   });
 
   afterAll(() => ctx?.teardown());
-
-  const book = (user: Customer, showId: number, seats: number[]) =>
-    ctx.http().post(`/shows/${showId}/book/`).set(bearer(user.access)).send({ seat_numbers: seats });
 
   it('25 rounds of two overlapping requests fired together: one 201 and one 409 SEAT_TAKEN each, never a 5xx, never a partial booking', async () => {
     const rounds = 25;
@@ -53,7 +50,7 @@ describe('multi-seat bookings racing each other (e2e)', () => {
       const show = shows[round];
       const [seatsA, seatsB] = PATTERNS[round % PATTERNS.length];
       const [userA, userB] = round % 2 === 0 ? [users[0], users[1]] : [users[2], users[3]];
-      const answers: Response[] = await Promise.all([book(userA, show.id, seatsA), book(userB, show.id, seatsB)]);
+      const answers: Response[] = await Promise.all([api.book(userA, show.id, seatsA), api.book(userB, show.id, seatsB)]);
       const statuses = answers.map((res) => res.status);
       outcomes.push(statuses.join('/'));
       const label = `round ${round} ${JSON.stringify([seatsA, seatsB])}: ${statuses.join(', ')} ${answers.map((r) => r.body?.code ?? '').join(' ')}`;
@@ -81,7 +78,7 @@ describe('multi-seat bookings racing each other (e2e)', () => {
       );
       // and the loser's other seats are still free for anyone
       const free = loserSeats.filter((seat) => !winnerSeats.includes(seat));
-      const map = (await ctx.http().get(`/shows/${show.id}/seats/`).expect(200)).body;
+      const map = (await api.seatMap(show.id).expect(200)).body;
       expect(map.available_seats).toBe(12 - winnerSeats.length);
       for (const seat of free) expect(map.seats[seat - 1]).toEqual({ seat_number: seat, status: 'available' });
     }
@@ -91,7 +88,7 @@ describe('multi-seat bookings racing each other (e2e)', () => {
   it('five rounds at once, each a pair over its own show: still one winner per show and nothing partial', async () => {
     const shows = await Promise.all(Array.from({ length: 5 }, () => newShow(12)));
     const answers = await Promise.all(
-      shows.map((show) => Promise.all([book(users[0], show.id, [1, 2, 3, 4, 5]), book(users[1], show.id, [5, 4, 3, 2, 1])])),
+      shows.map((show) => Promise.all([api.book(users[0], show.id, [1, 2, 3, 4, 5]), api.book(users[1], show.id, [5, 4, 3, 2, 1])])),
     );
     for (const [index, pair] of answers.entries()) {
       const statuses = pair.map((res) => res.status);

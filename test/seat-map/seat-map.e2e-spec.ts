@@ -1,18 +1,18 @@
 import type { Response } from 'supertest';
-import { HoldExpiryScheduler } from '../src/bookings/holds/hold-expiry.scheduler';
-import { ManualClock } from '../src/common/clock';
-import { bearer, BookingWorld, bookingWorld, Customer, insertCustomers, TestUser } from './factories';
-import { expectProblem } from './support/problem';
-import { byStatus, range, SeatMap, SeatStatus } from './support/seats';
+import { HoldExpiryScheduler } from '../../src/bookings/holds/hold-expiry.scheduler';
+import { ManualClock } from '../../src/common/clock';
+import { BookingWorld, bookingWorld, Customer, insertCustomers } from '../factories';
+import { expectProblem } from '../support/problem';
+import { byStatus, range, SeatMap, SeatStatus } from '../support/seats';
 
 const statusOf = (map: SeatMap, seat: number) => map.seats.find((s) => s.seat_number === seat)?.status;
 
 describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
   const clock = new ManualClock();
-  let { ctx, john, jane, newShow } = {} as BookingWorld; // assigned in beforeAll
+  let { ctx, api, john, jane, newShow } = {} as BookingWorld; // assigned in beforeAll
 
   beforeAll(async () => {
-    ({ ctx, john, jane, newShow } = await bookingWorld({ clock, env: { HOLD_TTL_SECONDS: '60' } }));
+    ({ ctx, api, john, jane, newShow } = await bookingWorld({ clock, env: { HOLD_TTL_SECONDS: '60' } }));
     // Expiry must show without the sweeper's help.
     ctx.app.get(HoldExpiryScheduler).onApplicationShutdown();
   });
@@ -21,21 +21,9 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
 
   afterAll(() => ctx?.teardown());
 
-  const get = (showId: number | string, etag?: string) => {
-    const req = ctx.http().get(`/shows/${showId}/seats/`);
-    if (etag !== undefined) req.set('If-None-Match', etag);
-    return req;
-  };
-  const book = (user: { access: string }, showId: number, body: object) =>
-    ctx.http().post(`/shows/${showId}/book/`).set(bearer(user.access)).send(body);
-  const cancel = (user: { access: string }, bookingId: number) =>
-    ctx.http().post(`/bookings/${bookingId}/cancel/`).set(bearer(user.access));
-  const hold = (user: TestUser, showId: number, seats: number[]) =>
-    ctx.http().post(`/shows/${showId}/holds/`).set(bearer(user.access)).send({ seat_numbers: seats });
-
   it('the shape: show_id, total_seats, available_seats and every seat in order, all available for a new show; public', async () => {
     const show = await newShow(6);
-    const res = await get(show.id).expect(200);
+    const res = await api.seatMap(show.id).expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual({
       show_id: show.id,
@@ -49,26 +37,26 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
 
   it('booked, held and available seats each show as such; available_seats counts only the available ones', async () => {
     const show = await newShow(8);
-    await book(john, show.id, { seat_numbers: [1, 8] }).expect(201);
-    await hold(jane, show.id, [4, 5]).expect(201);
-    const map: SeatMap = (await get(show.id).expect(200)).body;
+    await api.book(john, show.id, [1, 8]).expect(201);
+    await api.hold(jane, show.id, [4, 5]).expect(201);
+    const map: SeatMap = (await api.seatMap(show.id).expect(200)).body;
     expect(byStatus(map)).toEqual({ available: [2, 3, 6, 7], held: [4, 5], booked: [1, 8] });
     expect(map.available_seats).toBe(4);
     expect(map.seats.every((s) => Object.keys(s).sort().join() === 'seat_number,status')).toBe(true);
-    const showRes = await ctx.http().get(`/shows/${show.id}/`).expect(200);
+    const showRes = await api.show(show.id).expect(200);
     expect(showRes.body.available_seats).toBe(4);
   });
 
   describe('ETag and If-None-Match', () => {
     it('carries an ETag; the same ETag is answered 304 with an empty body; repeated reads keep the ETag', async () => {
       const show = await newShow(5);
-      const first = await get(show.id).expect(200);
+      const first = await api.seatMap(show.id).expect(200);
       const etag = first.headers.etag;
       expect(etag).toMatch(/^(W\/)?"[^"]+"$/);
-      const again = await get(show.id).expect(200);
+      const again = await api.seatMap(show.id).expect(200);
       expect(again.headers.etag).toBe(etag);
 
-      const notModified = await get(show.id, etag);
+      const notModified = await api.seatMap(show.id, etag);
       expect(notModified.status).toBe(304);
       expect(notModified.text).toBe('');
       expect(notModified.body).toEqual({});
@@ -78,55 +66,55 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
     it('304 also for the ETag in a list or in weak form; 200 with the body for a stale or foreign ETag', async () => {
       const show = await newShow(5);
       const other = await newShow(5);
-      const { etag } = (await get(show.id).expect(200)).headers;
-      expect((await get(show.id, `"nope", ${etag}`)).status).toBe(304);
-      expect((await get(show.id, `W/${etag}`)).status).toBe(304);
-      const stale = await get(show.id, '"not-the-etag"').expect(200);
+      const { etag } = (await api.seatMap(show.id).expect(200)).headers;
+      expect((await api.seatMap(show.id, `"nope", ${etag}`)).status).toBe(304);
+      expect((await api.seatMap(show.id, `W/${etag}`)).status).toBe(304);
+      const stale = await api.seatMap(show.id, '"not-the-etag"').expect(200);
       expect(stale.body.show_id).toBe(show.id);
       // Two shows in the same state are still two different representations.
-      const foreign = await get(other.id, etag).expect(200);
+      const foreign = await api.seatMap(other.id, etag).expect(200);
       expect(foreign.headers.etag).not.toBe(etag);
       expect(foreign.body.show_id).toBe(other.id);
     });
 
     it('every change (book, cancel, hold, release, confirm, expiry) changes the ETag, and the old ETag gets the new map', async () => {
       const show = await newShow(6);
-      let etag = (await get(show.id).expect(200)).headers.etag;
+      let etag = (await api.seatMap(show.id).expect(200)).headers.etag;
 
       /** After a change: the old ETag no longer matches, the map shows `expected`, and the new ETag gives 304. */
       async function expectChanged(step: string, expected: Record<SeatStatus, number[]>) {
-        const res = await get(show.id, etag);
+        const res = await api.seatMap(show.id, etag);
         expect({ step, status: res.status }).toEqual({ step, status: 200 });
         expect({ step, seats: byStatus(res.body) }).toEqual({ step, seats: expected });
         expect({ step, available_seats: res.body.available_seats }).toEqual({ step, available_seats: expected.available.length });
         expect({ step, changed: res.headers.etag !== etag }).toEqual({ step, changed: true });
         etag = res.headers.etag;
-        expect({ step, status: (await get(show.id, etag)).status }).toEqual({ step, status: 304 });
+        expect({ step, status: (await api.seatMap(show.id, etag)).status }).toEqual({ step, status: 304 });
       }
 
-      const booking = (await book(john, show.id, { seat_number: 2 }).expect(201)).body;
+      const booking = (await api.book(john, show.id, 2).expect(201)).body;
       await expectChanged('book', { available: [1, 3, 4, 5, 6], held: [], booked: [2] });
 
-      await cancel(john, booking.id).expect(200);
+      await api.cancel(john, booking.id).expect(200);
       await expectChanged('cancel', { available: range(1, 6), held: [], booked: [] });
 
-      const held = (await hold(jane, show.id, [5, 6]).expect(201)).body;
+      const held = (await api.hold(jane, show.id, [5, 6]).expect(201)).body;
       await expectChanged('hold', { available: [1, 2, 3, 4], held: [5, 6], booked: [] });
 
-      await ctx.http().delete(`/holds/${held.id}/`).set(bearer(jane.access)).expect(204);
+      await api.release(jane, held.id).expect(204);
       await expectChanged('release', { available: range(1, 6), held: [], booked: [] });
 
-      const second = (await hold(jane, show.id, [3]).expect(201)).body;
+      const second = (await api.hold(jane, show.id, [3]).expect(201)).body;
       await expectChanged('second hold', { available: [1, 2, 4, 5, 6], held: [3], booked: [] });
-      await ctx.http().post(`/holds/${second.id}/confirm/`).set(bearer(jane.access)).expect(201);
+      await api.confirm(jane, second.id).expect(201);
       await expectChanged('confirm', { available: [1, 2, 4, 5, 6], held: [], booked: [3] });
 
-      await hold(john, show.id, [1]).expect(201);
+      await api.hold(john, show.id, [1]).expect(201);
       await expectChanged('third hold', { available: [2, 4, 5, 6], held: [1], booked: [3] });
       clock.advance(60_000);
       await expectChanged('expiry (time alone, no write)', { available: [1, 2, 4, 5, 6], held: [], booked: [3] });
 
-      await book(jane, show.id, { seat_numbers: [1, 2] }).expect(201);
+      await api.book(jane, show.id, [1, 2]).expect(201);
       await expectChanged('multi-seat book', { available: [4, 5, 6], held: [], booked: [1, 2, 3] });
     });
   });
@@ -158,7 +146,7 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
       async function reader() {
         while (writing) {
           const sentAt = tick++;
-          const res = await get(show.id);
+          const res = await api.seatMap(show.id);
           expect(res.status).toBe(200);
           reads.push({ sentAt, answeredAt: tick++, map: res.body, etag: res.headers.etag });
         }
@@ -171,12 +159,12 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
       }
 
       const readers = Promise.all([reader(), reader(), reader()]);
-      const bookings = await Promise.all(customers.map((c, i) => timed(() => book(c, show.id, { seat_number: i + 1 }))));
-      const cancels = await Promise.all(bookings.slice(0, 15).map(({ res }, i) => timed(() => cancel(customers[i], res.body.id))));
+      const bookings = await Promise.all(customers.map((c, i) => timed(() => api.book(c, show.id, i + 1))));
+      const cancels = await Promise.all(bookings.slice(0, 15).map(({ res }, i) => timed(() => api.cancel(customers[i], res.body.id))));
       writing = false;
       await readers;
       const finalSentAt = tick++;
-      const final = await get(show.id).expect(200);
+      const final = await api.seatMap(show.id).expect(200);
       reads.push({ sentAt: finalSentAt, answeredAt: tick++, map: final.body, etag: final.headers.etag });
 
       expect(bookings.map(({ res }) => res.status)).toEqual(customers.map(() => 201));
@@ -231,11 +219,11 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
 
   describe('errors', () => {
     it('404 SHOW_NOT_FOUND for a show that does not exist', async () => {
-      expectProblem(await get(2_147_483_647), 404, 'SHOW_NOT_FOUND');
+      expectProblem(await api.seatMap(2_147_483_647), 404, 'SHOW_NOT_FOUND');
     });
 
     it.each(['abc', '0', '-1', '1.5', '1e1', '0x1', '99999999999'])('400 VALIDATION_FAILED for the show id %p', async (id) => {
-      expectProblem(await get(id), 400, 'VALIDATION_FAILED');
+      expectProblem(await api.seatMap(id), 400, 'VALIDATION_FAILED');
     });
   });
 });
