@@ -110,9 +110,10 @@ export class BookingsService {
 
   async listForUser(userId: number, query: MyBookingsQuery): Promise<Page<MyBookingResponse>> {
     const status = query.status ?? null;
+    const showId = query.show_id ?? null;
     const [items, [{ total }]] = await Promise.all([
-      this.db.rows(MY_BOOKINGS, userId, status, query.limit, query.offset),
-      this.db.rows(COUNT_MY_BOOKINGS, userId, status),
+      this.db.rows(MY_BOOKINGS, userId, status, showId, query.limit, query.offset),
+      this.db.rows(COUNT_MY_BOOKINGS, userId, status, showId),
     ]);
     return new Page(items.map(toMyBooking), total);
   }

@@ -45,7 +45,7 @@ describe('loadConfig', () => {
       nodeEnv: 'development',
       host: '0.0.0.0',
       port: 3000,
-      logLevel: 'log',
+      logLevel: 'info',
       bodyLimitBytes: 100 * 1024,
       database: { url: undefined, dataDir: resolve('./.data'), poolSize: 10, migrationsRun: true },
       auth: { accessTtlSeconds: 3600, refreshTtlSeconds: 7 * 24 * 3600, admin: undefined },
@@ -95,13 +95,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   });
 
+  it.each([
+    ['log', 'info'],
+    ['verbose', 'trace'],
+    ['warn', 'warn'],
+    ['silent', 'silent'],
+  ])("takes pino's levels and Nest's names for them: LOG_LEVEL=%s is %s", (given, level) => {
+    expect(loadConfig({ LOG_LEVEL: given }).logLevel).toBe(level);
+  });
+
   it('names the bad setting in the error', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
   });
 
   it.each([
     ['NODE_ENV', 'staging'],
-    ['LOG_LEVEL', 'verbose'],
+    ['LOG_LEVEL', 'loud'],
     ['MIGRATIONS_RUN', 'maybe'],
   ])('throws ConfigError for %s=%p', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

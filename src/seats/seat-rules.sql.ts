@@ -47,9 +47,14 @@ export const seatStatus = (s: string, now: string) =>
 /** Show row `sh` has started: its seats can no longer be sold, held or given back. */
 export const hasStarted = (sh: string, now: string) => `(${sh}.date_time <= ${now})`;
 
-/** How many seats of show `sh` cannot be sold right now (served by the partial index seats_taken_idx). */
-export const takenSeatCount = (sh: string, now: string) =>
-  `(SELECT count(*)::int FROM seats t WHERE t.show_id = ${sh}.id AND (t.booking_id IS NOT NULL OR t.hold_id IS NOT NULL) AND ${isTaken('t', now)})`;
+/**
+ * A lateral subquery of show `sh`'s seats that cannot be sold right now, as
+ * `booked_seats` and `held_seats` (served by the partial index seats_taken_idx).
+ */
+export const seatCounts = (sh: string, now: string) => `LATERAL (
+SELECT count(*) FILTER (WHERE ${isBooked('t')})::int AS booked_seats,
+       count(*) FILTER (WHERE ${isHeld('t', now)})::int AS held_seats
+  FROM seats t WHERE t.show_id = ${sh}.id AND (t.booking_id IS NOT NULL OR t.hold_id IS NOT NULL))`;
 
 /**
  * Why a request cannot have a seat, in the documented order of precedence:

@@ -30,6 +30,8 @@ describe('catalogue (e2e)', () => {
         date_time: '2031-05-01T18:30:00.000Z',
         total_seats: 80,
         available_seats: 80,
+        booked_seats: 0,
+        held_seats: 0,
       });
       expect((await api.show(res.body.id).expect(200)).body).toEqual(res.body);
       const { rows } = await ctx.db.pool.query('SELECT count(*)::int AS n FROM seats WHERE show_id = $1', [res.body.id]);
@@ -54,6 +56,8 @@ describe('catalogue (e2e)', () => {
           date_time: expect.stringMatching(ISO_UTC),
           total_seats: 50,
           available_seats: 50,
+          booked_seats: 0,
+          held_seats: 0,
         });
       }
       const paged = await api.movieShows(movie.id, 'limit=1&offset=1').expect(200);

@@ -9,7 +9,7 @@ import {
   IsOptional,
   ValidateIf,
 } from 'class-validator';
-import { PageQuery } from '../../common/http/pagination';
+import { ShowFilterQuery } from '../../common/http/pagination';
 
 export const MAX_SEATS_PER_REQUEST = 10;
 
@@ -39,7 +39,7 @@ export class BookSeatsDto {
   seat_numbers?: number[];
 }
 
-export class MyBookingsQuery extends PageQuery {
+export class MyBookingsQuery extends ShowFilterQuery {
   @ApiPropertyOptional({ enum: ['booked', 'cancelled'] })
   @IsOptional()
   @IsIn(['booked', 'cancelled'])

@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthUser, CurrentUser } from '../../common/decorators/auth.decorators';
 import { ApiProblems } from '../../common/http/api-problem';
 import { RetryOnConflict } from '../../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../../common/pipes/parse-id.pipe';
+import { Page, ShowFilterQuery } from '../../common/http/pagination';
+import { Paginated } from '../../common/interceptors/pagination.interceptor';
 import { ClientIp } from '../../limits/client-ip';
 import { RateLimited } from '../../limits/rate-limits';
 import { BookingResponse } from '../dto/booking.dto';
@@ -30,6 +32,14 @@ export class HoldsController {
   )
   hold(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) showId: number, @Body() dto: CreateHoldDto, @ClientIp() ip: string): Promise<HoldResponse> {
     return this.holds.hold(user, showId, dto.seat_numbers, ip);
+  }
+
+  @Paginated(HoldResponse)
+  @Get('my-holds')
+  @ApiOperation({ summary: 'My holds that still keep their seats, soonest to expire first (X-Total-Count header gives the full count)' })
+  @ApiProblems([400, 'VALIDATION_FAILED'])
+  mine(@CurrentUser() user: AuthUser, @Query() query: ShowFilterQuery): Promise<Page<HoldResponse>> {
+    return this.holds.listForUser(user.id, query);
   }
 
   @Post('holds/:id/confirm')

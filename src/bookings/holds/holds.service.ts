@@ -7,6 +7,7 @@ import { Database } from '../../database/database';
 import { first, Queryable } from '../../database/statement';
 import { refuseImpossibleSeats, verdictsOf } from '../verdicts';
 import { BookingResponse } from '../dto/booking.dto';
+import { Page, ShowFilterQuery } from '../../common/http/pagination';
 import { refusalError } from '../refusals';
 import { BOOK_SEATS } from '../sql/book-seats';
 import { toBooking } from '../sql/booking-row';
@@ -15,6 +16,7 @@ import { HoldError } from './holds.errors';
 import { END_HOLD, EXPIRE_DUE_HOLDS, LOCK_HOLD, LockedHold, MARK_HOLD_CONFIRMED } from './sql/end-holds';
 import { HOLD_SEATS, LOCK_ADDRESS_SHOW, LOCK_CUSTOMER_SHOW, SHARE_SHOW } from './sql/hold-seats';
 import { toHold } from './sql/hold-row';
+import { COUNT_MY_HOLDS, MY_HOLDS } from './sql/my-holds';
 
 @Injectable()
 export class HoldsService {
@@ -109,5 +111,16 @@ export class HoldsService {
     if (!hold) throw new HoldError('HOLD_NOT_FOUND');
     if (hold.user_id !== user.id && user.role !== 'admin') throw new HoldError('NOT_HOLD_OWNER');
     return hold;
+  }
+
+  /** The customer's holds that still keep their seats (a checkout page resumes from them after a reload). */
+  async listForUser(userId: number, query: ShowFilterQuery): Promise<Page<HoldResponse>> {
+    const now = this.clock.now();
+    const showId = query.show_id ?? null;
+    const [items, [{ total }]] = await Promise.all([
+      this.db.rows(MY_HOLDS, now, userId, showId, query.limit, query.offset),
+      this.db.rows(COUNT_MY_HOLDS, now, userId, showId),
+    ]);
+    return new Page(items.map(toHold), total);
   }
 }

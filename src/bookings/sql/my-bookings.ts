@@ -11,20 +11,20 @@ export interface MyBookingRow extends BookingRow {
 type Status = 'booked' | 'cancelled' | null;
 
 /** A customer's bookings, newest first, with what a list needs to show them. */
-export const MY_BOOKINGS = statement<[userId: number, status: Status, limit: number, offset: number], MyBookingRow>({
+export const MY_BOOKINGS = statement<[userId: number, status: Status, showId: number | null, limit: number, offset: number], MyBookingRow>({
   name: 'my-bookings',
   text: `
 SELECT b.id, b.user_id, b.show_id, b.seat_number, b.status, b.created_at, b.cancelled_at,
        m.title AS movie_title, sh.screen_name, sh.date_time
   FROM bookings b JOIN shows sh ON sh.id = b.show_id JOIN movies m ON m.id = sh.movie_id
- WHERE b.user_id = $1 AND ($2::text IS NULL OR b.status = $2)
+ WHERE b.user_id = $1 AND ($2::text IS NULL OR b.status = $2) AND ($3::int IS NULL OR b.show_id = $3)
  ORDER BY b.created_at DESC, b.id DESC
- LIMIT $3 OFFSET $4`,
+ LIMIT $4 OFFSET $5`,
 });
 
-export const COUNT_MY_BOOKINGS = statement<[userId: number, status: Status], { total: number }>({
+export const COUNT_MY_BOOKINGS = statement<[userId: number, status: Status, showId: number | null], { total: number }>({
   name: 'count-my-bookings',
-  text: `SELECT count(*)::int AS total FROM bookings WHERE user_id = $1 AND ($2::text IS NULL OR status = $2)`,
+  text: `SELECT count(*)::int AS total FROM bookings WHERE user_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::int IS NULL OR show_id = $3)`,
 });
 
 /** Whose booking it is, for the ownership guard. */

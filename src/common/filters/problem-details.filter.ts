@@ -145,7 +145,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     if (reply.sent || reply.raw.headersSent) return;
-    if (error instanceof AppError) void reply.headers(error.headers);
+    if (error instanceof AppError) for (const [name, value] of Object.entries(error.headers)) void reply.header(name, value);
     sendProblem(reply, toProblem(error, String(request.id), this.logger));
   }
 }

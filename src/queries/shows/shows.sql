@@ -2,8 +2,12 @@
 
 -- get-show
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
-       sh.total_seats - (SELECT count(*)::int FROM seats t WHERE t.show_id = sh.id AND (t.booking_id IS NOT NULL OR t.hold_id IS NOT NULL) AND (t.booking_id IS NOT NULL OR (t.hold_id IS NOT NULL AND t.hold_expires_at > $1))) AS available_seats
+       sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
+ CROSS JOIN LATERAL (
+SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
+       count(*) FILTER (WHERE (t.hold_id IS NOT NULL AND t.hold_expires_at > $1))::int AS held_seats
+  FROM seats t WHERE t.show_id = sh.id AND (t.booking_id IS NOT NULL OR t.hold_id IS NOT NULL)) taken
  WHERE sh.id = $2;
 
 -- show-exists
@@ -11,8 +15,12 @@ SELECT id FROM shows WHERE id = $1;
 
 -- shows-of-movie
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
-       sh.total_seats - (SELECT count(*)::int FROM seats t WHERE t.show_id = sh.id AND (t.booking_id IS NOT NULL OR t.hold_id IS NOT NULL) AND (t.booking_id IS NOT NULL OR (t.hold_id IS NOT NULL AND t.hold_expires_at > $1))) AS available_seats
+       sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
+ CROSS JOIN LATERAL (
+SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
+       count(*) FILTER (WHERE (t.hold_id IS NOT NULL AND t.hold_expires_at > $1))::int AS held_seats
+  FROM seats t WHERE t.show_id = sh.id AND (t.booking_id IS NOT NULL OR t.hold_id IS NOT NULL)) taken
  WHERE sh.movie_id = $2
  ORDER BY sh.date_time, sh.id
  LIMIT $3 OFFSET $4;

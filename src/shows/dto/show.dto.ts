@@ -37,4 +37,6 @@ export class ShowResponse {
   @ApiProperty({ type: 'string', format: 'date-time', example: '2026-12-01T18:30:00.000Z' }) date_time: string;
   @ApiProperty({ type: 'integer', example: 100 }) total_seats: number;
   @ApiProperty({ type: 'integer', example: 97, description: 'Seats neither booked nor held' }) available_seats: number;
+  @ApiProperty({ type: 'integer', example: 2, description: 'Seats booked' }) booked_seats: number;
+  @ApiProperty({ type: 'integer', example: 1, description: 'Seats held by a hold that has not expired' }) held_seats: number;
 }

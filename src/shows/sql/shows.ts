@@ -1,6 +1,6 @@
 import { statement } from '../../database/statement';
 import type { SeatChange } from '../../seat-events/seat-events.sql';
-import { takenSeatCount } from '../../seats/seat-rules.sql';
+import { seatCounts } from '../../seats/seat-rules.sql';
 import type { ShowResponse } from '../dto/show.dto';
 
 export interface ShowRow {
@@ -11,13 +11,16 @@ export interface ShowRow {
   date_time: Date;
   total_seats: number;
   available_seats: number;
+  booked_seats: number;
+  held_seats: number;
 }
 
 /** $1 is always the clock's time. */
 const SHOW_SELECT = `
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
-       sh.total_seats - ${takenSeatCount('sh', '$1')} AS available_seats
-  FROM shows sh JOIN movies m ON m.id = sh.movie_id`;
+       sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats
+  FROM shows sh JOIN movies m ON m.id = sh.movie_id
+ CROSS JOIN ${seatCounts('sh', '$1')} taken`;
 
 export const GET_SHOW = statement<[now: Date, showId: number], ShowRow>({
   name: 'get-show',

@@ -13,6 +13,7 @@ import { User } from '../../../users/entities/user.entity';
 @Check('holds_expires_after_creation', 'expires_at > created_at')
 @Index('holds_active_expires_at_idx', ['expiresAt'], { where: `status = 'active'` })
 @Index('holds_active_client_ip_idx', ['showId', 'clientIp'], { where: `status = 'active'` })
+@Index('holds_user_active_idx', ['userId', 'showId'], { where: `status = 'active'` })
 @Index('holds_recently_ended_idx', ['showId', 'endedAt'], { where: 'ended_at IS NOT NULL' })
 export class Hold {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'holds_pkey' })
