@@ -718,6 +718,11 @@ export interface components {
              * @example 2026-12-01T18:30:00.000Z
              */
             date_time: string;
+            /**
+             * @description The show's seats: a front end draws its rows from them
+             * @example 100
+             */
+            total_seats: number;
         };
         CreateHold: {
             /**

@@ -42,6 +42,7 @@ describe('bookings (e2e)', () => {
         movie_title: title,
         screen_name: show.screen_name,
         date_time: show.date_time,
+        total_seats: show.total_seats,
       });
       const all = await api.myBookings(mia).expect(200);
       expect(all.headers['x-total-count']).toBe('3');

@@ -6,6 +6,7 @@ export interface MyBookingRow extends BookingRow {
   movie_title: string;
   screen_name: string;
   date_time: Date;
+  total_seats: number;
 }
 
 type Status = 'booked' | 'cancelled' | null;
@@ -15,7 +16,7 @@ export const MY_BOOKINGS = statement<[userId: number, status: Status, showId: nu
   name: 'my-bookings',
   text: `
 SELECT b.id, b.user_id, b.show_id, b.seat_number, b.status, b.created_at, b.cancelled_at,
-       m.title AS movie_title, sh.screen_name, sh.date_time
+       m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats
   FROM bookings b JOIN shows sh ON sh.id = b.show_id JOIN movies m ON m.id = sh.movie_id
  WHERE b.user_id = $1 AND ($2::text IS NULL OR b.status = $2) AND ($3::int IS NULL OR b.show_id = $3)
  ORDER BY b.created_at DESC, b.id DESC
@@ -34,5 +35,5 @@ export const BOOKING_OWNER = statement<[bookingId: number], { user_id: number }>
 });
 
 export function toMyBooking(row: MyBookingRow): MyBookingResponse {
-  return { ...toBooking(row), movie_title: row.movie_title, screen_name: row.screen_name, date_time: row.date_time.toISOString() };
+  return { ...toBooking(row), movie_title: row.movie_title, screen_name: row.screen_name, date_time: row.date_time.toISOString(), total_seats: row.total_seats };
 }
