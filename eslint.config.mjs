@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web app runs in browsers.
+    files: ['web/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ['bench/**/*.js', 'scripts/**/*.js', 'test/fixtures/**/*.js', '*.config.js'],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'off' },

@@ -1,18 +1,39 @@
 #!/usr/bin/env node
 /**
- * `npm run build` compiles the service into dist/. `npm start` runs this with
- * --if-stale first, which builds only when a source is newer than the last
- * build, so a restart takes the service's own start-up time, not a compile.
+ * `npm run build` compiles the service into dist/src and builds the web app
+ * into dist/web. `npm start` runs this with --if-stale first, which builds each
+ * only when one of its sources is newer than its last build, so a restart takes
+ * the service's own start-up time, not a compile. `--if-stale web` (the test
+ * suite's set-up) looks at the web app only.
  */
 'use strict';
 
 const { spawnSync } = require('node:child_process');
-const { existsSync, readdirSync, statSync, utimesSync, writeFileSync } = require('node:fs');
+const { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
-const STAMP = join(ROOT, 'dist', '.build-stamp');
-const SOURCES = ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package.json', 'package-lock.json'];
+const SHARED = ['package.json', 'package-lock.json'];
+
+const TARGETS = {
+  server: {
+    stamp: join('dist', '.build-stamp'),
+    output: join('dist', 'src', 'main.js'),
+    sources: ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', ...SHARED],
+    tool: join('@nestjs', 'cli', 'bin', 'nest.js'),
+    // Nest's own clean would empty all of dist/, the web app included: only the server's folders go.
+    before: () => ['src', 'migrations'].forEach((dir) => rmSync(join(ROOT, 'dist', dir), { recursive: true, force: true })),
+    args: ['build'],
+  },
+  web: {
+    stamp: join('dist', 'web', '.build-stamp'),
+    output: join('dist', 'web', 'index.html'),
+    sources: ['web', join('openapi', 'schema.ts'), ...SHARED],
+    tool: join('vite', 'bin', 'vite.js'),
+    before: () => undefined,
+    args: ['build', '--config', join('web', 'vite.config.mts'), '--logLevel', 'warn'],
+  },
+};
 
 function newestMtime(path) {
   const info = statSync(path, { throwIfNoEntry: false });
@@ -23,31 +44,36 @@ function newestMtime(path) {
   return newest;
 }
 
-function isStale() {
-  const stamp = statSync(STAMP, { throwIfNoEntry: false });
-  if (!stamp || !existsSync(join(ROOT, 'dist', 'src', 'main.js'))) return true;
-  return SOURCES.some((source) => newestMtime(join(ROOT, source)) > stamp.mtimeMs);
+function isStale(target) {
+  const stamp = statSync(join(ROOT, target.stamp), { throwIfNoEntry: false });
+  if (!stamp || !existsSync(join(ROOT, target.output))) return true;
+  return target.sources.some((source) => newestMtime(join(ROOT, source)) > stamp.mtimeMs);
 }
 
-function build() {
-  const cli = join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js');
-  if (!existsSync(cli)) {
-    console.error('cannot build: the build tools are not installed (run `npm install`, with dev dependencies)');
+function build(name) {
+  const target = TARGETS[name];
+  const tool = join(ROOT, 'node_modules', target.tool);
+  if (!existsSync(tool)) {
+    console.error(`cannot build the ${name}: the build tools are not installed (run \`npm install\`, with dev dependencies)`);
     process.exit(1);
   }
   // The stamp carries the time the build started: a source saved during the build still counts as newer.
   const started = new Date();
-  const result = spawnSync(process.execPath, [cli, 'build'], { cwd: ROOT, stdio: 'inherit' });
+  target.before();
+  const result = spawnSync(process.execPath, [tool, ...target.args], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
-  writeFileSync(STAMP, `${started.toISOString()}\n`);
-  utimesSync(STAMP, started, started);
+  const stamp = join(ROOT, target.stamp);
+  writeFileSync(stamp, `${started.toISOString()}\n`);
+  utimesSync(stamp, started, started);
 }
 
-if (process.argv.includes('--if-stale')) {
-  if (isStale()) {
-    console.error('building the service (its sources changed since the last build)...');
-    build();
+const args = process.argv.slice(2);
+const ifStale = args.includes('--if-stale');
+const only = args.filter((arg) => arg in TARGETS);
+for (const name of only.length > 0 ? only : Object.keys(TARGETS)) {
+  if (!ifStale) build(name);
+  else if (isStale(TARGETS[name])) {
+    console.error(`building the ${name === 'web' ? 'web app' : 'service'} (its sources changed since the last build)...`);
+    build(name);
   }
-} else {
-  build();
 }

@@ -11,6 +11,7 @@ import { checkRequestInput } from './http/request-body';
 import { securityHeaders } from './http/security-headers';
 import { setupSwagger } from './http/swagger';
 import { validationPipe } from './http/validation.pipe';
+import { serveWebApp } from './http/web-app';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { LimitStore } from './limits/limit-store';
 import { Metrics } from './metrics/metrics';
@@ -86,6 +87,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   });
   await securityHeaders(fastify);
   await compression(fastify);
+  if (!(await serveWebApp(fastify, config.webRoot))) {
+    app.get(Logger).warn(`the web app is not built (no ${config.webRoot}/index.html): the API runs without it; \`npm run build\` builds it`);
+  }
   checkRequestInput(fastify, app.get(BodylessRoutes).keys);
   if (config.corsOrigins.length > 0) {
     app.enableCors({

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * Every setting the service reads, validated once at boot into one typed object.
@@ -31,6 +32,8 @@ export interface AppConfig {
   redisUrl?: string;
   /** When set, GET /metrics needs `Authorization: Bearer <it>`. */
   metricsToken?: string;
+  /** The built web app (index.html and assets/) served at `/`. */
+  webRoot: string;
   limits: {
     perIpPerMinute: number;
     signupsPerIpPerHour: number;
@@ -143,6 +146,12 @@ function admin(env: Env): AppConfig['auth']['admin'] {
   return { username, password, email: env.ADMIN_EMAIL || `${username}@localhost.localdomain` };
 }
 
+/** The service's own folder (where its package.json is), whether it runs from src/ or from dist/src/. */
+function packageRoot(from = __dirname): string {
+  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) if (existsSync(join(dir, 'package.json'))) return dir;
+  return from;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   return {
@@ -163,6 +172,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     redisUrl: env.REDIS_URL || undefined,
     metricsToken: env.METRICS_TOKEN || undefined,
+    webRoot: env.WEB_ROOT ? resolve(env.WEB_ROOT) : join(packageRoot(), 'dist', 'web'),
     limits: {
       perIpPerMinute: int(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 1200, 1, 10_000_000),
       signupsPerIpPerHour: int(env, 'SIGNUPS_PER_IP_PER_HOUR', 10, 1, 10_000_000),

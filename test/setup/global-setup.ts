@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../src/database/embedded/embedded-postgres';
+import { BROWSER_MISSING, findChromium } from '../support/browser';
 
 /** A port nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -53,6 +55,14 @@ async function removeAbandonedClusters(): Promise<void> {
  * database on it (see test-app.ts), so files share nothing.
  */
 export default async function globalSetup(): Promise<void> {
+  // The apps under test serve the web app's build (dist/web): built here when its sources changed.
+  const build = spawnSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'build.js'), '--if-stale', 'web'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('the web app does not build (see above)');
+  if (!findChromium()) {
+    if (process.env.CI) throw new Error('Chromium is not installed, and CI must run the browser tests (apt-get install chromium)');
+    console.error(`\n${BROWSER_MISSING}`);
+  }
+
   let url = process.env.DATABASE_URL;
   if (!url) {
     await removeAbandonedClusters();

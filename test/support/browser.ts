@@ -1,0 +1,109 @@
+import AxeBuilder from '@axe-core/playwright';
+import { spawnSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+const ROOT = join(__dirname, '..', '..');
+const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
+
+/** The system's Chromium (the Debian package `chromium`), or CHROMIUM_PATH: never a browser a test tool downloads. */
+export function findChromium(): string | null {
+  const given = process.env.CHROMIUM_PATH;
+  if (given) return existsSync(given) ? given : null;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    for (const name of CANDIDATES) if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
+
+export const BROWSER_MISSING =
+  'browser tests skipped: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH to a Chromium or Chrome binary, to run them)';
+
+/**
+ * Browser specs run where a Chromium is installed; in CI they must (.ci/run
+ * installs it). Elsewhere they are skipped, and the suite's set-up says so once.
+ */
+export function describeWithBrowser(name: string, body: () => void): void {
+  const found = findChromium() !== null;
+  if (!found && process.env.CI) throw new Error('Chromium is not installed, and CI must run the browser tests (apt-get install chromium)');
+  (found ? describe : describe.skip)(name, body);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(BROWSER_MISSING);
+  const version = spawnSync(executablePath, ['--version'], { encoding: 'utf8' });
+  if (version.status !== 0) throw new Error(`${executablePath} does not start: ${version.stderr}`);
+  // Chromium's sandbox needs user namespaces, which root in a container does not get.
+  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  return chromium.launch({ executablePath, headless: true, args });
+}
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 375, height: 740 };
+
+export interface Tab {
+  context: BrowserContext;
+  page: Page;
+  /** Everything the page said went wrong: uncaught errors, console errors (CSP violations are console errors). */
+  errors: string[];
+}
+
+/** A fresh browser profile (its own storage), one page in it, and what goes wrong in it recorded. */
+export async function openTab(browser: Browser, baseURL: string, viewport = DESKTOP): Promise<Tab> {
+  const context = await browser.newContext({ baseURL, viewport, locale: 'en-GB', timezoneId: 'UTC' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    // A refused request is the app's to show (and the test's to assert), not an error of the page.
+    if (message.type() === 'error' && !/the server responded with a status of 4\d\d/.test(message.text())) errors.push(`console: ${message.text()}`);
+  });
+  return { context, page, errors };
+}
+
+/** Signs a tab in without the login form: the session the app keeps in localStorage, before any page loads. */
+export async function signInTab(tab: Tab, tokens: { access: string; refresh: string }): Promise<void> {
+  const pair = JSON.stringify(JSON.stringify({ access: tokens.access, refresh: tokens.refresh }));
+  // Once per tab: a later refresh or logout in it is kept across reloads.
+  await tab.context.addInitScript({
+    content: `if (!sessionStorage.getItem('test.signed-in')) { sessionStorage.setItem('test.signed-in', '1'); localStorage.setItem('box-office.session', ${pair}); }`,
+  });
+}
+
+/** axe-core on the page as it is: no serious or critical violation of WCAG 2.2 A/AA. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const serious = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${what}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  expect(serious).toEqual([]);
+  expect(result.passes.length).toBeGreaterThan(10);
+}
+
+/**
+ * Saves a screenshot under test-results/screenshots/ on every run; with
+ * UPDATE_SCREENSHOTS=1 (`npm run screenshots`) also into docs/screenshots/,
+ * where the README shows them.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  const dirs = [join(ROOT, 'test-results', 'screenshots')];
+  if (process.env.UPDATE_SCREENSHOTS) dirs.push(join(ROOT, 'docs', 'screenshots'));
+  const image = await page.screenshot({ fullPage: true, animations: 'disabled' });
+  for (const dir of dirs) {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `${name}.png`), image);
+  }
+  expect(image.length).toBeGreaterThan(1000);
+}
+
+/** The state the seat map shows for a seat (its class), once it is drawn. */
+export const seatState = (page: Page, seat: number) =>
+  page.locator(`[data-seat="${seat}"]`).evaluate((el) => ['available', 'selected', 'held', 'booked', 'mine-held', 'mine-booked'].find((s) => el.classList.contains(s)));
+
+/** Waits until the map shows `seat` in `state` (an event, not a sleep), at most `timeoutMs`. */
+export async function seatBecomes(page: Page, seat: number, state: string, timeoutMs = 5000): Promise<void> {
+  await page.locator(`[data-seat="${seat}"].${state}`).waitFor({ timeout: timeoutMs });
+}

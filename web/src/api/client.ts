@@ -1,0 +1,57 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from '../../../openapi/schema';
+import { session } from './session';
+
+export { ApiProblem, call, type Problem } from './problem';
+
+/** The API's schemas, as openapi-typescript generated them from the service's OpenAPI document. */
+export type Schemas = components['schemas'];
+export type Movie = Schemas['Movie'];
+export type Show = Schemas['Show'];
+export type SeatMap = Schemas['SeatMap'];
+export type SeatStatus = Schemas['SeatState']['status'];
+export type Hold = Schemas['Hold'];
+export type Booking = Schemas['Booking'];
+export type MyBooking = Schemas['MyBooking'];
+
+
+/** The typed client for the API on this origin (same paths, same types as openapi/openapi.json). */
+export const api = createClient<paths>({ baseUrl: '' });
+
+/** What signs in, out or rotates a session: never sent with the access token, never retried on a 401. */
+const SESSION_PATHS = new Set(['/signup', '/login', '/login/refresh', '/logout']);
+const retries = new WeakMap<Request, Request>();
+
+/**
+ * The access token on every request (refreshed first when it is about to
+ * expire); a 401 on a request that carried one is retried once with a fresh
+ * token, so an expired token never reaches the person using the app.
+ */
+const withSession: Middleware = {
+  async onRequest({ request, schemaPath }) {
+    if (SESSION_PATHS.has(schemaPath)) return request;
+    const token = await session.accessToken();
+    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    retries.set(request, request.clone());
+    return request;
+  },
+  async onResponse({ request, response }) {
+    const retry = retries.get(request);
+    retries.delete(request);
+    if (response.status !== 401 || !retry) return response;
+    const rejected = request.headers.get('authorization')?.slice('Bearer '.length);
+    if (!rejected) return response;
+    const token = await session.accessTokenAfterRejection(rejected);
+    if (!token) return response;
+    retry.headers.set('authorization', `Bearer ${token}`);
+    return fetch(retry);
+  },
+};
+api.use(withSession);
+
+/** The full count of a paged list (X-Total-Count). */
+export const totalOf = (response: Response): number => Number(response.headers.get('x-total-count') ?? 0);
+
+/** A new Idempotency-Key: a retried request with it changes nothing twice. */
+export const newIdempotencyKey = (): string => crypto.randomUUID();
+

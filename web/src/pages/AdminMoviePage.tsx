@@ -1,0 +1,160 @@
+import { useEffect, useState } from 'react';
+import { api, type ApiProblem, call, type Show } from '../api/client';
+import { Link } from '../router';
+import { announce } from '../ui/announce';
+import { toProblem, useLoad } from '../ui/async';
+import { formatDateTime, fromLocalInput, toLocalInput } from '../ui/format';
+import { Field, PageTitle, ProblemText, Ready } from '../ui/parts';
+import { integer, Occupancy, StaffOnly, text, useStaffForm } from './admin';
+
+/** How often the occupancy on the list is read again while the page is open. */
+const REFRESH_MS = 10_000;
+
+export function AdminMoviePage({ id }: { id: number }) {
+  return (
+    <StaffOnly title="Admin">
+      <MovieShows id={id} />
+    </StaffOnly>
+  );
+}
+
+function MovieShows({ id }: { id: number }) {
+  const loaded = useLoad(async () => {
+    const [movie, shows] = await Promise.all([
+      call(api.GET('/movies/{id}', { params: { path: { id } } })),
+      call(api.GET('/movies/{id}/shows', { params: { path: { id }, query: { limit: 200 } } })),
+    ]);
+    return { movie: movie.data, shows: shows.data };
+  }, String(id));
+  const { reload } = loaded;
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void reload();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
+
+  const create = useStaffForm(async (form) => {
+    const { data } = await call(
+      api.POST('/movies/{id}/shows', {
+        params: { path: { id } },
+        body: { screen_name: text(form, 'screen_name'), date_time: fromLocalInput(text(form, 'date_time')), total_seats: integer(form, 'total_seats', 'Seats') },
+      }),
+    );
+    await reload();
+    return `Scheduled ${data.screen_name}, ${formatDateTime(data.date_time)}.`;
+  });
+
+  return (
+    <Ready loaded={loaded} what="the movie's shows">
+      {({ movie, shows }) => (
+        <section>
+          <PageTitle title={`Admin: ${movie.title}`}>{movie.title}: shows</PageTitle>
+          <p>
+            <Link to="/admin">All movies</Link> · {movie.duration_minutes} minutes
+          </p>
+          <form className="inline-form" onSubmit={create.onSubmit} aria-labelledby="new-show" noValidate>
+            <h2 id="new-show">Schedule a show</h2>
+            <Field label="Screen" name="screen_name" required error={create.fields.screen_name} />
+            <Field label="Starts at" name="date_time" type="datetime-local" required error={create.fields.date_time} hint="Your time zone." />
+            <Field label="Seats" name="total_seats" inputMode="numeric" required hint="1 to 2000." error={create.fields.total_seats} />
+            <ProblemText problem={create.formProblem} />
+            <button type="submit" className="button" disabled={create.busy}>
+              Schedule show
+            </button>
+          </form>
+          <h2>Shows</h2>
+          {shows.length === 0 ? (
+            <p>No shows yet.</p>
+          ) : (
+            <table className="admin-table">
+              <thead>
+                <tr>
+                  <th scope="col">Starts</th>
+                  <th scope="col">Screen</th>
+                  <th scope="col">Occupancy</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {shows.map((show) => (
+                  <ShowRow key={show.id} show={show} onChanged={reload} />
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      )}
+    </Ready>
+  );
+}
+
+function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<void> }) {
+  const [editing, setEditing] = useState(false);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const when = formatDateTime(show.date_time);
+  const edit = useStaffForm(async (form) => {
+    await call(
+      api.PATCH('/shows/{id}', {
+        params: { path: { id: show.id } },
+        body: { screen_name: text(form, 'screen_name'), date_time: fromLocalInput(text(form, 'date_time')), total_seats: integer(form, 'total_seats', 'Seats') },
+      }),
+    );
+    setEditing(false);
+    await onChanged();
+    return `Saved the show of ${when}.`;
+  });
+  const remove = async () => {
+    setProblem(null);
+    try {
+      await call(api.DELETE('/shows/{id}', { params: { path: { id: show.id } } }));
+      announce(`Deleted the show of ${when}.`);
+      await onChanged();
+    } catch (error) {
+      setProblem(toProblem(error));
+    }
+  };
+
+  if (editing) {
+    return (
+      <tr>
+        <td colSpan={4}>
+          <form className="inline-form" onSubmit={edit.onSubmit} aria-label={`Edit the show of ${when}`} noValidate>
+            <Field label="Screen" name="screen_name" defaultValue={show.screen_name} error={edit.fields.screen_name} />
+            <Field label="Starts at" name="date_time" type="datetime-local" defaultValue={toLocalInput(show.date_time)} error={edit.fields.date_time} />
+            <Field label="Seats" name="total_seats" inputMode="numeric" defaultValue={show.total_seats} error={edit.fields.total_seats} />
+            <ProblemText problem={edit.formProblem} />
+            <button type="submit" className="button" disabled={edit.busy}>
+              Save
+            </button>
+            <button type="button" className="button secondary" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+          </form>
+        </td>
+      </tr>
+    );
+  }
+  return (
+    <tr>
+      <th scope="row">
+        <Link to={`/shows/${show.id}`}>{when}</Link>
+      </th>
+      <td>{show.screen_name}</td>
+      <td>
+        <Occupancy booked={show.booked_seats} held={show.held_seats} total={show.total_seats} />
+      </td>
+      <td className="row-actions">
+        <button type="button" className="button small secondary" onClick={() => setEditing(true)} aria-label={`Edit the show of ${when}`}>
+          Edit
+        </button>
+        <button type="button" className="button small danger" onClick={() => void remove()} aria-label={`Delete the show of ${when}`}>
+          Delete
+        </button>
+        <ProblemText problem={problem} />
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,191 @@
+import { useEffect, useRef, useState } from 'react';
+import { api, ApiProblem, call, type Hold, newIdempotencyKey, type Show } from '../api/client';
+import { Link, loginPath } from '../router';
+import { seatList } from '../seats/layout';
+import type { SeatStore } from '../seats/store';
+import { announce } from '../ui/announce';
+import { toProblem } from '../ui/async';
+import { formatCountdown, formatTime, plural } from '../ui/format';
+
+export type Notice = { kind: 'problem' | 'success'; text: string; link?: { to: string; text: string } };
+
+/** Seat problems that name seats: marked taken on the map at once, before the stream says so. */
+const TAKEN: Record<string, 'booked' | 'held'> = { SEAT_TAKEN: 'booked', SHOW_FULL: 'booked', SEAT_HELD: 'held' };
+
+/** A POST that changes something, with one Idempotency-Key: a retry after a lost answer changes nothing twice. */
+async function once<T>(send: (key: string) => Promise<T>): Promise<T> {
+  const key = newIdempotencyKey();
+  try {
+    return await send(key);
+  } catch (error) {
+    if (error instanceof ApiProblem && error.status === 0) return send(key);
+    throw error;
+  }
+}
+
+/** The server's clock minus this browser's, from an answer's Date header (a countdown follows the server). */
+const skewOf = (response: Response): number => {
+  const date = Date.parse(response.headers.get('date') ?? '');
+  return Number.isNaN(date) ? 0 : date + 500 - Date.now();
+};
+
+interface Props {
+  show: Show;
+  store: SeatStore;
+  holds: Hold[];
+  signedIn: boolean;
+  disabled: boolean;
+  notice: Notice | null;
+  setNotice: (notice: Notice | null) => void;
+  onHoldsChanged: () => Promise<void>;
+  onExpired: () => Promise<void>;
+}
+
+/**
+ * The checkout: the seats chosen, holding them (a countdown to expires_at),
+ * then confirming (the booking) or releasing them. Every refusal is shown
+ * here in the API's words; seats it names are marked taken on the map.
+ */
+export function Checkout({ show, store, holds, signedIn, disabled, notice, setNotice, onHoldsChanged, onExpired }: Props) {
+  const [busy, setBusy] = useState(false);
+  const [skew, setSkew] = useState(0);
+  const selected = store.selected();
+  const layout = store.layout;
+
+  const fail = (error: unknown) => {
+    const problem = toProblem(error);
+    const status = TAKEN[problem.code];
+    if (status && problem.problem.seats) store.markTaken(problem.problem.seats, status);
+    // Shown as an alert, which is read out at once: not announced a second time.
+    setNotice({ kind: 'problem', text: problem.message });
+  };
+
+  const run = async (task: () => Promise<void>) => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      await task();
+    } catch (error) {
+      fail(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const hold = () =>
+    run(async () => {
+      const seats = store.selected();
+      const { data, response } = await once((key) =>
+        call(api.POST('/shows/{id}/holds', { params: { path: { id: show.id }, header: { 'Idempotency-Key': key } }, body: { seat_numbers: seats } })),
+      );
+      setSkew(skewOf(response));
+      store.clearSelection();
+      await onHoldsChanged();
+      const text = `${seatList(layout, data.seat_numbers)} ${data.seat_numbers.length === 1 ? 'is' : 'are'} held for you until ${formatTime(data.expires_at)}. Confirm to book.`;
+      setNotice({ kind: 'success', text });
+      announce(text);
+    });
+
+  const confirm = (held: Hold) =>
+    run(async () => {
+      const { data } = await once((key) => call(api.POST('/holds/{id}/confirm', { params: { path: { id: held.id }, header: { 'Idempotency-Key': key } } })));
+      await onHoldsChanged();
+      const seats = data.map((booking) => booking.seat_number);
+      const text = `Booked: ${seatList(layout, seats)}. Enjoy the show!`;
+      setNotice({ kind: 'success', text, link: { to: '/my-bookings', text: 'See my bookings' } });
+      announce(text);
+    });
+
+  const release = (held: Hold) =>
+    run(async () => {
+      await call(api.DELETE('/holds/{id}', { params: { path: { id: held.id } } }));
+      await onHoldsChanged();
+      held.seat_numbers.forEach((seat) => store.queue(seat, 'available'));
+      const text = `Released ${seatList(layout, held.seat_numbers)}.`;
+      setNotice({ kind: 'success', text });
+      announce(text);
+    });
+
+  return (
+    <aside className="checkout" aria-labelledby="checkout-title">
+      <h2 id="checkout-title">Your seats</h2>
+      {holds.map((held) => (
+        <div key={held.id} className="hold" role="group" aria-label={`Hold of ${seatList(layout, held.seat_numbers)}`}>
+          <p>
+            Held for you: <strong>{seatList(layout, held.seat_numbers)}</strong>
+          </p>
+          <Countdown expiresAt={held.expires_at} skew={skew} onExpired={() => void onExpired()} />
+          <div className="actions">
+            <button type="button" className="button" disabled={busy || disabled} onClick={() => void confirm(held)}>
+              Confirm booking of {plural(held.seat_numbers.length, 'seat')}
+            </button>
+            <button type="button" className="button secondary" disabled={busy} onClick={() => void release(held)}>
+              Release
+            </button>
+          </div>
+        </div>
+      ))}
+      {selected.length > 0 ? (
+        <p>
+          Chosen: <strong>{seatList(layout, selected)}</strong>
+        </p>
+      ) : (
+        holds.length === 0 && <p className="muted">Choose up to 10 available seats on the map.</p>
+      )}
+      {selected.length > 0 &&
+        (signedIn ? (
+          <div className="actions">
+            <button type="button" className="button" disabled={busy || disabled} onClick={() => void hold()}>
+              Hold {plural(selected.length, 'seat')}
+            </button>
+            <button type="button" className="button secondary" disabled={busy} onClick={() => store.clearSelection()}>
+              Clear
+            </button>
+          </div>
+        ) : (
+          <p>
+            <Link to={loginPath()} className="button">
+              Log in to hold these seats
+            </Link>
+          </p>
+        ))}
+      {notice && (
+        <p className={notice.kind === 'problem' ? 'problem' : 'success'} role={notice.kind === 'problem' ? 'alert' : undefined}>
+          {notice.text} {notice.link && <Link to={notice.link.to}>{notice.link.text}</Link>}
+        </p>
+      )}
+    </aside>
+  );
+}
+
+/** Time left on a hold; read out once a minute is left and when it runs out, never every second. */
+function Countdown({ expiresAt, skew, onExpired }: { expiresAt: string; skew: number; onExpired: () => void }) {
+  const [ms, setMs] = useState(() => Date.parse(expiresAt) - (Date.now() + skew));
+  const expired = useRef(onExpired);
+  expired.current = onExpired;
+  useEffect(() => {
+    let warned = false;
+    let done = false;
+    const tick = () => {
+      const left = Date.parse(expiresAt) - (Date.now() + skew);
+      setMs(left);
+      if (left <= 60_000 && left > 0 && !warned) {
+        warned = true;
+        announce('One minute left to confirm your seats.');
+      }
+      if (left <= 0 && !done) {
+        done = true;
+        announce('Your hold has run out; the seats are free again.');
+        expired.current();
+      }
+    };
+    tick();
+    const timer = setInterval(tick, 250);
+    return () => clearInterval(timer);
+  }, [expiresAt, skew]);
+  return (
+    <p className={ms <= 60_000 ? 'countdown urgent' : 'countdown'}>
+      <time>{formatCountdown(ms)}</time> left to confirm
+    </p>
+  );
+}
