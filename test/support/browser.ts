@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 const ROOT = join(__dirname, '..', '..');
 const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
@@ -88,10 +88,10 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
  * UPDATE_SCREENSHOTS=1 (`npm run screenshots`) also into docs/screenshots/,
  * where the README shows them.
  */
-export async function saveScreenshot(page: Page, name: string): Promise<void> {
+export async function saveScreenshot(target: Page | Locator, name: string): Promise<void> {
   const dirs = [join(ROOT, 'test-results', 'screenshots')];
   if (process.env.UPDATE_SCREENSHOTS) dirs.push(join(ROOT, 'docs', 'screenshots'));
-  const image = await page.screenshot({ fullPage: true, animations: 'disabled' });
+  const image = 'goto' in target ? await target.screenshot({ fullPage: true, animations: 'disabled' }) : await target.screenshot({ animations: 'disabled' });
   for (const dir of dirs) {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, `${name}.png`), image);

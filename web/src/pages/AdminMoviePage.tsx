@@ -147,12 +147,14 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
         <Occupancy booked={show.booked_seats} held={show.held_seats} total={show.total_seats} />
       </td>
       <td className="row-actions">
-        <button type="button" className="button small secondary" onClick={() => setEditing(true)} aria-label={`Edit the show of ${when}`}>
-          Edit
-        </button>
-        <button type="button" className="button small danger" onClick={() => void remove()} aria-label={`Delete the show of ${when}`}>
-          Delete
-        </button>
+        <div>
+          <button type="button" className="button small secondary" onClick={() => setEditing(true)} aria-label={`Edit the show of ${when}`}>
+            Edit
+          </button>
+          <button type="button" className="button small danger" onClick={() => void remove()} aria-label={`Delete the show of ${when}`}>
+            Delete
+          </button>
+        </div>
         <ProblemText problem={problem} />
       </td>
     </tr>

@@ -112,15 +112,17 @@ function MovieRow({ movie, onChanged }: { movie: Movie; onChanged: () => Promise
       </th>
       <td>{movie.duration_minutes} min</td>
       <td className="row-actions">
-        <Link to={`/admin/movies/${movie.id}`} className="button small secondary" aria-label={`Shows of ${movie.title}`}>
-          Shows
-        </Link>
-        <button type="button" className="button small secondary" onClick={() => setEditing(true)} aria-label={`Edit ${movie.title}`}>
-          Edit
-        </button>
-        <button type="button" className="button small danger" onClick={() => void remove()} aria-label={`Delete ${movie.title}`}>
-          Delete
-        </button>
+        <div>
+          <Link to={`/admin/movies/${movie.id}`} className="button small secondary" aria-label={`Shows of ${movie.title}`}>
+            Shows
+          </Link>
+          <button type="button" className="button small secondary" onClick={() => setEditing(true)} aria-label={`Edit ${movie.title}`}>
+            Edit
+          </button>
+          <button type="button" className="button small danger" onClick={() => void remove()} aria-label={`Delete ${movie.title}`}>
+            Delete
+          </button>
+        </div>
         <ProblemText problem={problem} />
       </td>
     </tr>

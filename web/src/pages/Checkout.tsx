@@ -49,6 +49,14 @@ interface Props {
 export function Checkout({ show, store, holds, signedIn, disabled, notice, setNotice, onHoldsChanged, onExpired }: Props) {
   const [busy, setBusy] = useState(false);
   const [skew, setSkew] = useState(0);
+  /** Where the keyboard goes next: a new hold's Confirm button, or the outcome of a confirm. */
+  const [justHeld, setJustHeld] = useState<number | null>(null);
+  const noticeRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (busy || justHeld === null) return;
+    document.getElementById(`confirm-hold-${justHeld}`)?.focus();
+    setJustHeld(null);
+  }, [busy, justHeld, holds]);
   const selected = store.selected();
   const layout = store.layout;
 
@@ -79,6 +87,7 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
         call(api.POST('/shows/{id}/holds', { params: { path: { id: show.id }, header: { 'Idempotency-Key': key } }, body: { seat_numbers: seats } })),
       );
       setSkew(skewOf(response));
+      setJustHeld(data.id);
       store.clearSelection();
       await onHoldsChanged();
       const text = `${seatList(layout, data.seat_numbers)} ${data.seat_numbers.length === 1 ? 'is' : 'are'} held for you until ${formatTime(data.expires_at)}. Confirm to book.`;
@@ -94,6 +103,7 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
       const text = `Booked: ${seatList(layout, seats)}. Enjoy the show!`;
       setNotice({ kind: 'success', text, link: { to: '/my-bookings', text: 'See my bookings' } });
       announce(text);
+      requestAnimationFrame(() => noticeRef.current?.focus());
     });
 
   const release = (held: Hold) =>
@@ -116,7 +126,7 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
           </p>
           <Countdown expiresAt={held.expires_at} skew={skew} onExpired={() => void onExpired()} />
           <div className="actions">
-            <button type="button" className="button" disabled={busy || disabled} onClick={() => void confirm(held)}>
+            <button type="button" className="button" disabled={busy || disabled} onClick={() => void confirm(held)} id={`confirm-hold-${held.id}`}>
               Confirm booking of {plural(held.seat_numbers.length, 'seat')}
             </button>
             <button type="button" className="button secondary" disabled={busy} onClick={() => void release(held)}>
@@ -150,7 +160,7 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
           </p>
         ))}
       {notice && (
-        <p className={notice.kind === 'problem' ? 'problem' : 'success'} role={notice.kind === 'problem' ? 'alert' : undefined}>
+        <p className={notice.kind === 'problem' ? 'problem' : 'success'} role={notice.kind === 'problem' ? 'alert' : undefined} ref={noticeRef} tabIndex={-1}>
           {notice.text} {notice.link && <Link to={notice.link.to}>{notice.link.text}</Link>}
         </p>
       )}
