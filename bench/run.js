@@ -14,15 +14,13 @@
 
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
-const { createServer } = require('node:net');
+const { existsSync, mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
 const jwt = require('jsonwebtoken');
 const { Client } = require('pg');
-
-const ROOT = join(__dirname, '..');
+const { ROOT, api, createDatabase, fmt, freePort, log, median, percentile, printTable, startPostgresServer, startService, writeResults } = require('./lib');
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
 );
@@ -38,108 +36,6 @@ const MAP_SEATS = 300;
 const PGBENCH_CLIENTS = 32;
 const ONLY = new Set((args.only ?? 'booking,bare,floor,seatmap,race').split(','));
 const CPU_PROF = 'cpu-prof' in args;
-
-const log = (...parts) => console.error('[bench]', ...parts);
-const median = (values) => {
-  const sorted = values.filter((v) => typeof v === 'number' && !Number.isNaN(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(check, what, timeoutMs = 60000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function startPostgresServer() {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => undefined };
-  const { startEmbeddedPostgres } = require(join(ROOT, 'dist/src/database/embedded/embedded-postgres.js'));
-  const dir = mkdtempSync(join(tmpdir(), 'cinema-bench-'));
-  log('no DATABASE_URL: starting an embedded PostgreSQL (durable settings, as in production)');
-  return startEmbeddedPostgres({
-    dataDir: join(dir, 'data'),
-    port: await freePort(),
-    database: 'postgres',
-    serverFlags: ['-c', 'max_connections=200'],
-    logger: { log: () => undefined, debug: () => undefined, error: (m) => log(m) },
-  });
-}
-
-async function createDatabase(serverUrl) {
-  const name = `bench_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    drop: async () => {
-      const c = new Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-async function startService(databaseUrl, jwtSecret) {
-  const port = await freePort();
-  const profile = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/results')] : [];
-  // The same heap flags as `npm start` and the Dockerfile, unless BENCH_SERVICE_NODE_FLAGS says otherwise.
-  const nodeFlags = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '--max-old-space-size=192 --max-semi-space-size=4').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeFlags, ...profile, join(ROOT, 'dist/src/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: jwtSecret,
-      ADMIN_USERNAME: 'bench_admin',
-      ADMIN_PASSWORD: 'bench-admin-password',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${base}/health`)).ok, 'the service to answer /health');
-  return { child, base, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
-}
-
-async function api(base, method, path, token, body) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 async function createData(base, db, jwtSecret) {
   const admin = (await api(base, 'POST', '/login/', undefined, { username: 'bench_admin', password: 'bench-admin-password' })).access;
@@ -373,7 +269,7 @@ async function main() {
   const pg = await startPostgresServer();
   const db = await createDatabase(pg.url);
   const jwtSecret = randomBytes(32).toString('hex');
-  const service = await startService(db.url, jwtSecret);
+  const service = await startService(db.url, jwtSecret, { nodeArgs: CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/results')] : [] });
   const runs = [];
   try {
     const data = await createData(service.base, db, jwtSecret);
@@ -418,8 +314,7 @@ async function main() {
       peak_rss_mb: rssMb,
       runs,
     };
-    const fmt = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
-    const table = [
+    printTable([
       ['metric', `median of ${RUNS}`, 'target'],
       ['booking answers/s (201+409)', fmt(summary.booking_rps), ''],
       ['pgbench floor, durable INSERT tps', fmt(summary.pgbench_floor_tps), ''],
@@ -436,13 +331,8 @@ async function main() {
       ['sell-out: p99 ms', fmt(summary.sellout_p99_ms, 1), '≤ 100'],
       ['sell-out: exactly 200 sold, DB agrees', String(summary.sellout_all_agree), 'true'],
       ['service peak RSS MB', fmt(summary.peak_rss_mb), '≤ 250'],
-    ];
-    const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-    console.log(table.map((row) => `| ${row.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`).join('\n'));
-    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-    const file = join(ROOT, 'bench/results', `${summary.date.replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify(summary, null, 2));
-    log(`results written to ${file}`);
+    ]);
+    writeResults('', summary);
   } finally {
     await service.stop();
     await db.drop().catch((e) => log(`could not drop ${db.name}: ${e.message}`));
