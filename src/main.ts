@@ -55,7 +55,7 @@ async function bootstrap(): Promise<void> {
     refuse(`${config.database.url ? 'the database at DATABASE_URL' : 'the embedded database'} did not answer: ${(error as Error).message}`);
   }
   handleShutdownSignals({ app, lifecycle, drainSeconds: config.shutdownDrainSeconds, logger, afterClose: () => embedded?.stop() ?? Promise.resolve() });
-  logger.log(`listening on http://${config.host}:${config.port} (Swagger UI at /swagger)`);
+  logger.log(`listening on http://${config.host}:${config.port} (the web app at /, Swagger UI at /swagger)`);
 }
 
 bootstrap().catch((error: unknown) => refuse((error as Error)?.message ?? String(error)));
