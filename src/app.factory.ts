@@ -11,12 +11,12 @@ import { checkRequestInput } from './http/request-body';
 import { securityHeaders } from './http/security-headers';
 import { setupSwagger } from './http/swagger';
 import { validationPipe } from './http/validation.pipe';
+import { pagedAnswers } from './common/http/paginated';
 import { serveWebApp } from './http/web-app';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { LimitStore } from './limits/limit-store';
 import { Metrics } from './metrics/metrics';
-import { LoggedRequest, rootLogger } from './logging/logging';
-import { Logger } from 'nestjs-pino';
+import { nestLogger, requestLogging, rootLogger } from './logging/logging';
 
 export { validationPipe };
 
@@ -55,14 +55,13 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     // Fastify's own JSON parser only: no form-encoded bodies.
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(nestLogger(logger));
   app.getHttpServer().maxConnections = config.http.maxConnections;
   const fastify = app.getHttpAdapter().getInstance();
+  // First: everything after it runs inside the request's logging context.
+  requestLogging(fastify, logger);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    // For the request's log line (pino-http reads the raw request).
-    (request.raw as LoggedRequest).id = request.id;
-    (request.raw as LoggedRequest).route = request.routeOptions.url;
     // Past the drain, the pool is closing: whatever still arrives is told to go elsewhere.
     if (lifecycle.phase === 'stopping') {
       void reply.header('connection', 'close').header('retry-after', '1');
@@ -85,12 +84,13 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     if (!lifecycle.serving) void reply.header('connection', 'close');
     done(null, payload);
   });
-  await securityHeaders(fastify);
+  securityHeaders(fastify);
   await compression(fastify);
   if (!(await serveWebApp(fastify, config.webRoot))) {
-    app.get(Logger).warn(`the web app is not built (no ${config.webRoot}/index.html): the API runs without it; \`npm run build\` builds it`);
+    logger.warn(`the web app is not built (no ${config.webRoot}/index.html): the API runs without it; \`npm run build\` builds it`);
   }
   checkRequestInput(fastify, app.get(BodylessRoutes).keys);
+  pagedAnswers(fastify);
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,

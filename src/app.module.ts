@@ -1,8 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AuthModule } from './auth/auth.module';
@@ -17,10 +16,8 @@ import { runMigrationsExclusively } from './database/run-migrations';
 import { SeatEventsModule } from './seat-events/seat-events.module';
 import { HealthController } from './health/health.controller';
 import { BodylessRoutes } from './http/bodyless-routes';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { Lifecycle } from './lifecycle/lifecycle';
-import { requestLogging, rootLogger } from './logging/logging';
 import { LimitsModule } from './limits/limits.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MoviesModule } from './movies/movies.module';
@@ -61,7 +58,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.register(options),
-        LoggerModule.forRoot({ pinoHttp: requestLogging(options.logger ?? rootLogger(options.config)) }),
         DiscoveryModule,
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(options.databaseUrl, options.config.database),
@@ -86,8 +82,6 @@ export class AppModule {
       providers: [
         BodylessRoutes,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        // Global, so it wraps the route-level @RetryOnConflict(): a retried request is still one request.
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

@@ -3,7 +3,7 @@ import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperatio
 import { Auth, AuthUser, CurrentUser } from '../common/decorators/auth.decorators';
 import { ValidationFailedError } from '../common/errors/app-error';
 import { ApiProblems } from '../common/http/api-problem';
-import { Paginated } from '../common/interceptors/pagination.interceptor';
+import { Paginated } from '../common/http/paginated';
 import { Page } from '../common/http/pagination';
 import { RetryOnConflict } from '../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';

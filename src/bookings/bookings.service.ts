@@ -12,7 +12,7 @@ import { BookingError } from './bookings.errors';
 import { BatchedRequest, BookingBatcher } from './booking-batcher';
 import { BookingResponse, MyBookingResponse, MyBookingsQuery } from './dto/booking.dto';
 import { refusalError } from './refusals';
-import { BOOK_SEATS, BookSeatsRow } from './sql/book-seats';
+import { BOOK_SEATS, BookSeatsRow, LOCK_CUSTOMER_SHOWS } from './sql/book-seats';
 import { toBooking } from './sql/booking-row';
 import { CANCEL_BOOKING, LOCK_BOOKING } from './sql/cancel-booking';
 import { BOOKING_OWNER, COUNT_MY_BOOKINGS, MY_BOOKINGS, toMyBooking } from './sql/my-bookings';
@@ -60,7 +60,7 @@ export class BookingsService {
     return verdict.bookings.map(toBooking);
   }
 
-  /** Runs one batch as one statement (its own implicit transaction) and hands every request its verdict. */
+  /** Runs one batch as one booking statement (after its customers' locks) and hands every request its verdict. */
   private async bookBatch(batch: BatchedRequest<Verdict>[]): Promise<void> {
     const now = this.clock.now();
     this.metrics.batchSize.observe(batch.length);
@@ -75,7 +75,10 @@ export class BookingsService {
     });
     let rows: BookSeatsRow[];
     try {
-      rows = await this.db.rows(BOOK_SEATS, ...columns, now, this.limit);
+      rows = await this.db.transaction(async (tx) => {
+        await tx.rows(LOCK_CUSTOMER_SHOWS, batch.map((r) => r.userId), batch.map((r) => r.showId));
+        return tx.rows(BOOK_SEATS, ...columns, now, this.limit);
+      });
     } catch (error) {
       if (batch.length === 1) throw error;
       // The statement failed as a whole (a lock timeout, a lost connection...): run each request on

@@ -2,12 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Public } from '../common/decorators/auth.decorators';
 import { ApiProblems } from '../common/http/api-problem';
-import { Paginated } from '../common/interceptors/pagination.interceptor';
+import { Paginated } from '../common/http/paginated';
 import { Page } from '../common/http/pagination';
 import { RetryOnConflict } from '../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { CreateMovieDto, MovieListQuery, MovieResponse, UpdateMovieDto } from './dto/movie.dto';
 import { MoviesService } from './movies.service';
+import { Idempotent } from '../idempotency/idempotent';
 
 @ApiTags('movies')
 @Controller('movies')
@@ -33,6 +34,7 @@ export class MoviesController {
   }
 
   @Auth('admin')
+  @Idempotent()
   @Post()
   @ApiOperation({ summary: 'Add a movie (admin)' })
   @ApiCreatedResponse({ type: MovieResponse })

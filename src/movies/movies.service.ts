@@ -17,11 +17,13 @@ export class MoviesService {
 
   async list(query: MovieListQuery): Promise<Page<MovieResponse>> {
     const pattern = query.search ? likeContains(query.search) : null;
-    const [items, [{ total }]] = await Promise.all([
-      this.db.rows(LIST_MOVIES, pattern, query.limit, query.offset),
-      this.db.rows(COUNT_MOVIES, pattern),
-    ]);
-    return new Page(items, total);
+    const rows = await this.db.rows(LIST_MOVIES, pattern, query.limit, query.offset);
+    // A page past the end has no row to carry the count.
+    const total = rows.length > 0 ? rows[0].total : (await this.db.rows(COUNT_MOVIES, pattern))[0].total;
+    return new Page(
+      rows.map(({ id, title, duration_minutes }) => ({ id, title, duration_minutes })),
+      total,
+    );
   }
 
   async get(id: number): Promise<MovieResponse> {

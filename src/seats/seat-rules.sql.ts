@@ -15,7 +15,8 @@
  * LOCKS. Every writer takes its locks in this order, so two writers that meet
  * queue instead of deadlocking:
  *
- *   1. the advisory lock (user, show): a customer's holds of one show, one at a time (the hold limit);
+ *   1. the advisory lock (user, show): a customer's holds, bookings and confirms of one show, one at a time
+ *      (the hold limit and the booking cap count exactly, across processes);
  *   2. the show row: FOR UPDATE to change or delete it, FOR KEY SHARE to hold its seats;
  *   3. hold rows, by id: confirm, release, expiry, a show's deletion;
  *   4. seat rows, FOR UPDATE (TypeORM's pessimistic_write), in (show_id, seat_number) order;

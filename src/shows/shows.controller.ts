@@ -2,12 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Public } from '../common/decorators/auth.decorators';
 import { ApiProblems } from '../common/http/api-problem';
-import { Paginated } from '../common/interceptors/pagination.interceptor';
+import { Paginated } from '../common/http/paginated';
 import { Page, PageQuery } from '../common/http/pagination';
 import { RetryOnConflict } from '../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { CreateShowDto, ShowResponse, UpdateShowDto } from './dto/show.dto';
 import { ShowsService } from './shows.service';
+import { Idempotent } from '../idempotency/idempotent';
 
 @ApiTags('shows')
 @Controller()
@@ -24,6 +25,7 @@ export class ShowsController {
   }
 
   @Auth('admin')
+  @Idempotent()
   @Post('movies/:id/shows')
   @ApiOperation({ summary: 'Schedule a show (admin); its seats 1..total_seats are created with it' })
   @ApiCreatedResponse({ type: ShowResponse })

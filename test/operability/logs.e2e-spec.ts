@@ -20,7 +20,7 @@ class Lines extends Writable {
   }
 }
 
-describe('structured logs (pino through nestjs-pino, e2e)', () => {
+describe('structured logs (pino, e2e)', () => {
   const lines = new Lines();
   const logger = rootLogger({ nodeEnv: 'production', logLevel: 'info' }, lines);
   let ctx: Awaited<ReturnType<typeof setupE2e>>;

@@ -5,7 +5,7 @@ import { ApiProblems } from '../../common/http/api-problem';
 import { RetryOnConflict } from '../../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../../common/pipes/parse-id.pipe';
 import { Page, ShowFilterQuery } from '../../common/http/pagination';
-import { Paginated } from '../../common/interceptors/pagination.interceptor';
+import { Paginated } from '../../common/http/paginated';
 import { ClientIp } from '../../limits/client-ip';
 import { RateLimited } from '../../limits/rate-limits';
 import { BookingResponse } from '../dto/booking.dto';

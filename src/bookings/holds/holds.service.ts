@@ -14,7 +14,7 @@ import { toBooking } from '../sql/booking-row';
 import { HoldResponse } from './hold.dto';
 import { HoldError } from './holds.errors';
 import { END_HOLD, EXPIRE_DUE_HOLDS, LOCK_HOLD, LockedHold, MARK_HOLD_CONFIRMED } from './sql/end-holds';
-import { HOLD_SEATS, LOCK_ADDRESS_SHOW, LOCK_CUSTOMER_SHOW, SHARE_SHOW } from './sql/hold-seats';
+import { HOLD_SEATS, LOCK_ADDRESS_SHOW, LOCK_CUSTOMER_HOLD_SHOW, LOCK_CUSTOMER_SHOW, SHARE_SHOW } from './sql/hold-seats';
 import { toHold } from './sql/hold-row';
 import { COUNT_MY_HOLDS, MY_HOLDS } from './sql/my-holds';
 
@@ -60,6 +60,8 @@ export class HoldsService {
   async confirm(user: AuthUser, holdId: number): Promise<BookingResponse[]> {
     const now = this.clock.now();
     const bookings = await this.db.transaction(async (tx) => {
+      // Lock 1 first: the booking cap counts this customer's bookings of the show exactly.
+      await tx.rows(LOCK_CUSTOMER_HOLD_SHOW, user.id, holdId);
       const hold = await this.lockOwnHold(tx, user, holdId, now);
       if (hold.status === 'confirmed') throw new HoldError('HOLD_ALREADY_CONFIRMED');
       if (hold.status === 'released') throw new HoldError('HOLD_RELEASED');

@@ -28,8 +28,8 @@ export type BookSeatsRow = {
  * element per requested seat), then the clock's now.
  *
  * The seat rules decide (judgeRequests), then the customer's allowance of the
- * show (at most `limit` seats booked; BookingBatcher runs one customer's
- * bookings of a show one at a time, so the count is exact); the requests that
+ * show (at most `limit` seats booked: exact, since a batch holds one request
+ * per customer and show and runs after LOCK_CUSTOMER_SHOWS); the requests that
  * may have their seats get their bookings (`created`) and the seats point at
  * them, ending any hold of the booker's own. A refused request books nothing
  * and gets one row with its refusal and the seats that justify it, so its
@@ -64,6 +64,20 @@ SELECT v.req, CASE WHEN v.rank = ${AVAILABLE} AND o.booked + o.wanted > $6 THEN 
   LEFT JOIN (created c JOIN wanted w ON w.show_id = c.show_id AND w.seat_number = c.seat_number) ON w.req = v.req
  ORDER BY v.req, c.seat_number`,
   seatChanges: (rows) => bookedSeats(rows.filter((row): row is BookSeatsRow & BookingRow => row.id !== null)),
+});
+
+/**
+ * Lock 1 of the documented order for every (customer, show) of a batch, in
+ * order, as the statement before BOOK_SEATS in the same transaction: BOOK_SEATS
+ * then counts a customer's bookings of the show after every other booking,
+ * confirm or hold of theirs there has committed, whichever process made it, so
+ * the booking cap holds across instances and workers.
+ */
+export const LOCK_CUSTOMER_SHOWS = statement<[users: number[], shows: number[]], { locked: number }>({
+  name: 'lock-customer-shows',
+  text: `
+SELECT count(pg_advisory_xact_lock(u, s))::int AS locked
+  FROM (SELECT DISTINCT u, s FROM unnest($1::int[], $2::int[]) AS t(u, s) ORDER BY u, s) pairs`,
 });
 
 /** The seats of new bookings, one change per show. */

@@ -33,7 +33,7 @@ export class ShowFilterQuery extends PageQuery {
   show_id?: number;
 }
 
-/** A page of a list; the pagination interceptor sends `items` as the body and `total` as X-Total-Count. */
+/** A page of a list; pagedAnswers (paginated.ts) sends `items` as the body and `total` as X-Total-Count. */
 export class Page<T> {
   constructor(
     readonly items: T[],

@@ -4,6 +4,8 @@ import { catchError, defer, Observable, retry, throwError, timer } from 'rxjs';
 import { ConflictRetryExhaustedError } from '../errors/conflict-retry-exhausted.error';
 import { isRetryablePgError, pgCode, PgCode } from '../errors/pg-errors';
 import { Metrics } from '../../metrics/metrics';
+import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor';
+import { IDEMPOTENT_KEY } from '../../idempotency/idempotent';
 
 export { ConflictRetryExhaustedError };
 
@@ -22,10 +24,16 @@ export const DEFAULT_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 20, maxDe
  * Re-runs the whole handler, and so its transaction, when PostgreSQL aborted it
  * for a reason that a fresh attempt can avoid: serialization failure (40001),
  * deadlock (40P01) or lock timeout (55P03). Only on handlers that opt in, since
- * re-running is only safe where the handler is one transaction.
+ * re-running is only safe where the handler is one transaction. It comes with
+ * the Idempotency-Key contract, outside it: a retried request is still one
+ * request, answered (and stored) once.
  */
 export const RetryOnConflict = (options: Partial<RetryOptions> = {}) =>
-  applyDecorators(SetMetadata(RETRY_ON_CONFLICT_KEY, { ...DEFAULT_RETRY, ...options }), UseInterceptors(RetryOnConflictInterceptor));
+  applyDecorators(
+    SetMetadata(RETRY_ON_CONFLICT_KEY, { ...DEFAULT_RETRY, ...options }),
+    SetMetadata(IDEMPOTENT_KEY, true),
+    UseInterceptors(IdempotencyInterceptor, RetryOnConflictInterceptor),
+  );
 
 /** Full jitter on a capped exponential backoff: spreads the retries of racing requests apart. */
 export function backoffDelay(attempt: number, options: RetryOptions, random: () => number = Math.random): number {

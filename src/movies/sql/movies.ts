@@ -4,9 +4,10 @@ import type { MovieResponse } from '../dto/movie.dto';
 const MOVIE_COLUMNS = 'id, title, duration_minutes';
 
 /** `pattern`: a LIKE pattern (see likeContains) or NULL for every movie. */
-export const LIST_MOVIES = statement<[pattern: string | null, limit: number, offset: number], MovieResponse>({
+/** A page of movies and, on each row, how many match in all (one round trip; COUNT_MOVIES when the page is empty). */
+export const LIST_MOVIES = statement<[pattern: string | null, limit: number, offset: number], MovieResponse & { total: number }>({
   name: 'list-movies',
-  text: `SELECT ${MOVIE_COLUMNS} FROM movies WHERE ($1::text IS NULL OR title ILIKE $1) ORDER BY id LIMIT $2 OFFSET $3`,
+  text: `SELECT ${MOVIE_COLUMNS}, count(*) OVER ()::int AS total FROM movies WHERE ($1::text IS NULL OR title ILIKE $1) ORDER BY id LIMIT $2 OFFSET $3`,
 });
 
 export const COUNT_MOVIES = statement<[pattern: string | null], { total: number }>({

@@ -62,3 +62,7 @@ SELECT v.req, CASE WHEN v.rank = 9 AND o.booked + o.wanted > $6 THEN 'BOOKING_LI
     CASE WHEN v.rank = 2 THEN (SELECT t.total_seats FROM shows t WHERE t.id = v.show_id) END AS total_seats) r
   LEFT JOIN (created c JOIN wanted w ON w.show_id = c.show_id AND w.seat_number = c.seat_number) ON w.req = v.req
  ORDER BY v.req, c.seat_number;
+
+-- lock-customer-shows
+SELECT count(pg_advisory_xact_lock(u, s))::int AS locked
+  FROM (SELECT DISTINCT u, s FROM unnest($1::int[], $2::int[]) AS t(u, s) ORDER BY u, s) pairs;

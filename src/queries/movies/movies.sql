@@ -1,7 +1,7 @@
 -- rendered from src/movies/sql/movies.ts by src/database/statements.spec.ts
 
 -- list-movies
-SELECT id, title, duration_minutes FROM movies WHERE ($1::text IS NULL OR title ILIKE $1) ORDER BY id LIMIT $2 OFFSET $3;
+SELECT id, title, duration_minutes, count(*) OVER ()::int AS total FROM movies WHERE ($1::text IS NULL OR title ILIKE $1) ORDER BY id LIMIT $2 OFFSET $3;
 
 -- count-movies
 SELECT count(*)::int AS total FROM movies WHERE ($1::text IS NULL OR title ILIKE $1);

@@ -12,6 +12,12 @@ export const LOCK_CUSTOMER_SHOW = statement<[userId: number, showId: number], { 
   text: `SELECT pg_advisory_xact_lock($1, $2)::text AS locked`,
 });
 
+/** The same lock before confirming a hold, for the hold's show (which never changes): no lock when there is no such hold. */
+export const LOCK_CUSTOMER_HOLD_SHOW = statement<[userId: number, holdId: number], { locked: string | null }>({
+  name: 'lock-customer-hold-show',
+  text: `SELECT pg_advisory_xact_lock($1, (SELECT show_id FROM holds WHERE id = $2))::text AS locked`,
+});
+
 /**
  * The same for one client address's holds of one show (its share), right
  * after: a one-key advisory lock, a key space apart from the (customer, show)
