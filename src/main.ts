@@ -4,7 +4,9 @@ import { createApp } from './app.factory';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedPostgresError, RunningPostgres, startEmbeddedPostgres } from './database/embedded/embedded-postgres';
 import { handleShutdownSignals } from './lifecycle/graceful-shutdown';
+import cluster from 'node:cluster';
 import { Lifecycle } from './lifecycle/lifecycle';
+import { runWorkers } from './lifecycle/workers';
 import { nestLogger, rootLogger } from './logging/logging';
 
 const logger = new Logger('Bootstrap');
@@ -35,13 +37,25 @@ async function bootstrap(): Promise<void> {
   Logger.overrideLogger(nestLogger(root));
 
   let embedded: RunningPostgres | undefined;
-  if (!config.database.url) {
+  // With workers, the primary owns the embedded database and hands its URL to them.
+  if (!config.database.url && cluster.isPrimary) {
     try {
       embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.embeddedPort });
     } catch (error) {
       if (error instanceof EmbeddedPostgresError) refuse(error.message);
       throw error;
     }
+  }
+  if (config.webConcurrency > 1 && cluster.isPrimary) {
+    logger.log(`starting ${config.webConcurrency} workers on port ${config.port} (WEB_CONCURRENCY)`);
+    runWorkers({
+      count: config.webConcurrency,
+      env: embedded ? { DATABASE_URL: embedded.url } : {},
+      drainSeconds: config.shutdownDrainSeconds,
+      logger,
+      afterStop: () => embedded?.stop() ?? Promise.resolve(),
+    });
+    return;
   }
   const lifecycle = new Lifecycle();
   let app;

@@ -34,6 +34,8 @@ export interface AppConfig {
   metricsToken?: string;
   /** The built web app (index.html and assets/) served at `/`. */
   webRoot: string;
+  /** Processes serving the port (WEB_CONCURRENCY): 1 = this process; more = that many cluster workers. */
+  webConcurrency: number;
   limits: {
     perIpPerMinute: number;
     signupsPerIpPerHour: number;
@@ -173,6 +175,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: env.REDIS_URL || undefined,
     metricsToken: env.METRICS_TOKEN || undefined,
     webRoot: env.WEB_ROOT ? resolve(env.WEB_ROOT) : join(packageRoot(), 'dist', 'web'),
+    webConcurrency: env.WEB_CONCURRENCY === 'auto' ? availableParallelism() : int(env, 'WEB_CONCURRENCY', 1, 1, 256),
     limits: {
       perIpPerMinute: int(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 1200, 1, 10_000_000),
       signupsPerIpPerHour: int(env, 'SIGNUPS_PER_IP_PER_HOUR', 10, 1, 10_000_000),

@@ -7,6 +7,7 @@ import { ApiProblems } from '../common/http/api-problem';
 import { AuthError } from '../auth/auth.errors';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Metrics } from './metrics';
+import { clusterMetrics, isWorker } from '../lifecycle/workers';
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -30,6 +31,11 @@ export class MetricsController {
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const token = this.config.metricsToken;
     if (token && !same(authorization ?? '', `Bearer ${token}`)) throw new AuthError('NOT_AUTHENTICATED', 'Metrics need Authorization: Bearer <METRICS_TOKEN>.');
+    if (isWorker()) {
+      const all = await clusterMetrics();
+      void reply.type(all.contentType).send(all.text);
+      return;
+    }
     void reply.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 }

@@ -1,5 +1,6 @@
+import cluster from 'node:cluster';
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * What the service counts, for Prometheus (GET /metrics). One registry per app
@@ -73,6 +74,12 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+    // A cluster worker answers the primary's gathering (lifecycle/workers.ts) with this registry:
+    // prom-client starts listening for the primary's requests when an AggregatorRegistry is made.
+    if (cluster.isWorker) {
+      AggregatorRegistry.setRegistries([this.registry]);
+      void new AggregatorRegistry();
+    }
   }
 
   /** A gauge read when Prometheus scrapes: `read` returns the value, or values by label. */
