@@ -49,6 +49,25 @@ describe('BookingBatcher', () => {
     expect(batches.map((batch) => batch.map((request) => request.userId))).toEqual([[1, 3, 4], [2]]);
   });
 
+  it("never starts a batch with a seat a running batch has: it would only wait for that batch's row locks", async () => {
+    let release: () => void = () => undefined;
+    const runs: string[][] = [];
+    const gated = new BookingBatcher<void>(async (batch) => {
+      runs.push(batch.map((request) => `${request.userId}:${request.seats.join(',')}`));
+      if (runs.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      batch.forEach((request) => request.resolve());
+    }, 4);
+    const first = gated.submit(1, 7, [5, 6]);
+    await nextTurn();
+    const others = [gated.submit(2, 7, [6]), gated.submit(3, 7, [7]), gated.submit(4, 8, [6])];
+    await nextTurn();
+    // Seat 6 of show 7 is being booked: customer 2 waits; seat 7, and seat 6 of another show, go ahead.
+    expect(runs).toEqual([['1:5,6'], ['3:7', '4:6']]);
+    release();
+    await Promise.all([first, ...others]);
+    expect(runs).toEqual([['1:5,6'], ['3:7', '4:6'], ['2:6']]);
+  });
+
   it(`carries at most ${MAX_BATCH} requests per batch`, async () => {
     await Promise.all(Array.from({ length: MAX_BATCH + 5 }, (_, i) => sut.submit(i, 1, [i + 1])));
     expect(batches.map((b) => b.length)).toEqual([MAX_BATCH, 5]);

@@ -15,7 +15,10 @@ const SCAN_LIMIT = 4 * MAX_BATCH;
 /**
  * Gathers booking requests into batches over pairwise different seats (a
  * request that shares a seat with one already in the batch waits for a later
- * batch, so no request's verdict depends on another's in the same statement).
+ * batch, so no request's verdict depends on another's in the same statement),
+ * and over seats no running batch has: a batch never waits in the database for
+ * the row locks of another batch of this process (in a sell-out, requests for
+ * a seat being booked wait here, costing nothing, and then meet it taken).
  * One customer's requests for one show also run one at a time, never in one
  * batch nor in two batches at once: the statement counts what the customer
  * has booked of the show already (MAX_BOOKED_SEATS_PER_SHOW), and that count
@@ -31,6 +34,8 @@ export class BookingBatcher<T> {
   private inFlight = 0;
   /** (customer, show) pairs with a request in a running batch. */
   private readonly busyCustomers = new Set<string>();
+  /** Seats ("show:seat") of the running batches. */
+  private readonly busySeats = new Set<string>();
 
   constructor(
     private readonly run: (batch: BatchedRequest<T>[]) => Promise<void>,
@@ -60,7 +65,7 @@ export class BookingBatcher<T> {
       const request = this.queue[scanned++];
       const customer = `${request.userId}@${request.showId}`;
       const keys = request.seats.map((seat) => `${request.showId}:${seat}`);
-      if (this.busyCustomers.has(customer) || keys.some((key) => claimed.has(key))) {
+      if (this.busyCustomers.has(customer) || keys.some((key) => claimed.has(key) || this.busySeats.has(key))) {
         skipped.push(request);
         continue;
       }
@@ -69,8 +74,9 @@ export class BookingBatcher<T> {
       batch.push(request);
     }
     this.queue = [...skipped, ...this.queue.slice(scanned)];
-    // Everything waiting belongs to customers whose requests run: the end of those batches schedules again.
+    // Everything waiting belongs to customers, or wants seats, of running batches: their end schedules again.
     if (batch.length === 0) return;
+    for (const key of claimed) this.busySeats.add(key);
     this.inFlight++;
     this.run(batch)
       .catch((error) => {
@@ -78,6 +84,7 @@ export class BookingBatcher<T> {
       })
       .finally(() => {
         for (const request of batch) this.busyCustomers.delete(`${request.userId}@${request.showId}`);
+        for (const key of claimed) this.busySeats.delete(key);
         this.inFlight--;
         this.schedule();
       });

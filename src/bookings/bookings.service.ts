@@ -11,6 +11,7 @@ import { ShowError } from '../shows/shows.errors';
 import { BookingError } from './bookings.errors';
 import { BatchedRequest, BookingBatcher } from './booking-batcher';
 import { BookingResponse, MyBookingResponse, MyBookingsQuery } from './dto/booking.dto';
+import { FullShows } from './full-shows';
 import { refusalError } from './refusals';
 import { BOOK_SEATS, BookSeatsRow, LOCK_CUSTOMER_SHOWS } from './sql/book-seats';
 import { toBooking } from './sql/booking-row';
@@ -28,6 +29,7 @@ export class BookingsService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly fullShows: FullShows,
   ) {
     this.limit = config.booking.maxBookedSeatsPerShow;
     // Leave connections for everything else (cancels, holds, reads, health) while batches run.
@@ -43,7 +45,14 @@ export class BookingsService {
    * active booking of a seat and seats_booked_or_held a seat both booked and held.
    */
   async book(user: AuthUser, showId: number, seatNumbers: number[]): Promise<BookingResponse[]> {
-    await refuseImpossibleSeats(this.db, showId, seatNumbers, this.clock.now());
+    const now = this.clock.now();
+    // A sell-out's late requests: the database said the show is full, and nothing changed since.
+    const full = this.fullShows.refusal(showId, seatNumbers, now);
+    if (full) {
+      this.metrics.bookingsRefused.inc({ code: full.refusal });
+      throw refusalError(full);
+    }
+    await refuseImpossibleSeats(this.db, showId, seatNumbers, now);
     let verdict: Verdict;
     try {
       verdict = await this.batcher.submit(user.id, showId, seatNumbers);
@@ -73,6 +82,7 @@ export class BookingsService {
         columns[3].push(seat);
       }
     });
+    const stamps = new Map(batch.map((request) => [request.showId, this.fullShows.stamp(request.showId)]));
     let rows: BookSeatsRow[];
     try {
       rows = await this.db.transaction(async (tx) => {
@@ -86,7 +96,11 @@ export class BookingsService {
       await Promise.all(batch.map((request) => this.bookBatch([request]).catch((failure) => request.reject(failure))));
       return;
     }
-    verdictsOf(rows, batch.length, this.limit).forEach((verdict, index) => batch[index].resolve(verdict));
+    verdictsOf(rows, batch.length, this.limit).forEach((verdict, index) => {
+      const { showId } = batch[index];
+      if (verdict.refused?.refusal === 'SHOW_FULL') void this.fullShows.provenFull(showId, stamps.get(showId)!).catch(() => undefined);
+      batch[index].resolve(verdict);
+    });
   }
 
   /** The ownership guard has checked already; the check is repeated on the locked row, which is the one that counts. */

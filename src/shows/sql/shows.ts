@@ -81,6 +81,14 @@ UPDATE shows SET screen_name = coalesce($2, screen_name),
                  total_seats = $4
  WHERE id = $1
 RETURNING id`,
+  // Its start or size may have changed: every instance drops what it knows of the show (seat map, "full").
+  seatChanges: (rows): SeatChange[] => rows.map((row) => ({ show_id: row.id, status: 'available', seats: [] })),
+});
+
+/** What FullShows keeps of a show it has seen full: when it starts, and its size (the refusals that rank first). */
+export const SHOW_SHAPE = statement<[showId: number], { date_time: Date; total_seats: number }>({
+  name: 'show-shape',
+  text: `SELECT date_time, total_seats FROM shows WHERE id = $1`,
 });
 
 export const DELETE_SHOW = statement<[showId: number], { id: number }>({
