@@ -95,6 +95,7 @@ const BENCH_LIMITS = {
   HOLDS_PER_IP_PER_MINUTE: '10000000',
   HOLDS_PER_USER_PER_MINUTE: '10000000',
   MAX_BOOKED_SEATS_PER_SHOW: '2000',
+  PASSWORD_HASHES_PER_IP: '10000',
 };
 
 /** The production build on a free port; `env` adds or overrides settings, `nodeArgs` goes before the script (e.g. --cpu-prof). */

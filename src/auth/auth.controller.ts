@@ -22,8 +22,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Create a customer account' })
   @ApiCreatedResponse({ type: UserResponse })
   @ApiProblems([400, 'VALIDATION_FAILED'], [409, 'USERNAME_TAKEN'])
-  async signup(@Body() dto: SignupDto): Promise<UserResponse> {
-    const { id, username, email } = await this.users.create(dto.username, dto.email, dto.password);
+  async signup(@Body() dto: SignupDto, @ClientIp() ip: string): Promise<UserResponse> {
+    const { id, username, email } = await this.users.create(dto.username, dto.email, dto.password, ip);
     return { id, username, email };
   }
 

@@ -39,13 +39,13 @@ export class AuthService {
     await this.attempts.assertAllowed(key, ip);
     const user = await this.users.findWithHashByUsernameKey(key);
     const hash = user?.password_hash ?? (await this.dummyHash);
-    const { matches, rehash } = await this.hasher.verify(hash, password);
+    const { matches, rehash } = await this.hasher.verify(hash, password, ip);
     if (!user || !matches) {
       await this.attempts.failed(key, ip);
       throw new AuthError('INVALID_CREDENTIALS');
     }
     await this.attempts.succeeded(key, ip);
-    if (rehash) await this.users.replaceHash(user.id, hash, await this.hasher.hash(password));
+    if (rehash) await this.users.replaceHash(user.id, hash, await this.hasher.hash(password, ip));
     return this.issuePair(this.db, user);
   }
 

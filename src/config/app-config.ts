@@ -51,6 +51,7 @@ export interface AppConfig {
     streamsTotal: number;
     passwordHashConcurrency: number;
     passwordHashQueue: number;
+    passwordHashesPerIp: number;
   };
   database: {
     /** Unset: the service starts an embedded PostgreSQL in `dataDir`. */
@@ -191,6 +192,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       streamsTotal: int(env, 'SSE_STREAMS_TOTAL', 2000, 1, 1_000_000),
       passwordHashConcurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', availableParallelism(), 1, 256),
       passwordHashQueue: int(env, 'PASSWORD_HASH_QUEUE', 16, 0, 10_000),
+      passwordHashesPerIp: int(env, 'PASSWORD_HASHES_PER_IP', 4, 1, 10_000),
     },
     database: {
       url: env.DATABASE_URL || undefined,

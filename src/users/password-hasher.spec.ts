@@ -4,8 +4,8 @@ import { ARGON2_OPTIONS, hashPassword, needsRehash, PasswordHasher } from './pas
 /** 'password123' as the previous binding (the `argon2` npm package) stored it: same parameters, other field order. */
 const LEGACY_HASH = '$argon2id$v=19$m=19456,p=1,t=2$hTSUnnv48YMasT4D9BuRpw$w34ts5W27GQTY/P2InLAZjsnzYdCEC17leTxj7+EIxo';
 
-const limits = (passwordHashConcurrency: number, passwordHashQueue: number) =>
-  ({ limits: { passwordHashConcurrency, passwordHashQueue } }) as ConstructorParameters<typeof PasswordHasher>[0];
+const limits = (passwordHashConcurrency: number, passwordHashQueue: number, passwordHashesPerIp = 100) =>
+  ({ limits: { passwordHashConcurrency, passwordHashQueue, passwordHashesPerIp } }) as ConstructorParameters<typeof PasswordHasher>[0];
 
 describe('PasswordHasher', () => {
   const hasher = new PasswordHasher(limits(2, 16));
@@ -42,5 +42,17 @@ describe('PasswordHasher', () => {
     expect({ status: refusal.status, code: refusal.code, headers: refusal.headers }).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE', headers: { 'retry-after': '1' } });
     // Once the line is gone, hashing works again.
     await expect(small.hash('password123')).resolves.toMatch(/^\$argon2id\$/);
+  });
+
+  it('gives one client address at most PASSWORD_HASHES_PER_IP places, so a flood from it leaves room for everyone else', async () => {
+    const shared = new PasswordHasher(limits(1, 8, 2));
+    const flood = Array.from({ length: 6 }, () => shared.hash('password123', '203.0.113.9'));
+    const customer = shared.verify(LEGACY_HASH, 'password123', '198.51.100.7');
+    const outcomes = await Promise.allSettled(flood);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'rejected', 'rejected']);
+    expect((outcomes[2] as PromiseRejectedResult).reason.status).toBe(503);
+    await expect(customer).resolves.toEqual({ matches: true, rehash: false });
+    // The places are given back: the address may hash again.
+    await expect(shared.hash('password123', '203.0.113.9')).resolves.toMatch(/^\$argon2id\$/);
   });
 });

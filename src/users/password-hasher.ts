@@ -45,30 +45,47 @@ export interface Verdict {
  * at most PASSWORD_HASH_CONCURRENCY at once (about one per core), at most
  * PASSWORD_HASH_QUEUE waiting; beyond that the request is answered 503 with
  * Retry-After at once, so a flood of logins or signups cannot take the cores
- * that bookings and the event loop need.
+ * that bookings and the event loop need. One client address holds at most
+ * PASSWORD_HASHES_PER_IP of those places (running or waiting), so a flood from
+ * one address cannot take them from everyone else's logins either.
  */
 @Injectable()
 export class PasswordHasher {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Places in the pool (running or waiting) per client address. */
+  private readonly byAddress = new Map<string, number>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'limits'>) {}
 
-  hash(password: string): Promise<string> {
-    return this.bounded(() => hashPassword(password));
+  /** `address`: the client's, for its share of the pool; none for the service's own hashes (the admin account). */
+  hash(password: string, address?: string): Promise<string> {
+    return this.bounded(() => hashPassword(password), address);
   }
 
-  async verify(stored: string, password: string): Promise<Verdict> {
-    const matches = await this.bounded(() => verify(stored, password).catch(() => false));
+  async verify(stored: string, password: string, address?: string): Promise<Verdict> {
+    const matches = await this.bounded(() => verify(stored, password).catch(() => false), address);
     return { matches, rehash: matches && needsRehash(stored) };
   }
 
-  private async bounded<T>(work: () => Promise<T>): Promise<T> {
+  private async bounded<T>(work: () => Promise<T>, address?: string): Promise<T> {
+    if (address === undefined) return this.pooled(work);
+    const held = this.byAddress.get(address) ?? 0;
+    if (held >= this.config.limits.passwordHashesPerIp) throw busy();
+    this.byAddress.set(address, held + 1);
+    try {
+      return await this.pooled(work);
+    } finally {
+      const left = (this.byAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.byAddress.set(address, left);
+      else this.byAddress.delete(address);
+    }
+  }
+
+  private async pooled<T>(work: () => Promise<T>): Promise<T> {
     const { passwordHashConcurrency, passwordHashQueue } = this.config.limits;
     if (this.running >= passwordHashConcurrency) {
-      if (this.waiting.length >= passwordHashQueue) {
-        throw new CommonError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once; try again in a second.').withHeaders({ 'retry-after': '1' });
-      }
+      if (this.waiting.length >= passwordHashQueue) throw busy();
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
       this.running++;
@@ -83,3 +100,5 @@ export class PasswordHasher {
     }
   }
 }
+
+const busy = () => new CommonError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once; try again in a second.').withHeaders({ 'retry-after': '1' });

@@ -27,8 +27,8 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /** `username` as SignupDto gives it: NFKC-normalised, checked by usernameProblem(). */
-  async create(username: string, email: string, password: string): Promise<UserRow> {
-    const passwordHash = await this.hasher.hash(password);
+  async create(username: string, email: string, password: string, address?: string): Promise<UserRow> {
+    const passwordHash = await this.hasher.hash(password, address);
     try {
       const [user] = await this.db.rows(INSERT_USER, username, usernameKey(username), email, passwordHash);
       return user;

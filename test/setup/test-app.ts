@@ -93,6 +93,7 @@ export const UNLIMITED: Record<string, string> = {
   HOLD_COOLDOWN_SECONDS: '0',
   MAX_BOOKED_SEATS_PER_SHOW: '2000',
   PASSWORD_HASH_QUEUE: '10000',
+  PASSWORD_HASHES_PER_IP: '10000',
 };
 
 /** Starts the real application (Fastify, guards, pipes, filter, migrations) on a free port. */
