@@ -41,7 +41,9 @@ describe('WEB_CONCURRENCY workers (the real service, e2e)', () => {
 
     process.kill(workers[0], 'SIGKILL');
     await waitFor('a replacement worker', () => childrenOf(service!.child.pid!).filter((pid) => pid !== workers[0]).length === 2);
-    expect(service.output()).toMatch(new RegExp(`worker ${workers[0]} died \\(SIGKILL\\) while serving: starting another`));
+    // The primary's log is asynchronous: the line may reach the pipe after the new worker exists.
+    const died = new RegExp(`worker ${workers[0]} died \\(SIGKILL\\) while serving: starting another`);
+    await waitFor('the primary to report the death', () => died.test(service!.output()));
     await untilHealthy(service);
 
     const exit = await service.stop('SIGTERM');
