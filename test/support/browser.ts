@@ -66,11 +66,11 @@ export async function openTab(browser: Browser, baseURL: string, viewport = DESK
 
 /** Signs a tab in without the login form: the session the app keeps in localStorage, before any page loads. */
 export async function signInTab(tab: Tab, tokens: { access: string; refresh: string }): Promise<void> {
-  const pair = JSON.stringify(JSON.stringify({ access: tokens.access, refresh: tokens.refresh }));
-  // Once per tab: a later refresh or logout in it is kept across reloads.
-  await tab.context.addInitScript({
-    content: `if (!sessionStorage.getItem('test.signed-in')) { sessionStorage.setItem('test.signed-in', '1'); localStorage.setItem('box-office.session', ${pair}); }`,
-  });
+  // Written once, from a page of the origin that is not the app (so no session reads it yet):
+  // every tab of the profile then starts from this pair, and none puts it back after a
+  // refresh or logout (an init script would run again in each new tab and on each reload).
+  await tab.page.goto('/health/live');
+  await tab.page.evaluate(([key, value]) => localStorage.setItem(key, value), ['box-office.session', JSON.stringify({ access: tokens.access, refresh: tokens.refresh })]);
 }
 
 /** axe-core on the page as it is: no serious or critical violation of WCAG 2.2 A/AA. */

@@ -68,11 +68,14 @@ describeWithBrowser('accounts and my bookings (browser e2e)', () => {
     expect(session).toEqual({ access: expect.any(String), refresh: expect.any(String) });
 
     await page.getByRole('button', { name: 'Log out' }).click();
-    await page.getByRole('link', { name: 'Log in' }).waitFor();
+    // Logging out lands on the programme; until it gets there, My bookings shows a "Log in" link of its own too.
+    await page.getByRole('heading', { name: 'Movies' }).waitFor();
+    const headerLogIn = page.getByRole('banner').getByRole('link', { name: 'Log in' });
+    await headerLogIn.waitFor();
     expect(await storedSession(page)).toBeNull();
     await api.refresh(session!.refresh).expect(401);
 
-    await page.getByRole('link', { name: 'Log in' }).click();
+    await headerLogIn.click();
     await page.getByLabel('Username').fill(username);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Log in' }).click();
