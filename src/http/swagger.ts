@@ -2,10 +2,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { completeDocument } from './openapi';
 
-const documents = new WeakMap<NestFastifyApplication, OpenAPIObject>();
+const documents = new WeakMap<NestFastifyApplication, () => OpenAPIObject>();
 
 /** The OpenAPI document an app serves at /swagger-json (the tests validate every answer against it). */
-export const openApiDocument = (app: NestFastifyApplication): OpenAPIObject | undefined => documents.get(app);
+export const openApiDocument = (app: NestFastifyApplication): OpenAPIObject | undefined => documents.get(app)?.();
 
 export function buildDocument(app: NestFastifyApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
@@ -25,9 +25,11 @@ export function buildDocument(app: NestFastifyApplication): OpenAPIObject {
 }
 
 export function setupSwagger(app: NestFastifyApplication): void {
-  const document = buildDocument(app);
-  documents.set(app, document);
-  SwaggerModule.setup('swagger', app, document, {
+  // Built when first asked for, not at start: it is about 100 ms of a restart.
+  let document: OpenAPIObject | undefined;
+  const lazily = () => (document ??= buildDocument(app));
+  documents.set(app, lazily);
+  SwaggerModule.setup('swagger', app, lazily, {
     jsonDocumentUrl: 'swagger-json',
     swaggerOptions: { persistAuthorization: true },
   });
