@@ -11,6 +11,7 @@ import {
   Binaries,
   exists,
   locateBinaries,
+  notUnderAFile,
   reachableBinaries,
   relocatedDataDir,
   ServerUser,
@@ -149,6 +150,9 @@ async function prepareDataDir(dataDir: string, user: ServerUser | undefined): Pr
     }
   } catch (error) {
     if (error instanceof EmbeddedPostgresError) throw error;
+    // A file where a folder should be: mkdir says EEXIST or ENOTDIR, depending on where it is; name it.
+    const underAFile = await notUnderAFile(dataDir);
+    if (underAFile) throw underAFile;
     const code = (error as NodeJS.ErrnoException).code;
     throw new EmbeddedPostgresError(
       `cannot use ${dataDir} for the embedded PostgreSQL's data (${code ?? (error as Error).message}); ` +

@@ -103,20 +103,35 @@ export async function serverUser(): Promise<ServerUser | undefined> {
   return created;
 }
 
-/** Whether `user` may pass through every existing folder from / down to `path` (ordinary mode bits; ACLs are not read). */
-export async function traversable(path: string, user: ServerUser): Promise<boolean> {
+/** `path` and the folders above it, from `path` up to /. */
+function pathChain(path: string): string[] {
   let current = resolve(path);
   const chain: string[] = [];
   for (;;) {
     chain.push(current);
     const parent = dirname(current);
-    if (parent === current) break;
+    if (parent === current) return chain;
     current = parent;
   }
-  for (const folder of chain) {
+}
+
+/** The refusal for a `path` below something that is not a folder (a file where a folder should be), if it is one. */
+export async function notUnderAFile(path: string): Promise<EmbeddedPostgresError | undefined> {
+  for (const folder of pathChain(path).reverse()) {
+    const info = await stat(folder).catch(() => undefined);
+    if (!info) return undefined;
+    if (!info.isDirectory()) return new EmbeddedPostgresError(`cannot use ${path}: ${folder} is not a folder; set DATA_DIR to a folder you can write`);
+  }
+  return undefined;
+}
+
+/** Whether `user` may pass through every existing folder from / down to `path` (ordinary mode bits; ACLs are not read). */
+export async function traversable(path: string, user: ServerUser): Promise<boolean> {
+  const underAFile = await notUnderAFile(path);
+  if (underAFile) throw underAFile;
+  for (const folder of pathChain(path)) {
     const info = await stat(folder).catch(() => undefined);
     if (!info) continue; // not there yet: created by us, for the user
-    if (!info.isDirectory()) throw new EmbeddedPostgresError(`cannot use ${path}: ${folder} is not a folder; set DATA_DIR to a folder you can write`);
     const bits = info.uid === user.uid ? 0o100 : user.groups.includes(info.gid) ? 0o010 : 0o001;
     if ((info.mode & bits) === 0) return false;
   }
