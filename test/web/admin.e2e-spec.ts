@@ -47,6 +47,17 @@ describeWithBrowser('staff pages (browser e2e)', () => {
     const movie = ((await api.movies({ search: title }).expect(200)).body as { id: number; title: string; duration_minutes: number }[])[0];
     expect(movie).toMatchObject({ title, duration_minutes: 95 });
 
+    // Edited in its row: a bad field is named there, then Save changes the movie.
+    await page.getByRole('button', { name: `Edit ${title}` }).click();
+    const row = page.getByRole('form', { name: `Edit ${title}` });
+    await row.getByLabel('Duration (minutes)').fill('ninety');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.locator('.field-error').filter({ hasText: 'Duration must be a whole number.' }).waitFor();
+    await row.getByLabel('Duration (minutes)').fill('97');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect((await api.movies({ search: title }).expect(200)).body).toMatchObject([{ id: movie.id, duration_minutes: 97 }]);
+
     await page.getByRole('link', { name: `Shows of ${title}` }).click();
     await page.getByRole('heading', { name: `${title}: shows` }).waitFor();
     const screen = `Screen ${unique()}`;

@@ -5,7 +5,7 @@ import { announce } from '../ui/announce';
 import { toProblem, useLoad } from '../ui/async';
 import { formatDateTime, fromLocalInput, toLocalInput } from '../ui/format';
 import { Field, PageTitle, ProblemText, Ready } from '../ui/parts';
-import { integer, Occupancy, StaffOnly, text, useStaffForm } from './admin';
+import { EditRow, integer, Occupancy, StaffOnly, text, useStaffForm } from './admin';
 
 /** How often the occupancy on the list is read again while the page is open. */
 const REFRESH_MS = 10_000;
@@ -119,22 +119,11 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
 
   if (editing) {
     return (
-      <tr>
-        <td colSpan={4}>
-          <form className="inline-form" onSubmit={edit.onSubmit} aria-label={`Edit the show of ${when}`} noValidate>
-            <Field label="Screen" name="screen_name" defaultValue={show.screen_name} error={edit.fields.screen_name} />
-            <Field label="Starts at" name="date_time" type="datetime-local" defaultValue={toLocalInput(show.date_time)} error={edit.fields.date_time} />
-            <Field label="Seats" name="total_seats" inputMode="numeric" defaultValue={show.total_seats} error={edit.fields.total_seats} />
-            <ProblemText problem={edit.formProblem} />
-            <button type="submit" className="button" disabled={edit.busy}>
-              Save
-            </button>
-            <button type="button" className="button secondary" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-          </form>
-        </td>
-      </tr>
+      <EditRow columns={4} label={`Edit the show of ${when}`} form={edit} onCancel={() => setEditing(false)}>
+        <Field label="Screen" name="screen_name" defaultValue={show.screen_name} error={edit.fields.screen_name} />
+        <Field label="Starts at" name="date_time" type="datetime-local" defaultValue={toLocalInput(show.date_time)} error={edit.fields.date_time} />
+        <Field label="Seats" name="total_seats" inputMode="numeric" defaultValue={show.total_seats} error={edit.fields.total_seats} />
+      </EditRow>
     );
   }
   return (

@@ -4,7 +4,7 @@ import { Link } from '../router';
 import { announce } from '../ui/announce';
 import { toProblem, useLoad } from '../ui/async';
 import { Field, PageTitle, ProblemText, Ready } from '../ui/parts';
-import { integer, StaffOnly, text, useStaffForm } from './admin';
+import { EditRow, integer, StaffOnly, text, useStaffForm } from './admin';
 
 async function allMovies(): Promise<Movie[]> {
   const { data } = await call(api.GET('/movies', { params: { query: { limit: 200 } } }));
@@ -88,21 +88,10 @@ function MovieRow({ movie, onChanged }: { movie: Movie; onChanged: () => Promise
 
   if (editing) {
     return (
-      <tr>
-        <td colSpan={3}>
-          <form className="inline-form" onSubmit={edit.onSubmit} aria-label={`Edit ${movie.title}`} noValidate>
-            <Field label="Title" name="title" defaultValue={movie.title} required error={edit.fields.title} />
-            <Field label="Duration (minutes)" name="duration_minutes" inputMode="numeric" defaultValue={movie.duration_minutes} error={edit.fields.duration_minutes} />
-            <ProblemText problem={edit.formProblem} />
-            <button type="submit" className="button" disabled={edit.busy}>
-              Save
-            </button>
-            <button type="button" className="button secondary" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-          </form>
-        </td>
-      </tr>
+      <EditRow columns={3} label={`Edit ${movie.title}`} form={edit} onCancel={() => setEditing(false)}>
+        <Field label="Title" name="title" defaultValue={movie.title} required error={edit.fields.title} />
+        <Field label="Duration (minutes)" name="duration_minutes" inputMode="numeric" defaultValue={movie.duration_minutes} error={edit.fields.duration_minutes} />
+      </EditRow>
     );
   }
   return (

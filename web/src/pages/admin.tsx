@@ -4,7 +4,7 @@ import { session } from '../api/session';
 import { Link, loginPath } from '../router';
 import { announce } from '../ui/announce';
 import { toProblem } from '../ui/async';
-import { PageTitle } from '../ui/parts';
+import { PageTitle, ProblemText } from '../ui/parts';
 
 /** Staff pages render only for an admin; others are told why. */
 export function StaffOnly({ title, children }: { title: string; children: ReactNode }) {
@@ -56,6 +56,26 @@ export function useStaffForm(submit: (form: FormData) => Promise<string>) {
   };
   const fields = problem?.fieldErrors() ?? {};
   return { onSubmit: (event: FormEvent<HTMLFormElement>) => void onSubmit(event), busy, problem, fields, formProblem: Object.keys(fields).length > 0 ? null : problem };
+}
+
+/** A table row turned into its edit form: the fields, the API's refusal, Save and Cancel. */
+export function EditRow({ columns, label, form, onCancel, children }: { columns: number; label: string; form: ReturnType<typeof useStaffForm>; onCancel: () => void; children: ReactNode }) {
+  return (
+    <tr>
+      <td colSpan={columns}>
+        <form className="inline-form" onSubmit={form.onSubmit} aria-label={label} noValidate>
+          {children}
+          <ProblemText problem={form.formProblem} />
+          <button type="submit" className="button" disabled={form.busy}>
+            Save
+          </button>
+          <button type="button" className="button secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        </form>
+      </td>
+    </tr>
+  );
 }
 
 export const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
