@@ -1,17 +1,10 @@
-import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
 import type { Response } from 'supertest';
-import { HoldExpiryScheduler } from '../../src/bookings/holds/hold-expiry.scheduler';
 import { HoldsService } from '../../src/bookings/holds/holds.service';
-import { ManualClock } from '../../src/common/clock';
-import { CrowdWorld, crowdWorld } from '../factories';
+import { AdminRace, adminRace, HOLD_TTL_MS, WAIT_MS } from './admin-race';
 import { outcome } from '../support/answers';
 import { sendNow } from '../support/api';
 import { seatCount, showRow } from '../support/db';
 import { isBlockingSomeone, lockWaiters, seatLockedByOthers, waitFor } from '../support/wait';
-
-const HOLD_TTL_MS = 90_000;
-const WAIT_MS = 5000;
 
 /**
  * Admin writes on a show (PATCH, DELETE) racing the customers' holds on its
@@ -25,36 +18,10 @@ const WAIT_MS = 5000;
  * review's reproduction scripts did, and then let go.
  */
 describe('admin writes against customers on the same show (e2e): lock order, no deadlocks, no 500s', () => {
-  const clock = new ManualClock();
-  let { ctx, api, admin, users, newShow } = {} as CrowdWorld; // assigned in beforeAll
-  let client: Client;
-  let pid: number;
-  let warnings: jest.SpyInstance;
-
-  beforeAll(async () => {
-    ({ ctx, api, admin, users, newShow } = await crowdWorld(20, { clock, env: { HOLD_TTL_SECONDS: String(HOLD_TTL_MS / 1000) } }));
-    // The hold sweeper runs only where a test runs it.
-    ctx.app.get(HoldExpiryScheduler).onApplicationShutdown();
-  });
-
-  beforeEach(async () => {
-    clock.set(new Date());
-    client = new Client({ connectionString: ctx.db.url });
-    await client.connect();
-    pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-    warnings = jest.spyOn(Logger.prototype, 'warn');
-  });
-
-  afterEach(async () => {
-    await client.query('ROLLBACK').catch(() => undefined);
-    await client.end();
-    jest.restoreAllMocks();
-  });
-
-  afterAll(() => ctx?.teardown());
-
-  /** What the retry interceptor (and the filter's safety net) logged about deadlocks: each one is a deadlock that happened. */
-  const deadlocks = () => warnings.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('40P01'));
+  const race = adminRace();
+  const { clock, deadlocks } = race;
+  let { ctx, api, admin, users, newShow, client, pid } = {} as AdminRace; // the race's, before each test
+  beforeEach(() => ({ ctx, api, admin, users, newShow, client, pid } = race));
 
   /**
    * The admin's request and a customer's hold both queued on the show row, which
