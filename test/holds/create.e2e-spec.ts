@@ -1,34 +1,15 @@
-import { HoldExpiryScheduler } from '../../src/bookings/holds/hold-expiry.scheduler';
-import { ManualClock } from '../../src/common/clock';
-import { bearer, BookingWorld, bookingWorld, signupAndLogin, TestUser } from '../factories';
+import { bearer, signupAndLogin } from '../factories';
 import { tally } from '../support/answers';
 import { bookingsOf, expectUnchanged } from '../support/db';
 import { expectProblem, ISO_UTC } from '../support/problem';
-import { byStatus, range, SeatMap, sorted } from '../support/seats';
-
-const HOLD_TTL_SECONDS = 90;
-const TTL_MS = HOLD_TTL_SECONDS * 1000;
+import { byStatus, range, sorted } from '../support/seats';
+import { holdsWorld, HoldsWorld, TTL_MS } from './holds-world';
 
 describe('holds (e2e)', () => {
-  const clock = new ManualClock();
-  let { ctx, api, john, jane, newShow } = {} as BookingWorld; // assigned in beforeAll
-  let mia: TestUser;
-
-  beforeAll(async () => {
-    ({ ctx, api, john, jane, newShow } = await bookingWorld({
-      clock,
-      env: { HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS), MAX_HELD_SEATS_PER_SHOW: '10' },
-    }));
-    // The contract says an expired hold frees its seats without any background job having run.
-    ctx.app.get(HoldExpiryScheduler).onApplicationShutdown();
-    mia = await signupAndLogin(ctx.http);
-  });
-
-  beforeEach(() => clock.set(new Date()));
-
-  afterAll(() => ctx?.teardown());
-
-  const seatMap = async (showId: number): Promise<SeatMap> => (await api.seatMap(showId).expect(200)).body;
+  const world = holdsWorld();
+  const { clock, seatMap } = world;
+  let { ctx, api, john, jane, newShow, mia } = {} as HoldsWorld; // the world's, before each test
+  beforeEach(() => ({ ctx, api, john, jane, newShow, mia } = world));
 
   describe('POST /shows/{id}/holds/', () => {
     it('201 with the hold; the seats carry it in the database and show as held, and available_seats drops', async () => {
