@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
-import type { SeatChange } from '../seat-events/seat-events.sql';
-import { Queryable, Statement } from './statement';
-
-type SeatChangeListener = (changes: SeatChange[]) => void;
+import { EventBus, EventKind, Reported } from './events';
+import { Queryable, Statement, Transaction } from './statement';
 
 /**
  * Every query of the service runs here, on a TypeORM QueryRunner's own pg
@@ -17,39 +15,51 @@ type SeatChangeListener = (changes: SeatChange[]) => void;
  *   throws rolls back and is rethrown untouched (the retry interceptor needs
  *   the SQLSTATE). Short by design: SQL only, no hashing or network calls.
  *
- * Either way, the seat changes of the statements that ran are announced after
- * the commit, and never after a rollback.
+ * Either way, what the statements (and the work) reported is announced to the
+ * subscribers of each kind after the commit, and never after a rollback. Work
+ * that must commit with the change (a job, a message) is written in the same
+ * transaction instead: see jobs/.
  */
 @Injectable()
 export class Database implements Queryable {
-  private readonly seatChangeListeners = new Set<SeatChangeListener>();
+  private readonly bus = new EventBus();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The seat-event announcer subscribes here; called synchronously after each commit that changed seats. */
-  onSeatChanges(listener: SeatChangeListener): void {
-    this.seatChangeListeners.add(listener);
+  /** Called synchronously after each commit that reported events of this kind, with all of them. */
+  on<Payload>(kind: EventKind<Payload>, listener: (payloads: Payload[]) => void): void {
+    this.bus.on(kind, listener);
+  }
+
+  /** The connection pool, for its owner's gauges. */
+  get pool(): Pick<Pool, 'totalCount' | 'idleCount' | 'waitingCount'> {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
 
   async rows<Params extends unknown[], Row>(statement: Statement<Params, Row>, ...params: Params): Promise<Row[]> {
     const runner = this.dataSource.createQueryRunner();
     try {
       const rows = await execute(runner, statement, params);
-      if (statement.seatChanges) this.announce(statement.seatChanges(rows, params));
+      if (statement.events) this.bus.announce(statement.events(rows, params));
       return rows;
     } finally {
       await runner.release();
     }
   }
 
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
-    const changes: SeatChange[] = [];
-    const tx: Queryable = {
+    const reported: Reported[] = [];
+    const tx: Transaction = {
       rows: async (statement, ...params) => {
         const rows = await execute(runner, statement, params);
-        if (statement.seatChanges) changes.push(...statement.seatChanges(rows, params));
+        if (statement.events) reported.push(...statement.events(rows, params));
         return rows;
+      },
+      report: (...events) => void reported.push(...events),
+      sql: async <Row>(text: string, values: unknown[]) => {
+        const client = (await runner.connect()) as PoolClient;
+        return (await client.query(text, values)).rows as Row[];
       },
     };
     try {
@@ -57,7 +67,7 @@ export class Database implements Queryable {
       await runner.startTransaction('READ COMMITTED');
       const result = await work(tx);
       await runner.commitTransaction();
-      this.announce(changes);
+      this.bus.announce(reported);
       return result;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
@@ -65,11 +75,6 @@ export class Database implements Queryable {
     } finally {
       await runner.release();
     }
-  }
-
-  private announce(changes: SeatChange[]): void {
-    if (changes.length === 0) return;
-    for (const listener of this.seatChangeListeners) listener(changes);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { SeatChange } from '../seat-events/seat-events.sql';
+import type { Reported } from './events';
 
 /**
  * One SQL statement: its text, the name it is prepared under on each
@@ -10,11 +10,12 @@ export interface Statement<Params extends unknown[], Row> {
   readonly name: string;
   readonly text: string;
   /**
-   * For statements that change seats: what changed, read from their rows. The
-   * database announces it after the statement's transaction commits, so no
-   * writer can forget an announcement or announce a rollback.
+   * What the statement did that others may want to know (seats changed, an
+   * order paid...), read from its rows. The database announces it after the
+   * statement's transaction commits, so no writer can forget an announcement
+   * or announce a rollback.
    */
-  readonly seatChanges?: (rows: Row[], params: Params) => SeatChange[];
+  readonly events?: (rows: Row[], params: Params) => Reported[];
 }
 
 /** `statement<[showId: number], ShowRow>({ name, text })`: types its parameters and rows. */
@@ -25,6 +26,18 @@ export function statement<Params extends unknown[], Row>(definition: Statement<P
 /** The one way to run a query: a statement and its parameters, rows back. */
 export interface Queryable {
   rows<Params extends unknown[], Row>(statement: Statement<Params, Row>, ...params: Params): Promise<Row[]>;
+}
+
+/**
+ * Inside `Database.transaction`: statements run on the transaction's
+ * connection, and the work may report events of its own (announced after
+ * commit with its statements') or hand the connection to a library that must
+ * write in the same transaction (the job queue).
+ */
+export interface Transaction extends Queryable {
+  report(...events: Reported[]): void;
+  /** One SQL text outside the statement catalogue, for libraries with SQL of their own; unprepared. */
+  sql<Row>(text: string, values: unknown[]): Promise<Row[]>;
 }
 
 /** The first row, or undefined. */

@@ -27,7 +27,7 @@ function render(module: string): { file: string; sql: string; names: string[] } 
   const statements = Object.values(require(module) as Record<string, unknown>).filter(isStatement);
   if (statements.length === 0) return undefined;
   const source = relative(SRC, module);
-  const sql = statements.map((s) => `-- ${s.name}${s.seatChanges ? ' (announces seat changes after commit)' : ''}\n${s.text.trim()};\n`).join('\n');
+  const sql = statements.map((s) => `-- ${s.name}${s.events ? ' (reports events, announced after commit)' : ''}\n${s.text.trim()};\n`).join('\n');
   return { file: join(QUERIES, source.replace(/\/sql\//, '/').replace(/\.ts$/, '.sql')), sql: `-- rendered from src/${source} by src/database/statements.spec.ts\n\n${sql}`, names: statements.map((s) => s.name) };
 }
 

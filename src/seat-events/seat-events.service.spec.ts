@@ -40,7 +40,7 @@ function stubDataSource(mode: 'ok' | 'fail' | 'hang' = 'ok') {
     calls
       .filter((call) => call.sql.includes('pg_notify'))
       .map((call) => ({ channel: call.params[0] as string, changes: JSON.parse(call.params[1] as string), bytes: bytes(call.params[1] as string) }));
-  return { dataSource: { rows, onSeatChanges: () => undefined } as unknown as Database, calls, notifies };
+  return { dataSource: { rows, on: () => undefined } as unknown as Database, calls, notifies };
 }
 
 /** The service as Nest would build it, minus onModuleInit: no LISTEN connection is ever opened. */

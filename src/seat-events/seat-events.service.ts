@@ -4,7 +4,7 @@ import { OutageLog } from '../common/outage-log';
 import { Database } from '../database/database';
 import { DATABASE_URL } from '../database/database-url';
 import { Lifecycle } from '../lifecycle/lifecycle';
-import { MAX_PAYLOAD_BYTES, SEAT_EVENTS_CHANNEL, SeatChange, SeatStatus } from './seat-events.sql';
+import { MAX_PAYLOAD_BYTES, SEAT_CHANGES, SEAT_EVENTS_CHANNEL, SeatChange, SeatStatus } from './seat-events.sql';
 import { NOTIFY_SEAT_CHANGES } from './sql/notify-seat-changes';
 
 export interface SeatEvent {
@@ -67,7 +67,7 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
     lifecycle: Lifecycle = new Lifecycle(),
   ) {
     // Every committed change of seats, from whichever statement made it.
-    db.onSeatChanges((changes) => changes.forEach((change) => this.publish(change)));
+    db.on(SEAT_CHANGES, (changes) => changes.forEach((change) => this.publish(change)));
     // Streams end when draining starts, so their clients reconnect to an instance that stays.
     lifecycle.onDrain(() => this.closeStreams());
   }

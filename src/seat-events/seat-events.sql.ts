@@ -1,3 +1,5 @@
+import { EventKind } from '../database/events';
+
 export const SEAT_EVENTS_CHANNEL = 'seat_events';
 
 export type SeatStatus = 'available' | 'held' | 'booked';
@@ -15,3 +17,6 @@ export interface SeatChange {
 /** NOTIFY payloads must stay under 8000 bytes; changes are packed into batches below this. */
 export const MAX_PAYLOAD_BYTES = 7500;
 
+
+/** Seats of a show changed: reported by the statements that change seats, announced after their commit. */
+export const SEAT_CHANGES = new EventKind<SeatChange>('seat-changes');

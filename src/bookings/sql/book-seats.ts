@@ -1,5 +1,5 @@
 import { statement } from '../../database/statement';
-import type { SeatChange } from '../../seat-events/seat-events.sql';
+import { SEAT_CHANGES, SeatChange } from '../../seat-events/seat-events.sql';
 import { AVAILABLE, judgeRequests, occupySeats, refusalColumns } from '../../seats/seat-rules.sql';
 import { BOOKING_COLUMNS, BookingRow } from './booking-row';
 
@@ -63,7 +63,7 @@ SELECT v.req, CASE WHEN v.rank = ${AVAILABLE} AND o.booked + o.wanted > $6 THEN 
  CROSS JOIN LATERAL (SELECT ${refusalColumns('v')}) r
   LEFT JOIN (created c JOIN wanted w ON w.show_id = c.show_id AND w.seat_number = c.seat_number) ON w.req = v.req
  ORDER BY v.req, c.seat_number`,
-  seatChanges: (rows) => bookedSeats(rows.filter((row): row is BookSeatsRow & BookingRow => row.id !== null)),
+  events: (rows) => [SEAT_CHANGES.of(...bookedSeats(rows.filter((row): row is BookSeatsRow & BookingRow => row.id !== null)))],
 });
 
 /**

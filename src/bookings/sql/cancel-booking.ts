@@ -1,4 +1,5 @@
 import { statement } from '../../database/statement';
+import { SEAT_CHANGES } from '../../seat-events/seat-events.sql';
 import { freeBookedSeats, hasStarted } from '../../seats/seat-rules.sql';
 import { BOOKING_COLUMNS, BookingRow } from './booking-row';
 
@@ -31,5 +32,5 @@ WITH cancelled AS (
   ${freeBookedSeats('cancelled')}
 )
 SELECT * FROM cancelled`,
-  seatChanges: (rows) => rows.map((row) => ({ show_id: row.show_id, status: 'available', seats: [row.seat_number] })),
+  events: (rows) => [SEAT_CHANGES.of(...rows.map((row) => ({ show_id: row.show_id, status: 'available' as const, seats: [row.seat_number] })))],
 });

@@ -1,6 +1,6 @@
 -- rendered from src/bookings/sql/book-seats.ts by src/database/statements.spec.ts
 
--- book-seats (announces seat changes after commit)
+-- book-seats (reports events, announced after commit)
 WITH wanted AS (
   SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[]) AS w(req, user_id, show_id, seat_number)
 ), locked AS (

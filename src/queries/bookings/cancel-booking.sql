@@ -8,7 +8,7 @@ SELECT b.user_id, b.status, (sh.date_time <= $2) AS started
  WHERE b.id = $1
    FOR UPDATE OF s, b;
 
--- cancel-booking (announces seat changes after commit)
+-- cancel-booking (reports events, announced after commit)
 WITH cancelled AS (
   UPDATE bookings SET status = 'cancelled', cancelled_at = $2 WHERE id = $1
   RETURNING id, user_id, show_id, seat_number, status, created_at, cancelled_at

@@ -1,6 +1,6 @@
 -- rendered from src/seats/sql/seat-rows.ts by src/database/statements.spec.ts
 
--- add-seat-rows (announces seat changes after commit)
+-- add-seat-rows (reports events, announced after commit)
 INSERT INTO seats (show_id, seat_number, total_seats)
 SELECT $1, n, $3 FROM generate_series($2::int, $3::int) AS n;
 
@@ -10,5 +10,5 @@ SELECT s.seat_number, s.seat_number > $2 AND (s.booking_id IS NOT NULL OR (s.hol
  ORDER BY s.seat_number
    FOR UPDATE;
 
--- remove-seat-rows (announces seat changes after commit)
+-- remove-seat-rows (reports events, announced after commit)
 DELETE FROM seats WHERE show_id = $1 AND seat_number > $2;

@@ -39,7 +39,7 @@ SELECT total_seats FROM shows WHERE id = $1 FOR UPDATE;
 -- lock-show-holds
 SELECT id FROM holds WHERE show_id = $1 ORDER BY id FOR UPDATE;
 
--- update-show (announces seat changes after commit)
+-- update-show (reports events, announced after commit)
 UPDATE shows SET screen_name = coalesce($2, screen_name),
                  date_time = coalesce($3, date_time),
                  ends_at = coalesce($3, date_time) + make_interval(mins => (SELECT duration_minutes FROM movies WHERE id = shows.movie_id)),
@@ -50,7 +50,7 @@ RETURNING id;
 -- show-shape
 SELECT date_time, total_seats FROM shows WHERE id = $1;
 
--- delete-show (announces seat changes after commit)
+-- delete-show (reports events, announced after commit)
 DELETE FROM shows WHERE id = $1 RETURNING id;
 
 -- move-show-ends

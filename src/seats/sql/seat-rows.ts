@@ -1,9 +1,9 @@
 import { statement } from '../../database/statement';
-import type { SeatChange } from '../../seat-events/seat-events.sql';
+import { SEAT_CHANGES } from '../../seat-events/seat-events.sql';
 import { isTaken } from '../seat-rules.sql';
 
 /** Seats were added to or removed from the show: caches drop it, streams send nothing. */
-const reshaped = (showId: number): SeatChange[] => [{ show_id: showId, status: 'available', seats: [] }];
+const reshaped = (showId: number) => [SEAT_CHANGES.of({ show_id: showId, status: 'available', seats: [] })];
 
 /** Seat rows `from`..`to` of a show, created with it or when it grows; they carry its total_seats (see seats_show_fk). */
 export const ADD_SEAT_ROWS = statement<[showId: number, from: number, to: number], never>({
@@ -11,7 +11,7 @@ export const ADD_SEAT_ROWS = statement<[showId: number, from: number, to: number
   text: `
 INSERT INTO seats (show_id, seat_number, total_seats)
 SELECT $1, n, $3 FROM generate_series($2::int, $3::int) AS n`,
-  seatChanges: (_rows, [showId]) => reshaped(showId),
+  events: (_rows, [showId]) => reshaped(showId),
 });
 
 /**
@@ -33,5 +33,5 @@ SELECT s.seat_number, s.seat_number > $2 AND ${isTaken('s', '$3')} AS taken
 export const REMOVE_SEAT_ROWS = statement<[showId: number, above: number], never>({
   name: 'remove-seat-rows',
   text: `DELETE FROM seats WHERE show_id = $1 AND seat_number > $2`,
-  seatChanges: (_rows, [showId]) => reshaped(showId),
+  events: (_rows, [showId]) => reshaped(showId),
 });

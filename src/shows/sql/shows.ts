@@ -1,5 +1,5 @@
 import { statement } from '../../database/statement';
-import type { SeatChange } from '../../seat-events/seat-events.sql';
+import { SEAT_CHANGES } from '../../seat-events/seat-events.sql';
 import { seatCounts } from '../../seats/seat-rules.sql';
 import type { ShowResponse } from '../dto/show.dto';
 
@@ -82,7 +82,7 @@ UPDATE shows SET screen_name = coalesce($2, screen_name),
  WHERE id = $1
 RETURNING id`,
   // Its start or size may have changed: every instance drops what it knows of the show (seat map, "full").
-  seatChanges: (rows): SeatChange[] => rows.map((row) => ({ show_id: row.id, status: 'available', seats: [] })),
+  events: (rows) => [SEAT_CHANGES.of(...rows.map((row) => ({ show_id: row.id, status: 'available' as const, seats: [] })))],
 });
 
 /** What FullShows keeps of a show it has seen full: when it starts, and its size (the refusals that rank first). */
@@ -95,7 +95,7 @@ export const DELETE_SHOW = statement<[showId: number], { id: number }>({
   name: 'delete-show',
   text: `DELETE FROM shows WHERE id = $1 RETURNING id`,
   // Its seats are gone: every instance drops what it cached of this show.
-  seatChanges: (rows): SeatChange[] => rows.map((row) => ({ show_id: row.id, status: 'available', seats: [] })),
+  events: (rows) => [SEAT_CHANGES.of(...rows.map((row) => ({ show_id: row.id, status: 'available' as const, seats: [] })))],
 });
 
 /** A new duration moves the end of every show of the movie, which may now overlap another show (SCREEN_BUSY). */

@@ -1,5 +1,5 @@
 import { statement } from '../../../database/statement';
-import type { SeatChange } from '../../../seat-events/seat-events.sql';
+import { SEAT_CHANGES } from '../../../seat-events/seat-events.sql';
 import { freeHeldSeats } from '../../../seats/seat-rules.sql';
 import { HOLD_COLUMNS, HoldRow } from './hold-row';
 
@@ -21,8 +21,9 @@ interface FreedRow {
   seats: number[] | null;
 }
 
-const freedSeats = (rows: FreedRow[]): SeatChange[] =>
-  rows.filter((row) => row.show_id !== null).map((row) => ({ show_id: row.show_id as number, status: 'available', seats: row.seats ?? [] }));
+const freedSeats = (rows: FreedRow[]) => [
+  SEAT_CHANGES.of(...rows.filter((row) => row.show_id !== null).map((row) => ({ show_id: row.show_id as number, status: 'available' as const, seats: row.seats ?? [] }))),
+];
 
 /**
  * Ends a locked hold (released, or expired when its time is up) and frees the
@@ -35,7 +36,7 @@ WITH ended AS (
   UPDATE holds SET status = $2::varchar, ended_at = CASE WHEN $2::varchar = 'expired' THEN expires_at ELSE $3::timestamptz END WHERE id = $1 RETURNING id
 ), ${freeHeldSeats('ended')}
 SELECT show_id, array_agg(seat_number ORDER BY seat_number) AS seats FROM freed GROUP BY show_id`,
-  seatChanges: freedSeats,
+  events: freedSeats,
 });
 
 /**
@@ -55,5 +56,5 @@ WITH due AS (
 SELECT (SELECT count(*)::int FROM ended) AS expired, f.show_id, f.seats
   FROM (SELECT 1) AS one
   LEFT JOIN (SELECT show_id, array_agg(seat_number ORDER BY seat_number) AS seats FROM freed GROUP BY show_id) f ON true`,
-  seatChanges: freedSeats,
+  events: freedSeats,
 });

@@ -1,4 +1,5 @@
 import { statement } from '../../../database/statement';
+import { SEAT_CHANGES } from '../../../seat-events/seat-events.sql';
 import { AVAILABLE, holdSeats, isHeld, judgeRequests, refusalColumns } from '../../../seats/seat-rules.sql';
 import type { Refusal } from '../../refusals';
 import { HOLD_COLUMNS, HoldRow } from './hold-row';
@@ -116,6 +117,9 @@ SELECT coalesce(d.limit_refusal, r.refusal) AS refusal,
  CROSS JOIN decided d
  CROSS JOIN LATERAL (SELECT ${refusalColumns('v')}) r
   LEFT JOIN created c ON true`,
-  seatChanges: (rows) =>
-    rows.filter((row): row is HoldSeatsRow & HoldRow => row.id !== null).map((row) => ({ show_id: row.show_id, status: 'held', seats: row.seat_numbers })),
+  events: (rows) => [
+    SEAT_CHANGES.of(
+      ...rows.filter((row): row is HoldSeatsRow & HoldRow => row.id !== null).map((row) => ({ show_id: row.show_id, status: 'held' as const, seats: row.seat_numbers })),
+    ),
+  ],
 });

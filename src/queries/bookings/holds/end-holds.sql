@@ -6,7 +6,7 @@ SELECT id, user_id, show_id, seat_numbers, status, expires_at, expires_at <= $2 
 -- mark-hold-confirmed
 UPDATE holds SET status = 'confirmed' WHERE id = $1 RETURNING id;
 
--- end-hold (announces seat changes after commit)
+-- end-hold (reports events, announced after commit)
 WITH ended AS (
   UPDATE holds SET status = $2::varchar, ended_at = CASE WHEN $2::varchar = 'expired' THEN expires_at ELSE $3::timestamptz END WHERE id = $1 RETURNING id
 ), held AS (
@@ -21,7 +21,7 @@ WITH ended AS (
 )
 SELECT show_id, array_agg(seat_number ORDER BY seat_number) AS seats FROM freed GROUP BY show_id;
 
--- expire-due-holds (announces seat changes after commit)
+-- expire-due-holds (reports events, announced after commit)
 WITH due AS (
   SELECT id FROM holds WHERE status = 'active' AND expires_at <= $1 ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED
 ), ended AS (

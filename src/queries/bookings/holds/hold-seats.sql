@@ -12,7 +12,7 @@ SELECT pg_advisory_xact_lock(($1::bigint << 32) | (hashtext($2) & 4294967295))::
 -- share-show
 SELECT id FROM shows WHERE id = $1 FOR KEY SHARE;
 
--- hold-seats (announces seat changes after commit)
+-- hold-seats (reports events, announced after commit)
 WITH wanted AS (
   SELECT 0 AS req, $1::int AS user_id, $2::int AS show_id, n AS seat_number FROM unnest($3::int[]) AS n
 ), locked AS (
