@@ -45,7 +45,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database, seat-event connection (and Redis, when configured) up, not shutting down */
+        /** Readiness: database, seat-event connection, job queue (and Redis, when configured) up, not shutting down */
         get: operations["Health_ready"];
         put?: never;
         post?: never;
@@ -390,6 +390,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/booking-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many seats one customer may ask for at once, hold and book, per show */
+        get: operations["BookingLimits_limits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -461,6 +478,16 @@ export interface components {
             request_id?: string;
             errors: components["schemas"]["FieldError"][];
         };
+        JobQueueCheck: {
+            /** @enum {string} */
+            status: "up";
+            /** @description Jobs due to run now, every queue */
+            due: number;
+            /** @description Jobs that used up their tries, every queue (they stay for an admin) */
+            failed: number;
+            /** @description Seconds the oldest due job has waited */
+            oldest_due_seconds: number;
+        };
         HealthChecks: {
             /** @enum {string} */
             database: "up";
@@ -474,6 +501,8 @@ export interface components {
              * @enum {string}
              */
             redis: "up" | "down" | "not configured";
+            /** @description The job queue: started here, and what it holds */
+            jobs: components["schemas"]["JobQueueCheck"];
         };
         Health: {
             /**
@@ -759,6 +788,24 @@ export interface components {
              * @example 2026-11-25T10:10:00.000Z
              */
             expires_at: string;
+        };
+        /** @description How many seats one customer may ask for, hold and book: what a client shows before it asks. */
+        BookingLimits: {
+            /**
+             * @description Seats in one request: the seat_numbers of one hold or one booking
+             * @example 10
+             */
+            max_seats_per_request: number;
+            /**
+             * @description Seats one customer may hold in one show at a time (configured: MAX_HELD_SEATS_PER_SHOW)
+             * @example 10
+             */
+            max_held_seats_per_show: number;
+            /**
+             * @description Seats one customer may have booked in one show (configured: MAX_BOOKED_SEATS_PER_SHOW)
+             * @example 10
+             */
+            max_booked_seats_per_show: number;
         };
     };
     responses: {
@@ -2601,6 +2648,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    BookingLimits_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The limits as this server enforces them */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    /** @description public, max-age=300 */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingLimits"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

@@ -13,9 +13,11 @@ import { DatabaseModule } from './database/database.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { DATABASE_URL } from './database/database-url';
 import { runMigrationsExclusively } from './database/run-migrations';
+import { ENTITIES } from './entities';
 import { SeatEventsModule } from './seat-events/seat-events.module';
 import { HealthController } from './health/health.controller';
 import { BodylessRoutes } from './http/bodyless-routes';
+import { JobsModule } from './jobs/jobs.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { LimitsModule } from './limits/limits.module';
@@ -60,7 +62,7 @@ export class AppModule {
         CoreModule.register(options),
         DiscoveryModule,
         TypeOrmModule.forRootAsync({
-          useFactory: () => dataSourceOptions(options.databaseUrl, options.config.database),
+          useFactory: () => dataSourceOptions(options.databaseUrl, options.config.database, ENTITIES),
           dataSourceFactory: async (dataSourceOptions) => {
             const dataSource = await new DataSource(dataSourceOptions as DataSourceOptions).initialize();
             if (options.config.database.migrationsRun) await runMigrationsExclusively(dataSource);
@@ -68,6 +70,8 @@ export class AppModule {
           },
         }),
         DatabaseModule,
+        // Before every module that registers or adds jobs.
+        JobsModule,
         SeatEventsModule,
         IdempotencyModule,
         AuthModule,

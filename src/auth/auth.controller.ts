@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthUser, CurrentUser, Public } from '../common/decorators/auth.decorators';
-import { ApiProblems } from '../common/http/api-problem';
+import { ApiProblems } from '../http/problems';
 import { ClientIp } from '../limits/client-ip';
 import { RateLimited } from '../limits/rate-limits';
 import { UsersService } from '../users/users.service';
@@ -21,7 +21,7 @@ export class AuthController {
   @Post('signup')
   @ApiOperation({ summary: 'Create a customer account' })
   @ApiCreatedResponse({ type: UserResponse })
-  @ApiProblems([400, 'VALIDATION_FAILED'], [409, 'USERNAME_TAKEN'])
+  @ApiProblems('VALIDATION_FAILED', 'USERNAME_TAKEN')
   async signup(@Body() dto: SignupDto, @ClientIp() ip: string): Promise<UserResponse> {
     const { id, username, email } = await this.users.create(dto.username, dto.email, dto.password, ip);
     return { id, username, email };
@@ -32,7 +32,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange username and password for an access and a refresh token' })
   @ApiOkResponse({ type: TokenPairResponse, headers: { 'Cache-Control': { description: 'no-store', schema: { type: 'string' } } } })
-  @ApiProblems([400, 'VALIDATION_FAILED'], [401, 'INVALID_CREDENTIALS'])
+  @ApiProblems('VALIDATION_FAILED', 'INVALID_CREDENTIALS')
   @Header('Cache-Control', 'no-store')
   login(@Body() dto: LoginDto, @ClientIp() ip: string): Promise<TokenPairResponse> {
     return this.auth.login(dto.username, dto.password, ip);
@@ -43,7 +43,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate a refresh token: returns a new pair; the used refresh token stops working' })
   @ApiOkResponse({ type: TokenPairResponse, headers: { 'Cache-Control': { description: 'no-store', schema: { type: 'string' } } } })
-  @ApiProblems([400, 'VALIDATION_FAILED'], [401, 'INVALID_REFRESH_TOKEN'])
+  @ApiProblems('VALIDATION_FAILED', 'INVALID_REFRESH_TOKEN')
   @Header('Cache-Control', 'no-store')
   refresh(@Body() dto: RefreshDto): Promise<TokenPairResponse> {
     return this.auth.refresh(dto.refresh);
@@ -54,7 +54,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a refresh token' })
   @ApiNoContentResponse({ description: 'Revoked' })
-  @ApiProblems([400, 'VALIDATION_FAILED'], [401, 'INVALID_REFRESH_TOKEN'])
+  @ApiProblems('VALIDATION_FAILED', 'INVALID_REFRESH_TOKEN')
   logout(@Body() dto: RefreshDto): Promise<void> {
     return this.auth.logout(dto.refresh);
   }
@@ -63,7 +63,7 @@ export class AuthController {
   @Get('me')
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: MeResponse })
-  @ApiProblems([404, 'USER_NOT_FOUND'])
+  @ApiProblems('USER_NOT_FOUND')
   async me(@CurrentUser() user: AuthUser): Promise<MeResponse> {
     const { id, username, email, role } = await this.users.findById(user.id);
     return { id, username, email, role };

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { Database } from '../database/database';
 import { first, Queryable } from '../database/statement';
@@ -26,6 +27,7 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly db: Database,
     private readonly attempts: LoginAttempts,
+    private readonly clock: Clock,
   ) {
     this.dummyHash = hasher.hash('not-a-real-password');
   }
@@ -46,7 +48,7 @@ export class AuthService {
     }
     await this.attempts.succeeded(key, ip);
     if (rehash) await this.users.replaceHash(user.id, hash, await this.hasher.hash(password, ip));
-    return this.issuePair(this.db, user);
+    return this.issuePair(this.db, user, this.clock.now());
   }
 
   /**
@@ -56,29 +58,32 @@ export class AuthService {
    * (and that revocation is kept, although the request fails).
    */
   async refresh(token: string): Promise<TokenPair> {
-    const claims = this.tokens.verifyRefresh(token);
+    const now = this.clock.now();
+    const claims = this.tokens.verifyRefresh(token, now);
     if (!claims) throw new AuthError('INVALID_REFRESH_TOKEN');
     const pair = await this.db.transaction(async (tx) => {
-      const user = await first(tx, USE_REFRESH_TOKEN, claims.jti);
+      const user = await first(tx, USE_REFRESH_TOKEN, claims.jti, now);
       if (!user) {
-        await tx.rows(REVOKE_SESSIONS_OF_REUSED, claims.jti);
+        await tx.rows(REVOKE_SESSIONS_OF_REUSED, claims.jti, now);
         return undefined;
       }
-      return this.issuePair(tx, user);
+      return this.issuePair(tx, user, now);
     });
     if (!pair) throw new AuthError('INVALID_REFRESH_TOKEN');
     return pair;
   }
 
   async logout(token: string): Promise<void> {
-    const claims = this.tokens.verifyRefresh(token);
+    const now = this.clock.now();
+    const claims = this.tokens.verifyRefresh(token, now);
     if (!claims) throw new AuthError('INVALID_REFRESH_TOKEN');
-    await this.db.rows(REVOKE_REFRESH_TOKEN, claims.jti);
+    await this.db.rows(REVOKE_REFRESH_TOKEN, claims.jti, now);
   }
 
-  private async issuePair(db: Queryable, user: AuthUser): Promise<TokenPair> {
-    const refresh = this.tokens.signRefresh(user.id);
-    await db.rows(INSERT_REFRESH_TOKEN, refresh.jti, user.id, refresh.expiresAt);
-    return { access: this.tokens.signAccess(user), refresh: refresh.token };
+  /** Both tokens, and the refresh token's row, dated by the one `now` of the request. */
+  private async issuePair(db: Queryable, user: AuthUser, now: Date): Promise<TokenPair> {
+    const refresh = this.tokens.signRefresh(user.id, now);
+    await db.rows(INSERT_REFRESH_TOKEN, refresh.jti, user.id, refresh.expiresAt, now);
+    return { access: this.tokens.signAccess(user, now), refresh: refresh.token };
   }
 }

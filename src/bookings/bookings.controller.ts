@@ -1,16 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Auth, AuthUser, CurrentUser } from '../common/decorators/auth.decorators';
 import { ValidationFailedError } from '../common/errors/app-error';
-import { ApiProblems } from '../common/http/api-problem';
+import { ApiProblems } from '../http/problems';
 import { Paginated } from '../common/http/paginated';
 import { Page } from '../common/http/pagination';
-import { RetryOnConflict } from '../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
+import { Idempotent } from '../idempotency/idempotent';
 import { RateLimited } from '../limits/rate-limits';
 import { BookingsService } from './bookings.service';
 import { BookingResponse, BookSeatsDto, MyBookingResponse, MyBookingsQuery } from './dto/booking.dto';
-import { BookingOwnerGuard } from './guards/booking-owner.guard';
 
 function requestedSeats(dto: BookSeatsDto): number[] {
   if (dto.seat_number !== undefined && dto.seat_numbers !== undefined) {
@@ -27,7 +26,7 @@ export class BookingsController {
 
   @Post('shows/:id/book')
   @RateLimited('bookings')
-  @RetryOnConflict()
+  @Idempotent({ retryOnConflict: true })
   @ApiOperation({ summary: 'Book one seat (seat_number → one booking) or several at once (seat_numbers → array, all or none)' })
   @ApiBody({ type: BookSeatsDto, examples: { one: { value: { seat_number: 12 } }, several: { value: { seat_numbers: [12, 13] } } } })
   @ApiExtraModels(BookingResponse)
@@ -36,10 +35,16 @@ export class BookingsController {
     schema: { oneOf: [{ $ref: getSchemaPath(BookingResponse) }, { type: 'array', items: { $ref: getSchemaPath(BookingResponse) } }] },
   })
   @ApiProblems(
-    [400, 'VALIDATION_FAILED', 'SEAT_OUT_OF_RANGE'],
-    [404, 'SHOW_NOT_FOUND'],
-    [409, 'SEAT_TAKEN', 'SEAT_HELD', 'SHOW_FULL', 'SHOW_STARTED', 'BOOKING_LIMIT_EXCEEDED', 'CONCURRENT_UPDATE'],
-    [503, 'LOCK_TIMEOUT'],
+    'VALIDATION_FAILED',
+    'SEAT_OUT_OF_RANGE',
+    'SHOW_NOT_FOUND',
+    'SEAT_TAKEN',
+    'SEAT_HELD',
+    'SHOW_FULL',
+    'SHOW_STARTED',
+    'BOOKING_LIMIT_EXCEEDED',
+    'CONCURRENT_UPDATE',
+    'LOCK_TIMEOUT',
   )
   async book(
     @CurrentUser() user: AuthUser,
@@ -53,7 +58,7 @@ export class BookingsController {
   @Paginated(MyBookingResponse)
   @Get('my-bookings')
   @ApiOperation({ summary: 'My bookings, newest first (X-Total-Count header gives the full count)' })
-  @ApiProblems([400, 'VALIDATION_FAILED'])
+  @ApiProblems('VALIDATION_FAILED')
   mine(@CurrentUser() user: AuthUser, @Query() query: MyBookingsQuery): Promise<Page<MyBookingResponse>> {
     return this.bookings.listForUser(user.id, query);
   }
@@ -61,11 +66,10 @@ export class BookingsController {
   @Post('bookings/:id/cancel')
   @RateLimited('bookings')
   @HttpCode(200)
-  @UseGuards(BookingOwnerGuard)
-  @RetryOnConflict()
+  @Idempotent({ retryOnConflict: true })
   @ApiOperation({ summary: 'Cancel my booking (admins may cancel any); the seat is bookable again at once' })
   @ApiOkResponse({ type: BookingResponse, description: 'The booking, cancelled' })
-  @ApiProblems([403, 'NOT_BOOKING_OWNER'], [404, 'BOOKING_NOT_FOUND'], [409, 'ALREADY_CANCELLED', 'SHOW_STARTED', 'CONCURRENT_UPDATE'], [503, 'LOCK_TIMEOUT'])
+  @ApiProblems('NOT_BOOKING_OWNER', 'BOOKING_NOT_FOUND', 'ALREADY_CANCELLED', 'SHOW_STARTED', 'CONCURRENT_UPDATE', 'LOCK_TIMEOUT')
   cancel(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<BookingResponse> {
     return this.bookings.cancel(user, id);
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { actingAs } from '../common/access/may-act';
 import { Clock } from '../common/clock';
 import { AuthUser } from '../common/decorators/auth.decorators';
 import { pgConstraint } from '../common/errors/pg-errors';
@@ -6,8 +7,6 @@ import { Page } from '../common/http/pagination';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { Database } from '../database/database';
-import { first } from '../database/statement';
-import { ShowError } from '../shows/shows.errors';
 import { BookingError } from './bookings.errors';
 import { BatchedRequest, BookingBatcher } from './booking-batcher';
 import { BookingResponse, MyBookingResponse, MyBookingsQuery } from './dto/booking.dto';
@@ -15,8 +14,8 @@ import { FullShows } from './full-shows';
 import { refusalError } from './refusals';
 import { BOOK_SEATS, BookSeatsRow, LOCK_CUSTOMER_SHOWS } from './sql/book-seats';
 import { toBooking } from './sql/booking-row';
-import { CANCEL_BOOKING, LOCK_BOOKING } from './sql/cancel-booking';
-import { BOOKING_OWNER, COUNT_MY_BOOKINGS, MY_BOOKINGS, toMyBooking } from './sql/my-bookings';
+import { CANCEL_BOOKING, isCancelled } from './sql/cancel-booking';
+import { COUNT_MY_BOOKINGS, MY_BOOKINGS, toMyBooking } from './sql/my-bookings';
 import { refuseImpossibleSeats, Verdict, verdictsOf } from './verdicts';
 
 @Injectable()
@@ -103,26 +102,16 @@ export class BookingsService {
     });
   }
 
-  /** The ownership guard has checked already; the check is repeated on the locked row, which is the one that counts. */
+  /**
+   * Cancels the booking if the caller may (its owner; see may-act.ts) and it
+   * still can be; CANCEL_BOOKING decides on the locked rows and names its
+   * refusal, and frees the seat, announced after commit.
+   */
   async cancel(user: AuthUser, bookingId: number): Promise<BookingResponse> {
-    const now = this.clock.now();
-    const cancelled = await this.db.transaction(async (tx) => {
-      const booking = await first(tx, LOCK_BOOKING, bookingId, now);
-      if (!booking) throw new BookingError('BOOKING_NOT_FOUND');
-      if (booking.user_id !== user.id && user.role !== 'admin') throw new BookingError('NOT_BOOKING_OWNER');
-      if (booking.status === 'cancelled') throw new BookingError('ALREADY_CANCELLED');
-      if (booking.started) {
-        throw new ShowError('SHOW_STARTED', 'The show has already started; the booking can no longer be cancelled.');
-      }
-      const [row] = await tx.rows(CANCEL_BOOKING, bookingId, now);
-      return toBooking(row);
-    });
+    const [row] = await this.db.rows(CANCEL_BOOKING, bookingId, this.clock.now(), ...actingAs(user, 'cancel-booking'));
+    if (!isCancelled(row)) throw refusalError(row);
     this.metrics.bookingsCancelled.inc();
-    return cancelled;
-  }
-
-  async ownerOf(bookingId: number): Promise<number | undefined> {
-    return (await first(this.db, BOOKING_OWNER, bookingId))?.user_id;
+    return toBooking(row);
   }
 
   async listForUser(userId: number, query: MyBookingsQuery): Promise<Page<MyBookingResponse>> {

@@ -37,6 +37,35 @@ describe('refusalError: a statement\'s refusal code becomes the answer', () => {
         extras: { limit: 10, held: 8 },
       },
     ],
+    [
+      'cancelling after the show started: the same code, said of the booking',
+      refused({ refusal: 'SHOW_STARTED', booking_id: 12 }),
+      { status: 409, code: 'SHOW_STARTED', detail: 'The show has already started; the booking can no longer be cancelled.', extras: {} },
+    ],
+    ['no such booking', refused({ refusal: 'BOOKING_NOT_FOUND', booking_id: null }), { status: 404, code: 'BOOKING_NOT_FOUND', detail: 'No booking has this id.', extras: {} }],
+    [
+      "someone else's booking",
+      refused({ refusal: 'NOT_BOOKING_OWNER', booking_id: 12 }),
+      { status: 403, code: 'NOT_BOOKING_OWNER', detail: 'This booking belongs to another customer.', extras: {} },
+    ],
+    [
+      'a booking cancelled already',
+      refused({ refusal: 'ALREADY_CANCELLED', booking_id: 12 }),
+      { status: 409, code: 'ALREADY_CANCELLED', detail: 'This booking is already cancelled.', extras: {} },
+    ],
+    ['no such hold', refused({ refusal: 'HOLD_NOT_FOUND' }), { status: 404, code: 'HOLD_NOT_FOUND', detail: 'No hold has this id.', extras: {} }],
+    ["someone else's hold", refused({ refusal: 'NOT_HOLD_OWNER' }), { status: 403, code: 'NOT_HOLD_OWNER', detail: 'This hold belongs to another customer.', extras: {} }],
+    [
+      'a hold confirmed already',
+      refused({ refusal: 'HOLD_ALREADY_CONFIRMED' }),
+      { status: 409, code: 'HOLD_ALREADY_CONFIRMED', detail: 'The hold was already confirmed; its bookings are in /my-bookings/.', extras: {} },
+    ],
+    ['a released hold', refused({ refusal: 'HOLD_RELEASED' }), { status: 409, code: 'HOLD_RELEASED', detail: 'The hold was released.', extras: {} }],
+    [
+      'an expired hold',
+      refused({ refusal: 'HOLD_EXPIRED' }),
+      { status: 410, code: 'HOLD_EXPIRED', detail: 'The hold has expired and its seats were released; hold them again.', extras: {} },
+    ],
   ])('%s', (_case, input, expected) => {
     const error = refusalError(input);
     expect({ status: error.status, code: error.code, detail: error.detail, extras: error.extras }).toEqual(expected);

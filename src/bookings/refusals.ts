@@ -2,17 +2,21 @@ import { AppError } from '../common/errors/app-error';
 import { ShowError } from '../shows/shows.errors';
 import { BookingError } from './bookings.errors';
 import { HoldError } from './holds/holds.errors';
+import type { HoldRefusal } from './holds/sql/end-holds';
 import type { BookingRefusal } from './sql/book-seats';
+import type { CancelRefusal } from './sql/cancel-booking';
 
-export type Refusal = BookingRefusal | 'HOLD_LIMIT_EXCEEDED' | 'ADDRESS_HOLD_LIMIT_EXCEEDED' | 'HOLD_COOLDOWN';
+export type Refusal = BookingRefusal | 'HOLD_LIMIT_EXCEEDED' | 'ADDRESS_HOLD_LIMIT_EXCEEDED' | 'HOLD_COOLDOWN' | CancelRefusal | HoldRefusal;
 
 /** What a deciding statement says of a refused request: the code, and the evidence for it. */
 export interface Refused {
   refusal: Refusal;
   /** The requested seats that justify the refusal (out of range; booked or held). */
-  seats: number[] | null;
+  seats?: number[] | null;
   /** Out of range: the seats the show has. */
-  total_seats: number | null;
+  total_seats?: number | null;
+  /** A cancel: the booking refused (NULL: no such booking); its show having started refuses the cancel, not a sale. */
+  booking_id?: number | null;
   /** Hold limits: how many seats of the show the customer, and the address, hold already, and the limits. */
   held?: number;
   limit?: number;
@@ -25,11 +29,13 @@ export interface Refused {
   now?: Date;
 }
 
+const TOO_LATE_TO_CANCEL = 'The show has already started; the booking can no longer be cancelled.';
+
 /** Code → error: the one place a refusal becomes an answer. The statements decide; nothing here re-derives. */
 const ANSWERS: Record<Refusal, (refused: Refused) => AppError> = {
   SHOW_NOT_FOUND: () => new ShowError('SHOW_NOT_FOUND'),
-  SEAT_OUT_OF_RANGE: ({ seats, total_seats }) => BookingError.outOfRange(seats ?? [], total_seats),
-  SHOW_STARTED: () => new ShowError('SHOW_STARTED'),
+  SEAT_OUT_OF_RANGE: ({ seats, total_seats }) => BookingError.outOfRange(seats ?? [], total_seats ?? null),
+  SHOW_STARTED: ({ booking_id }) => (booking_id ? new ShowError('SHOW_STARTED', TOO_LATE_TO_CANCEL) : new ShowError('SHOW_STARTED')),
   SEAT_TAKEN: ({ seats }) => BookingError.taken(seats ?? []),
   SHOW_FULL: ({ seats }) => BookingError.showFull(seats ?? []),
   SEAT_HELD: ({ seats }) => BookingError.held(seats ?? []),
@@ -37,6 +43,14 @@ const ANSWERS: Record<Refusal, (refused: Refused) => AppError> = {
   ADDRESS_HOLD_LIMIT_EXCEEDED: ({ held_by_address, address_limit }) => HoldError.addressLimitExceeded(address_limit ?? 0, held_by_address ?? 0),
   HOLD_COOLDOWN: ({ cooldown_until, now, seats }) => HoldError.coolingDown((cooldown_until?.getTime() ?? 0) - (now?.getTime() ?? 0), seats ?? []),
   BOOKING_LIMIT_EXCEEDED: ({ booked, limit }) => BookingError.limitExceeded(limit ?? 0, booked ?? 0),
+  BOOKING_NOT_FOUND: () => new BookingError('BOOKING_NOT_FOUND'),
+  NOT_BOOKING_OWNER: () => new BookingError('NOT_BOOKING_OWNER'),
+  ALREADY_CANCELLED: () => new BookingError('ALREADY_CANCELLED'),
+  HOLD_NOT_FOUND: () => new HoldError('HOLD_NOT_FOUND'),
+  NOT_HOLD_OWNER: () => new HoldError('NOT_HOLD_OWNER'),
+  HOLD_ALREADY_CONFIRMED: () => new HoldError('HOLD_ALREADY_CONFIRMED'),
+  HOLD_RELEASED: () => new HoldError('HOLD_RELEASED'),
+  HOLD_EXPIRED: () => new HoldError('HOLD_EXPIRED'),
 };
 
 export function refusalError(refused: Refused): AppError {

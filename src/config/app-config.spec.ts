@@ -2,26 +2,49 @@ import { resolve } from 'node:path';
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './app-config';
 
 const STRONG_SECRET = 'k3T9x2Lq8Vw4Zr7Bn1Mc6Hs5Jd0Fg2Pa';
+/** Production needs a mail server too; the JWT cases below give one, so only the secret decides. */
+const PRODUCTION = { NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example:587' };
 
 describe('loadConfig', () => {
   describe('JWT_SECRET in production', () => {
     it('refuses to start without one', () => {
-      expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
-      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: '' })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...PRODUCTION })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...PRODUCTION, JWT_SECRET: '' })).toThrow(ConfigError);
     });
 
     it('refuses one shorter than 32 characters', () => {
-      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET.slice(0, 31) })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...PRODUCTION, JWT_SECRET: STRONG_SECRET.slice(0, 31) })).toThrow(ConfigError);
     });
 
     it('refuses the development secret', () => {
       expect(DEVELOPMENT_JWT_SECRET.length).toBeGreaterThanOrEqual(32);
-      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...PRODUCTION, JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(ConfigError);
     });
 
     it('takes a random one of 32 characters', () => {
       expect(STRONG_SECRET).toHaveLength(32);
-      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET }).auth.jwtSecret).toBe(STRONG_SECRET);
+      expect(loadConfig({ ...PRODUCTION, JWT_SECRET: STRONG_SECRET }).auth.jwtSecret).toBe(STRONG_SECRET);
+    });
+  });
+
+  describe('mail', () => {
+    it('refuses to start in production without SMTP_URL: mail written to files would never reach anyone', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET })).toThrow('SMTP_URL must be set in production');
+      expect(loadConfig({ ...PRODUCTION, JWT_SECRET: STRONG_SECRET }).mail.smtpUrl).toBe('smtp://mail.example:587');
+    });
+
+    it('refuses an SMTP_URL that is not smtp:// or smtps://', () => {
+      expect(() => loadConfig({ SMTP_URL: 'http://mail.example' })).toThrow(ConfigError);
+    });
+
+    it('writes .eml files under DATA_DIR/mail without SMTP_URL outside production, or into MAIL_DIR', () => {
+      expect(loadConfig({ DATA_DIR: '/srv/cinema' }).mail).toMatchObject({ smtpUrl: undefined, dir: resolve('/srv/cinema/mail') });
+      expect(loadConfig({ MAIL_DIR: '/tmp/box-office-mail' }).mail.dir).toBe(resolve('/tmp/box-office-mail'));
+    });
+
+    it('names the sender after the cinema unless MAIL_FROM says otherwise', () => {
+      expect(loadConfig({ CINEMA_NAME: 'Roxy "Deluxe"' }).mail.from).toBe('"Roxy Deluxe" <box-office@localhost>');
+      expect(loadConfig({ MAIL_FROM: 'tickets@roxy.example' }).mail.from).toBe('tickets@roxy.example');
     });
   });
 

@@ -53,6 +53,31 @@ export interface AppConfig {
     passwordHashQueue: number;
     passwordHashesPerIp: number;
   };
+  /** The cinema's name, in e-mails and the calendar entries they carry. */
+  cinemaName: string;
+  /** Where people reach the web app: links in e-mails start here. */
+  publicUrl: string;
+  mail: {
+    /** SMTP server (`smtp://user:pass@host:587`, `smtps://…`); unset: messages are written as .eml files into `dir`. */
+    smtpUrl?: string;
+    from: string;
+    dir: string;
+    passwordResetTtlMinutes: number;
+  };
+  /** The job queue (pg-boss, in the service's own database, schema `pgboss`). */
+  jobs: {
+    /** How often each instance asks for due jobs (≥ 0.5 s). */
+    pollSeconds: number;
+    /** Connections of the queue's own pool, per process. */
+    poolSize: number;
+    /** A job still running after this is taken to have died with its process, and is run again. */
+    timeoutSeconds: number;
+    /** Tries after the first, with exponential backoff from `retryDelaySeconds`. */
+    retryLimit: number;
+    retryDelaySeconds: number;
+    /** At shutdown: how long running jobs may finish before they are handed back to run again. */
+    shutdownGraceSeconds: number;
+  };
   database: {
     /** Unset: the service starts an embedded PostgreSQL in `dataDir`. */
     url?: string;
@@ -92,6 +117,15 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function number(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+(\.\d+)?$/.test(raw)) throw new ConfigError(`${name} must be a number, got "${raw}"`);
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
@@ -140,6 +174,14 @@ function jwtSecret(env: Env, nodeEnv: AppConfig['nodeEnv']): string {
   return secret;
 }
 
+/** Production sends real mail: writing it into files nobody reads would lose every message quietly. */
+function smtpUrl(env: Env, nodeEnv: AppConfig['nodeEnv']): string | undefined {
+  const url = env.SMTP_URL || undefined;
+  if (url && !/^smtps?:\/\//.test(url)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
+  if (!url && nodeEnv === 'production') throw new ConfigError('SMTP_URL must be set in production (mail would otherwise only be written to files)');
+  return url;
+}
+
 function admin(env: Env): AppConfig['auth']['admin'] {
   const username = env.ADMIN_USERNAME;
   const password = env.ADMIN_PASSWORD;
@@ -157,6 +199,7 @@ function packageRoot(from = __dirname): string {
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const cinemaName = (env.CINEMA_NAME || 'Cinema').trim().slice(0, 100) || 'Cinema';
   return {
     nodeEnv,
     host: env.HOST || '0.0.0.0',
@@ -193,6 +236,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
       passwordHashConcurrency: int(env, 'PASSWORD_HASH_CONCURRENCY', availableParallelism(), 1, 256),
       passwordHashQueue: int(env, 'PASSWORD_HASH_QUEUE', 16, 0, 10_000),
       passwordHashesPerIp: int(env, 'PASSWORD_HASHES_PER_IP', 4, 1, 10_000),
+    },
+    cinemaName,
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, ''),
+    mail: {
+      smtpUrl: smtpUrl(env, nodeEnv),
+      from: env.MAIL_FROM || `"${cinemaName.replace(/["\\]/g, '')}" <box-office@localhost>`,
+      dir: resolve(env.MAIL_DIR || join(env.DATA_DIR || './.data', 'mail')),
+      passwordResetTtlMinutes: int(env, 'PASSWORD_RESET_TTL_MINUTES', 30, 1, 24 * 60),
+    },
+    jobs: {
+      pollSeconds: number(env, 'JOBS_POLL_SECONDS', 1, 0.5, 60),
+      poolSize: int(env, 'JOBS_POOL_SIZE', 2, 1, 50),
+      timeoutSeconds: int(env, 'JOB_TIMEOUT_SECONDS', 120, 1, 86400),
+      retryLimit: int(env, 'JOB_RETRY_LIMIT', 10, 0, 1000),
+      retryDelaySeconds: int(env, 'JOB_RETRY_DELAY_SECONDS', 5, 1, 86400),
+      shutdownGraceSeconds: int(env, 'JOBS_SHUTDOWN_GRACE_SECONDS', 2, 1, 300),
     },
     database: {
       url: env.DATABASE_URL || undefined,

@@ -1,14 +1,19 @@
 import { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { AppConfig } from '../config/app-config';
-import { ENTITIES } from './entities';
 
-/** One set of options for the app, the tests and the migration commands. */
-export function dataSourceOptions(url: string, database: AppConfig['database']): DataSourceOptions {
+type Entities = NonNullable<DataSourceOptions['entities']>;
+
+/**
+ * One set of options for the app, the tests and the migration commands. The
+ * entities are the features' (the composition root's `ENTITIES`), so they are
+ * passed in: the database layer knows no feature.
+ */
+export function dataSourceOptions(url: string, database: AppConfig['database'], entities: Entities): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

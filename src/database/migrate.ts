@@ -8,7 +8,8 @@ import { runMigrationsExclusively } from './run-migrations';
 async function main(command: string): Promise<void> {
   const config = loadConfig();
   await withCliDatabase(async (url) => {
-    const dataSource = await new DataSource(dataSourceOptions(url, config.database)).initialize();
+    // The migrations are plain SQL: running, reverting or listing them needs no entity.
+    const dataSource = await new DataSource(dataSourceOptions(url, config.database, [])).initialize();
     try {
       if (command === 'run') {
         const applied = await runMigrationsExclusively(dataSource);

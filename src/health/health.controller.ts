@@ -3,7 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSchem
 import { Public } from '../common/decorators/auth.decorators';
 import { CommonError } from '../common/errors/app-error';
 import { Database } from '../database/database';
-import { ApiProblems } from '../common/http/api-problem';
+import { ApiProblems } from '../http/problems';
+import { Jobs } from '../jobs/jobs';
 import { Lifecycle } from '../lifecycle/lifecycle';
 import { LimitStore } from '../limits/limit-store';
 import { RedisLimitStore } from '../limits/redis-limit-store';
@@ -11,6 +12,14 @@ import { SeatEventsService } from '../seat-events/seat-events.service';
 import { PING } from './sql/ping';
 
 const PROBE_TIMEOUT_MS = 2000;
+
+@ApiSchema({ name: 'JobQueueCheck' })
+class JobQueueCheck {
+  @ApiProperty({ enum: ['up'] }) status: 'up';
+  @ApiProperty({ type: 'integer', description: 'Jobs due to run now, every queue' }) due: number;
+  @ApiProperty({ type: 'integer', description: 'Jobs that used up their tries, every queue (they stay for an admin)' }) failed: number;
+  @ApiProperty({ description: 'Seconds the oldest due job has waited' }) oldest_due_seconds: number;
+}
 
 @ApiSchema({ name: 'HealthChecks' })
 class HealthChecks {
@@ -21,6 +30,7 @@ class HealthChecks {
     description: 'Rate-limit counters (REDIS_URL). Down is not unready: each instance then limits on its own',
   })
   redis: 'up' | 'down' | 'not configured';
+  @ApiProperty({ type: () => JobQueueCheck, description: 'The job queue: started here, and what it holds' }) jobs: JobQueueCheck;
 }
 
 @ApiSchema({ name: 'Health' })
@@ -40,13 +50,14 @@ export class HealthController {
     private readonly lifecycle: Lifecycle,
     private readonly events: SeatEventsService,
     private readonly limits: LimitStore,
+    private readonly jobs: Jobs,
   ) {}
 
   /** The original contract: 200 while the database answers (and this instance is not shutting down). */
   @Get()
   @ApiOperation({ summary: 'The database answers and this instance is not shutting down' })
   @ApiOkResponse({ type: HealthResponse })
-  @ApiProblems([503, 'SERVICE_UNAVAILABLE', 'SHUTTING_DOWN'])
+  @ApiProblems('SERVICE_UNAVAILABLE', 'SHUTTING_DOWN')
   async check(): Promise<{ status: 'ok' }> {
     if (!this.lifecycle.serving) throw shuttingDown();
     await this.databaseAnswers();
@@ -63,17 +74,25 @@ export class HealthController {
 
   /** Readiness: send traffic here. Not while shutting down, nor while the database or the seat-event connection is down. */
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: database, seat-event connection (and Redis, when configured) up, not shutting down' })
+  @ApiOperation({ summary: 'Readiness: database, seat-event connection, job queue (and Redis, when configured) up, not shutting down' })
   @ApiOkResponse({ type: HealthResponse })
-  @ApiProblems([503, 'SERVICE_UNAVAILABLE', 'SHUTTING_DOWN'])
+  @ApiProblems('SERVICE_UNAVAILABLE', 'SHUTTING_DOWN')
   async ready(): Promise<HealthResponse> {
     if (!this.lifecycle.serving) throw shuttingDown();
     await this.databaseAnswers();
     if (!this.events.isListening()) {
       throw new CommonError('SERVICE_UNAVAILABLE', 'The seat-event connection to the database is down; it is being re-established.');
     }
+    if (!this.jobs.isRunning) throw new CommonError('SERVICE_UNAVAILABLE', 'The job queue is not running on this instance.');
+    const queues = await this.jobs.stats();
+    const jobs: JobQueueCheck = {
+      status: 'up',
+      due: queues.reduce((sum, q) => sum + q.due, 0),
+      failed: queues.reduce((sum, q) => sum + q.failed, 0),
+      oldest_due_seconds: Math.max(0, ...queues.map((q) => q.oldest_due_seconds)),
+    };
     const redis = this.limits instanceof RedisLimitStore ? (this.limits.reachable ? 'up' : 'down') : 'not configured';
-    return { status: 'ok', checks: { database: 'up', seat_events: 'up', redis } };
+    return { status: 'ok', checks: { database: 'up', seat_events: 'up', redis, jobs } };
   }
 
   private async databaseAnswers(): Promise<void> {

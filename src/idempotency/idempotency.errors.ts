@@ -8,6 +8,7 @@ const IDEMPOTENCY_ERRORS = {
   IDEMPOTENCY_IN_PROGRESS: {
     status: 409,
     detail: 'A request with this Idempotency-Key is still being processed; retry shortly to get its answer.',
+    transient: true,
   },
 };
 

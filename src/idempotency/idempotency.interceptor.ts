@@ -13,8 +13,6 @@ import { IdempotencyService, StoredResponse } from './idempotency.service';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 const STATE_CHANGING = new Set(['POST', 'PATCH', 'DELETE']);
-/** Answers that say "collided, try again": replaying them for a day would make the retry useless. */
-const TRANSIENT = new Set(['CONCURRENT_UPDATE', 'LOCK_TIMEOUT', 'IDEMPOTENCY_IN_PROGRESS', 'RATE_LIMITED', 'HOLD_COOLDOWN']);
 
 /** JSON with object keys sorted, so {"a":1,"b":2} and {"b":2,"a":1} are the same request. */
 export function canonicalJson(value: unknown): string {
@@ -36,7 +34,8 @@ export function requestHash(method: string, url: string, body: unknown): string 
 /**
  * Makes every signed-in state-changing request safe to retry with an
  * Idempotency-Key: the first answer (success, or a 4xx that would repeat
- * anyway) is stored and replayed; a 5xx frees the key for another try.
+ * anyway) is stored and replayed; a 5xx, or an error that says itself
+ * transient (409 CONCURRENT_UPDATE, 429...), frees the key for another try.
  * Anonymous requests (signup, login) ignore the header: there is no user to
  * scope the key to, and a login's tokens must never be replayed to anyone.
  */
@@ -67,7 +66,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
           // Handler errors only: once the handler has succeeded, its change is committed and
           // the client gets its answer, even if storing that answer fails (see remember()).
           catchError(async (error: unknown) => {
-            if (error instanceof AppError && error.status < 500 && !TRANSIENT.has(error.code)) {
+            // A transient answer ("collided, try again") replayed for a day would make the retry useless.
+            if (error instanceof AppError && error.status < 500 && !error.transient) {
               await this.remember(user.id, key, {
                 status: error.status,
                 body: problem(error.status, error.code, error.detail, error.extras),

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../common/clock';
-import { OutageLog } from '../common/outage-log';
 import { Database } from '../database/database';
+import { JobKind } from '../jobs/job-kind';
+import { Jobs } from '../jobs/jobs';
 import { first } from '../database/statement';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LimitStore } from '../limits/limit-store';
@@ -16,7 +17,6 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 const ABANDONED_AFTER_MS = 60 * 1000;
 const WAIT_POLL_MS = 25;
 const WAIT_MAX_MS = 10 * 1000;
-const CLEANUP_EVERY_MS = 15 * 60 * 1000;
 const CLEANUP_BATCH = 1000;
 
 export interface StoredResponse {
@@ -24,13 +24,18 @@ export interface StoredResponse {
   body: unknown;
 }
 
+/**
+ * Deletes the keys past their day. One run at a time for the whole cluster
+ * (a second one waiting would find nothing more), every 15 minutes.
+ */
+export const PURGE_EXPIRED_KEYS = new JobKind<Record<string, never>>('idempotency.purge-expired', { oneAtATime: true });
+const PURGE_SCHEDULE = '*/15 * * * *';
+
 export type Claim = { owned: true } | { owned: false; response: StoredResponse };
 
 /** Idempotency keys in PostgreSQL, per user: the first request claims the key, duplicates get its answer. */
 @Injectable()
-export class IdempotencyService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly outage = new OutageLog(new Logger(IdempotencyService.name), 'deleting expired idempotency keys');
-  private timer?: NodeJS.Timeout;
+export class IdempotencyService implements OnModuleInit {
 
   constructor(
     private readonly db: Database,
@@ -38,15 +43,12 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     private readonly limits: LimitStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly jobs: Jobs,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.deleteExpired().catch((error) => this.outage.failed(error)), CLEANUP_EVERY_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  async onModuleInit(): Promise<void> {
+    await this.jobs.register(PURGE_EXPIRED_KEYS, async () => void (await this.deleteExpired()));
+    await this.jobs.schedule(PURGE_EXPIRED_KEYS, PURGE_SCHEDULE, {});
   }
 
   /**
@@ -56,6 +58,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
    * across any number of app instances.
    */
   async claim(userId: number, key: string, requestHash: string): Promise<Claim> {
+    // eslint-disable-next-line no-restricted-syntax -- a duration, not a rule: how long this request waits
     const deadline = Date.now() + WAIT_MAX_MS;
     for (;;) {
       const now = this.clock.now();
@@ -79,6 +82,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
       if (existing.status === 'completed') {
         return { owned: false, response: { status: existing.response_status as number, body: existing.response_body } };
       }
+      // eslint-disable-next-line no-restricted-syntax -- a duration, not a rule: how long this request waits
       if (Date.now() >= deadline) throw new IdempotencyError('IDEMPOTENCY_IN_PROGRESS');
       await sleep(WAIT_POLL_MS);
     }

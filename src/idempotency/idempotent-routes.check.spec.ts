@@ -16,7 +16,7 @@ class Fine {
   create() {}
 
   @Auth()
-  @RetryOnConflict()
+  @Idempotent({ retryOnConflict: true })
   @Delete(':id')
   remove() {}
 
@@ -32,6 +32,14 @@ class Fine {
 @Controller('forgot')
 class Forgot {
   @Auth('admin')
+  @Post()
+  create() {}
+}
+
+@Controller('retried')
+class RetriedOnly {
+  @Auth()
+  @RetryOnConflict()
   @Post()
   create() {}
 }
@@ -53,6 +61,10 @@ describe('IdempotentRoutesCheck', () => {
   });
 
   it('refuses to start with a signed-in write that would ignore the header, and names it', async () => {
-    await expect(start(Forgot)).rejects.toThrow('state-changing routes without @Idempotent() or @RetryOnConflict(): Forgot.create');
+    await expect(start(Forgot)).rejects.toThrow('state-changing routes without @Idempotent(): Forgot.create');
+  });
+
+  it('does not take a retried route for an idempotent one: the retries alone would answer a repeated request twice', async () => {
+    await expect(start(RetriedOnly)).rejects.toThrow('state-changing routes without @Idempotent(): RetriedOnly.create');
   });
 });

@@ -6,7 +6,7 @@ import { IDEMPOTENT_KEY } from './idempotent';
 
 const WRITES = /^(POST|PATCH|PUT|DELETE) /;
 
-/** At start-up: every signed-in route that changes state honours Idempotency-Key (@Idempotent() or @RetryOnConflict()). */
+/** At start-up: every signed-in route that changes state honours Idempotency-Key (@Idempotent()). */
 @Injectable()
 export class IdempotentRoutesCheck implements OnModuleInit {
   constructor(
@@ -21,6 +21,6 @@ export class IdempotentRoutesCheck implements OnModuleInit {
       .filter((route) => !this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [route.handler, route.controller])?.public)
       .filter((route) => !this.reflector.get<boolean | undefined>(IDEMPOTENT_KEY, route.handler))
       .map((route) => route.name);
-    if (missing.length > 0) throw new Error(`state-changing routes without @Idempotent() or @RetryOnConflict(): ${missing.join(', ')}`);
+    if (missing.length > 0) throw new Error(`state-changing routes without @Idempotent(): ${missing.join(', ')}`);
   }
 }

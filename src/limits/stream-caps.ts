@@ -19,7 +19,9 @@ export class StreamCaps {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    metrics.gauge('sse_streams_open', 'Seat streams this instance holds open', () => this.openStreams);
+  }
 
   /** Takes a place for a new stream, or throws 429; call the returned function when the stream ends. */
   open(ip: string): () => void {

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { Public } from '../common/decorators/auth.decorators';
-import { ApiProblems } from '../common/http/api-problem';
+import { ApiProblems } from '../http/problems';
 import { AuthError } from '../auth/auth.errors';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Metrics } from './metrics';
@@ -27,7 +27,7 @@ export class MetricsController {
     description: 'Open unless METRICS_TOKEN is set; then only with `Authorization: Bearer <METRICS_TOKEN>` (not a user token), else 401.',
   })
   @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
-  @ApiProblems([401, 'NOT_AUTHENTICATED'])
+  @ApiProblems('NOT_AUTHENTICATED')
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const token = this.config.metricsToken;
     if (token && !same(authorization ?? '', `Bearer ${token}`)) throw new AuthError('NOT_AUTHENTICATED', 'Metrics need Authorization: Bearer <METRICS_TOKEN>.');

@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Public } from '../common/decorators/auth.decorators';
-import { ApiProblems } from '../common/http/api-problem';
+import { ApiProblems } from '../http/problems';
 import { Paginated } from '../common/http/paginated';
 import { Page } from '../common/http/pagination';
-import { RetryOnConflict } from '../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { CreateMovieDto, MovieListQuery, MovieResponse, UpdateMovieDto } from './dto/movie.dto';
 import { MoviesService } from './movies.service';
@@ -19,7 +18,7 @@ export class MoviesController {
   @Paginated(MovieResponse)
   @Get()
   @ApiOperation({ summary: 'List movies (X-Total-Count header gives the full count)' })
-  @ApiProblems([400, 'VALIDATION_FAILED'])
+  @ApiProblems('VALIDATION_FAILED')
   list(@Query() query: MovieListQuery): Promise<Page<MovieResponse>> {
     return this.movies.list(query);
   }
@@ -28,7 +27,7 @@ export class MoviesController {
   @Get(':id')
   @ApiOperation({ summary: 'One movie' })
   @ApiOkResponse({ type: MovieResponse })
-  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'MOVIE_NOT_FOUND'])
+  @ApiProblems('VALIDATION_FAILED', 'MOVIE_NOT_FOUND')
   get(@Param('id', ParseIdPipe) id: number): Promise<MovieResponse> {
     return this.movies.get(id);
   }
@@ -38,28 +37,28 @@ export class MoviesController {
   @Post()
   @ApiOperation({ summary: 'Add a movie (admin)' })
   @ApiCreatedResponse({ type: MovieResponse })
-  @ApiProblems([400, 'VALIDATION_FAILED'])
+  @ApiProblems('VALIDATION_FAILED')
   create(@Body() dto: CreateMovieDto): Promise<MovieResponse> {
     return this.movies.create(dto);
   }
 
   @Auth('admin')
-  @RetryOnConflict()
+  @Idempotent({ retryOnConflict: true })
   @Patch(':id')
   @ApiOperation({ summary: 'Change a movie (admin); a new duration moves the end of its shows' })
   @ApiOkResponse({ type: MovieResponse })
-  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'MOVIE_NOT_FOUND'], [409, 'SCREEN_BUSY'])
+  @ApiProblems('VALIDATION_FAILED', 'MOVIE_NOT_FOUND', 'SCREEN_BUSY')
   update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateMovieDto): Promise<MovieResponse> {
     return this.movies.update(id, dto);
   }
 
   @Auth('admin')
-  @RetryOnConflict()
+  @Idempotent({ retryOnConflict: true })
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a movie without shows (admin)' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems([404, 'MOVIE_NOT_FOUND'], [409, 'MOVIE_HAS_SHOWS'])
+  @ApiProblems('MOVIE_NOT_FOUND', 'MOVIE_HAS_SHOWS')
   remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.movies.remove(id);
   }

@@ -4,6 +4,7 @@ import { OutageLog } from '../common/outage-log';
 import { Database } from '../database/database';
 import { DATABASE_URL } from '../database/database-url';
 import { Lifecycle } from '../lifecycle/lifecycle';
+import { Metrics } from '../metrics/metrics';
 import { MAX_PAYLOAD_BYTES, SEAT_CHANGES, SEAT_EVENTS_CHANNEL, SeatChange, SeatStatus } from './seat-events.sql';
 import { NOTIFY_SEAT_CHANGES } from './sql/notify-seat-changes';
 
@@ -65,7 +66,9 @@ export class SeatEventsService implements OnModuleInit, BeforeApplicationShutdow
     @Inject(DATABASE_URL) private readonly databaseUrl: string,
     private readonly db: Database,
     lifecycle: Lifecycle = new Lifecycle(),
+    metrics?: Metrics,
   ) {
+    metrics?.gauge('seat_events_listening', '1 while the LISTEN connection for seat events is up', () => (this.listening ? 1 : 0));
     // Every committed change of seats, from whichever statement made it.
     db.on(SEAT_CHANGES, (changes) => changes.forEach((change) => this.publish(change)));
     // Streams end when draining starts, so their clients reconnect to an instance that stays.

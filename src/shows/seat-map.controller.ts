@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/decorators/auth.decorators';
-import { ApiProblems } from '../common/http/api-problem';
+import { ApiProblems } from '../http/problems';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SeatEventsService } from '../seat-events/seat-events.service';
@@ -35,7 +35,7 @@ export class SeatMapController {
     },
   })
   @ApiResponse({ status: 304, description: 'Not modified since the ETag you sent', headers: { ETag: { schema: { type: 'string' } } } })
-  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'])
+  @ApiProblems('VALIDATION_FAILED', 'SHOW_NOT_FOUND')
   async seats(@Param('id', ParseIdPipe) showId: number, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const { body, etag } = await this.seatMap.render(showId);
     void reply.header('etag', etag).header('cache-control', 'no-cache');
@@ -54,7 +54,7 @@ export class SeatMapController {
     description: 'An endless stream: `event: seat` with `data: {"seat_number":12,"status":"held"}` per change; comment lines as heartbeats',
     content: { 'text/event-stream': { schema: { type: 'string' }, example: 'event: seat\ndata: {"seat_number":12,"status":"held"}\n\n' } },
   })
-  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'], [429, 'RATE_LIMITED'])
+  @ApiProblems('VALIDATION_FAILED', 'SHOW_NOT_FOUND', 'RATE_LIMITED')
   async stream(@Param('id', ParseIdPipe) showId: number, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     await this.seatMap.assertShowExists(showId);
     // The client may have left while we looked the show up: subscribing it now would leak a listener.

@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Public } from '../common/decorators/auth.decorators';
-import { ApiProblems } from '../common/http/api-problem';
+import { ApiProblems } from '../http/problems';
 import { Paginated } from '../common/http/paginated';
 import { Page, PageQuery } from '../common/http/pagination';
-import { RetryOnConflict } from '../common/interceptors/retry-on-conflict.interceptor';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
 import { CreateShowDto, ShowResponse, UpdateShowDto } from './dto/show.dto';
 import { ShowsService } from './shows.service';
@@ -19,7 +18,7 @@ export class ShowsController {
   @Paginated(ShowResponse)
   @Get('movies/:id/shows')
   @ApiOperation({ summary: "A movie's shows, ordered by date_time (X-Total-Count header gives the full count)" })
-  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'MOVIE_NOT_FOUND'])
+  @ApiProblems('VALIDATION_FAILED', 'MOVIE_NOT_FOUND')
   list(@Param('id', ParseIdPipe) movieId: number, @Query() page: PageQuery): Promise<Page<ShowResponse>> {
     return this.shows.listForMovie(movieId, page);
   }
@@ -29,7 +28,7 @@ export class ShowsController {
   @Post('movies/:id/shows')
   @ApiOperation({ summary: 'Schedule a show (admin); its seats 1..total_seats are created with it' })
   @ApiCreatedResponse({ type: ShowResponse })
-  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'MOVIE_NOT_FOUND'], [409, 'SCREEN_BUSY'])
+  @ApiProblems('VALIDATION_FAILED', 'MOVIE_NOT_FOUND', 'SCREEN_BUSY')
   create(@Param('id', ParseIdPipe) movieId: number, @Body() dto: CreateShowDto): Promise<ShowResponse> {
     return this.shows.create(movieId, dto);
   }
@@ -38,28 +37,28 @@ export class ShowsController {
   @Get('shows/:id')
   @ApiOperation({ summary: 'One show, with its available seats' })
   @ApiOkResponse({ type: ShowResponse })
-  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'])
+  @ApiProblems('VALIDATION_FAILED', 'SHOW_NOT_FOUND')
   get(@Param('id', ParseIdPipe) id: number): Promise<ShowResponse> {
     return this.shows.get(id);
   }
 
   @Auth('admin')
-  @RetryOnConflict()
+  @Idempotent({ retryOnConflict: true })
   @Patch('shows/:id')
   @ApiOperation({ summary: 'Move, rename or resize a show (admin)' })
   @ApiOkResponse({ type: ShowResponse })
-  @ApiProblems([400, 'VALIDATION_FAILED'], [404, 'SHOW_NOT_FOUND'], [409, 'SCREEN_BUSY', 'SHOW_HAS_BOOKINGS'])
+  @ApiProblems('VALIDATION_FAILED', 'SHOW_NOT_FOUND', 'SCREEN_BUSY', 'SHOW_HAS_BOOKINGS')
   update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateShowDto): Promise<ShowResponse> {
     return this.shows.update(id, dto);
   }
 
   @Auth('admin')
-  @RetryOnConflict()
+  @Idempotent({ retryOnConflict: true })
   @Delete('shows/:id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a show without bookings or holds (admin)' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems([404, 'SHOW_NOT_FOUND'], [409, 'SHOW_HAS_BOOKINGS'])
+  @ApiProblems('SHOW_NOT_FOUND', 'SHOW_HAS_BOOKINGS')
   remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.shows.remove(id);
   }

@@ -101,7 +101,7 @@ describe('metrics, health and compression (e2e)', () => {
     expect((await ctx.http().get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
     expect((await ctx.http().get('/health/ready').expect(200)).body).toEqual({
       status: 'ok',
-      checks: { database: 'up', seat_events: 'up', redis: 'not configured' },
+      checks: { database: 'up', seat_events: 'up', redis: 'not configured', jobs: { status: 'up', due: expect.any(Number), failed: 0, oldest_due_seconds: expect.any(Number) } },
     });
   });
 

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config';
 import { Database } from '../../src/database/database';
 import { dataSourceOptions } from '../../src/database/data-source-options';
+import { ENTITIES } from '../../src/entities';
 import { createTestDatabase, TestDatabase } from '../setup/test-app';
 
 export interface MigratedDatabase extends TestDatabase {
@@ -13,7 +14,7 @@ export interface MigratedDatabase extends TestDatabase {
 /** A fresh database after the real migrations, with no HTTP app: for specs of the schema and of the statements. */
 export async function migratedDatabase(): Promise<MigratedDatabase> {
   const test = await createTestDatabase();
-  const dataSource = await new DataSource(dataSourceOptions(test.url, loadConfig({ NODE_ENV: 'test' }).database)).initialize();
+  const dataSource = await new DataSource(dataSourceOptions(test.url, loadConfig({ NODE_ENV: 'test' }).database, ENTITIES)).initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return {
     ...test,

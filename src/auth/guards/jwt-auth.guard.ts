@@ -32,15 +32,15 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
+    // The strategy's own verdict (an access token expired by the Clock) stands as it is.
+    if (error instanceof AuthError) throw error;
     if (error || !user) throw new AuthError(authFailureCode(info));
     return user;
   }
 }
 
 function authFailureCode(info: unknown): AuthErrorCode {
-  const name = (info as { name?: string } | undefined)?.name;
   const message = (info as { message?: string } | undefined)?.message ?? '';
-  if (name === 'TokenExpiredError') return 'TOKEN_EXPIRED';
   if (/No auth token/i.test(message)) return 'NOT_AUTHENTICATED';
   return 'INVALID_TOKEN';
 }

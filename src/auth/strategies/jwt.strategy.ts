@@ -5,7 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-jwt';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import type { AuthUser } from '../../common/decorators/auth.decorators';
-import { AccessClaims, JWT_ALGORITHM } from '../token.service';
+import { AuthError } from '../auth.errors';
+import { AccessClaims, JWT_ALGORITHM, TokenService } from '../token.service';
 
 /**
  * Exactly `Bearer <token>`. passport-jwt's own extractor takes the first word
@@ -21,22 +22,30 @@ export function bearerToken(request: FastifyRequest): string | null {
 /**
  * Verifies the signature with one fixed algorithm (so neither `none` nor an
  * algorithm switch is accepted) and the expiry; the user comes from the claims,
- * without a database read per request.
+ * without a database read per request. The expiry is judged here by the Clock:
+ * passport-jwt's options are fixed at construction, so it could only read the
+ * wall clock.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly tokens: TokenService,
+  ) {
     super({
       jwtFromRequest: bearerToken,
       // A KeyObject: given a string, jsonwebtoken first tries (and fails) to parse it as a
       // public key on every request, which was the costliest step of a booking.
       secretOrKey: createSecretKey(Buffer.from(config.auth.jwtSecret)) as unknown as string,
       algorithms: [JWT_ALGORITHM],
-      ignoreExpiration: false,
+      // validate() checks exp, by the Clock; a token without one is refused there.
+      ignoreExpiration: true,
     });
   }
 
-  validate(claims: Partial<AccessClaims>): AuthUser | false {
+  validate(claims: Partial<AccessClaims> & { exp?: unknown }): AuthUser | false {
+    if (typeof claims.exp !== 'number') return false;
+    if (this.tokens.hasExpired(claims.exp)) throw new AuthError('TOKEN_EXPIRED');
     const validRole = claims.role === 'customer' || claims.role === 'admin';
     if (claims.typ !== 'access' || !Number.isInteger(claims.sub) || typeof claims.username !== 'string' || !validRole) {
       return false;

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthUser, CurrentUser } from '../../common/decorators/auth.decorators';
-import { ApiProblems } from '../../common/http/api-problem';
-import { RetryOnConflict } from '../../common/interceptors/retry-on-conflict.interceptor';
+import { ApiProblems } from '../../http/problems';
 import { ParseIdPipe } from '../../common/pipes/parse-id.pipe';
 import { Page, ShowFilterQuery } from '../../common/http/pagination';
 import { Paginated } from '../../common/http/paginated';
+import { Idempotent } from '../../idempotency/idempotent';
 import { ClientIp } from '../../limits/client-ip';
 import { RateLimited } from '../../limits/rate-limits';
 import { BookingResponse } from '../dto/booking.dto';
@@ -20,15 +20,23 @@ export class HoldsController {
 
   @Post('shows/:id/holds')
   @RateLimited('holds')
-  @RetryOnConflict()
+  @Idempotent({ retryOnConflict: true })
   @ApiOperation({ summary: 'Hold seats while paying: nobody else can book or hold them until expires_at' })
   @ApiCreatedResponse({ type: HoldResponse })
   @ApiProblems(
-    [400, 'VALIDATION_FAILED', 'SEAT_OUT_OF_RANGE'],
-    [404, 'SHOW_NOT_FOUND'],
-    [409, 'SEAT_TAKEN', 'SEAT_HELD', 'SHOW_FULL', 'SHOW_STARTED', 'HOLD_LIMIT_EXCEEDED', 'ADDRESS_HOLD_LIMIT_EXCEEDED', 'CONCURRENT_UPDATE'],
-    [429, 'HOLD_COOLDOWN', 'RATE_LIMITED'],
-    [503, 'LOCK_TIMEOUT'],
+    'VALIDATION_FAILED',
+    'SEAT_OUT_OF_RANGE',
+    'SHOW_NOT_FOUND',
+    'SEAT_TAKEN',
+    'SEAT_HELD',
+    'SHOW_FULL',
+    'SHOW_STARTED',
+    'HOLD_LIMIT_EXCEEDED',
+    'ADDRESS_HOLD_LIMIT_EXCEEDED',
+    'CONCURRENT_UPDATE',
+    'HOLD_COOLDOWN',
+    'RATE_LIMITED',
+    'LOCK_TIMEOUT',
   )
   hold(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) showId: number, @Body() dto: CreateHoldDto, @ClientIp() ip: string): Promise<HoldResponse> {
     return this.holds.hold(user, showId, dto.seat_numbers, ip);
@@ -37,22 +45,28 @@ export class HoldsController {
   @Paginated(HoldResponse)
   @Get('my-holds')
   @ApiOperation({ summary: 'My holds that still keep their seats, soonest to expire first (X-Total-Count header gives the full count)' })
-  @ApiProblems([400, 'VALIDATION_FAILED'])
+  @ApiProblems('VALIDATION_FAILED')
   mine(@CurrentUser() user: AuthUser, @Query() query: ShowFilterQuery): Promise<Page<HoldResponse>> {
     return this.holds.listForUser(user.id, query);
   }
 
   @Post('holds/:id/confirm')
   @RateLimited('bookings')
-  @RetryOnConflict()
+  @Idempotent({ retryOnConflict: true })
   @ApiOperation({ summary: 'Turn my hold into bookings (201, array)' })
   @ApiCreatedResponse({ type: [BookingResponse], description: 'The bookings, in seat order' })
   @ApiProblems(
-    [403, 'NOT_HOLD_OWNER'],
-    [404, 'HOLD_NOT_FOUND'],
-    [409, 'HOLD_ALREADY_CONFIRMED', 'HOLD_RELEASED', 'SEAT_TAKEN', 'SHOW_FULL', 'SHOW_STARTED', 'BOOKING_LIMIT_EXCEEDED', 'CONCURRENT_UPDATE'],
-    [410, 'HOLD_EXPIRED'],
-    [503, 'LOCK_TIMEOUT'],
+    'NOT_HOLD_OWNER',
+    'HOLD_NOT_FOUND',
+    'HOLD_ALREADY_CONFIRMED',
+    'HOLD_RELEASED',
+    'SEAT_TAKEN',
+    'SHOW_FULL',
+    'SHOW_STARTED',
+    'BOOKING_LIMIT_EXCEEDED',
+    'CONCURRENT_UPDATE',
+    'HOLD_EXPIRED',
+    'LOCK_TIMEOUT',
   )
   confirm(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<BookingResponse[]> {
     return this.holds.confirm(user, id);
@@ -61,10 +75,10 @@ export class HoldsController {
   @Delete('holds/:id')
   @RateLimited('holds')
   @HttpCode(204)
-  @RetryOnConflict()
+  @Idempotent({ retryOnConflict: true })
   @ApiOperation({ summary: 'Release my hold; its seats are available again at once' })
   @ApiNoContentResponse({ description: 'Released (also when it had already ended)' })
-  @ApiProblems([403, 'NOT_HOLD_OWNER'], [404, 'HOLD_NOT_FOUND'], [409, 'HOLD_ALREADY_CONFIRMED', 'CONCURRENT_UPDATE'], [503, 'LOCK_TIMEOUT'])
+  @ApiProblems('NOT_HOLD_OWNER', 'HOLD_NOT_FOUND', 'HOLD_ALREADY_CONFIRMED', 'CONCURRENT_UPDATE', 'LOCK_TIMEOUT')
   release(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.holds.release(user, id);
   }

@@ -8,7 +8,7 @@ const HOLD_ERRORS = {
   HOLD_ALREADY_CONFIRMED: { status: 409, detail: 'The hold was already confirmed; its bookings are in /my-bookings/.' },
   HOLD_LIMIT_EXCEEDED: { status: 409, detail: 'You would hold more seats of this show than allowed.' },
   ADDRESS_HOLD_LIMIT_EXCEEDED: { status: 409, detail: 'Your network holds as many seats of this show as one network may.' },
-  HOLD_COOLDOWN: { status: 429, detail: 'These seats were released by you a moment ago; they are free for others first.' },
+  HOLD_COOLDOWN: { status: 429, detail: 'These seats were released by you a moment ago; they are free for others first.', transient: true },
 };
 
 export type HoldErrorCode = keyof typeof HOLD_ERRORS;

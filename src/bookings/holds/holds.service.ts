@@ -1,20 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { actingAs } from '../../common/access/may-act';
 import { Clock } from '../../common/clock';
 import { AuthUser } from '../../common/decorators/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Metrics } from '../../metrics/metrics';
 import { Database } from '../../database/database';
-import { first, Queryable } from '../../database/statement';
 import { refuseImpossibleSeats, verdictsOf } from '../verdicts';
 import { BookingResponse } from '../dto/booking.dto';
 import { Page, ShowFilterQuery } from '../../common/http/pagination';
 import { refusalError } from '../refusals';
-import { BOOK_SEATS } from '../sql/book-seats';
+import { BOOK_SEATS, LOCK_CUSTOMER_SHOWS } from '../sql/book-seats';
 import { toBooking } from '../sql/booking-row';
 import { HoldResponse } from './hold.dto';
-import { HoldError } from './holds.errors';
-import { END_HOLD, EXPIRE_DUE_HOLDS, LOCK_HOLD, LockedHold, MARK_HOLD_CONFIRMED } from './sql/end-holds';
-import { HOLD_SEATS, LOCK_ADDRESS_SHOW, LOCK_CUSTOMER_HOLD_SHOW, LOCK_CUSTOMER_SHOW, SHARE_SHOW } from './sql/hold-seats';
+import { EXPIRE_DUE_HOLDS, LOCK_HOLD_TO_CONFIRM, LOCK_HOLDER_SHOW, MARK_HOLD_CONFIRMED, RELEASE_HOLD } from './sql/end-holds';
+import { HOLD_SEATS, LOCK_ADDRESS_SHOW, SHARE_SHOW } from './sql/hold-seats';
 import { toHold } from './sql/hold-row';
 import { COUNT_MY_HOLDS, MY_HOLDS } from './sql/my-holds';
 
@@ -40,7 +39,7 @@ export class HoldsService {
     const expiresAt = new Date(now.getTime() + holdTtlSeconds * 1000);
     const cooldownSince = new Date(now.getTime() - holdCooldownSeconds * 1000);
     const hold = await this.db.transaction(async (tx) => {
-      await tx.rows(LOCK_CUSTOMER_SHOW, user.id, showId);
+      await tx.rows(LOCK_CUSTOMER_SHOWS, [user.id], [showId]);
       await tx.rows(LOCK_ADDRESS_SHOW, showId, clientIp);
       await tx.rows(SHARE_SHOW, showId);
       const [row] = await tx.rows(HOLD_SEATS, user.id, showId, seatNumbers, now, expiresAt, limit, clientIp, maxHeldSeatsPerIp, maxHeldSharePerIpPercent, cooldownSince);
@@ -52,20 +51,20 @@ export class HoldsService {
   }
 
   /**
-   * Turns an active hold into bookings. The hold row is locked first, so two
-   * confirmations of one hold run one after the other and the second finds it
-   * confirmed: never two bookings. The seats are booked by the booking
-   * statement itself, for the holder, whose own held seats count as free.
+   * Turns an active hold into bookings. The hold row is locked first (after
+   * lock 1 of the holder and the show), and LOCK_HOLD_TO_CONFIRM says on it
+   * whether the caller may confirm it, so two confirmations of one hold run
+   * one after the other and the second finds it confirmed: never two
+   * bookings. The seats are booked by the booking statement itself, for the
+   * holder, whose own held seats count as free.
    */
   async confirm(user: AuthUser, holdId: number): Promise<BookingResponse[]> {
     const now = this.clock.now();
     const bookings = await this.db.transaction(async (tx) => {
-      // Lock 1 first: the booking cap counts this customer's bookings of the show exactly.
-      await tx.rows(LOCK_CUSTOMER_HOLD_SHOW, user.id, holdId);
-      const hold = await this.lockOwnHold(tx, user, holdId, now);
-      if (hold.status === 'confirmed') throw new HoldError('HOLD_ALREADY_CONFIRMED');
-      if (hold.status === 'released') throw new HoldError('HOLD_RELEASED');
-      if (hold.status === 'expired' || hold.expired) throw new HoldError('HOLD_EXPIRED');
+      // Lock 1 first: the booking cap counts the holder's bookings of the show exactly.
+      await tx.rows(LOCK_HOLDER_SHOW, holdId);
+      const [hold] = await tx.rows(LOCK_HOLD_TO_CONFIRM, holdId, now, ...actingAs(user, 'confirm-hold'));
+      if (hold.refusal !== null) throw refusalError(hold);
       const seats = hold.seat_numbers;
       const limit = this.config.booking.maxBookedSeatsPerShow;
       const rows = await tx.rows(BOOK_SEATS, seats.map(() => 0), seats.map(() => hold.user_id), seats.map(() => hold.show_id), seats, now, limit);
@@ -82,18 +81,15 @@ export class HoldsService {
     return bookings;
   }
 
-  /** Releasing is idempotent for holds that already ended; a confirmed hold cannot be released (cancel the bookings). */
+  /**
+   * Releasing is idempotent for holds that already ended; a confirmed hold
+   * cannot be released (cancel the bookings). RELEASE_HOLD decides on the
+   * locked hold and says how it ended, if it did now.
+   */
   async release(user: AuthUser, holdId: number): Promise<void> {
-    const now = this.clock.now();
-    const ended = await this.db.transaction(async (tx) => {
-      const hold = await this.lockOwnHold(tx, user, holdId, now);
-      if (hold.status === 'confirmed') throw new HoldError('HOLD_ALREADY_CONFIRMED');
-      if (hold.status !== 'active') return undefined;
-      const status = hold.expired ? 'expired' : 'released';
-      await tx.rows(END_HOLD, hold.id, status, now);
-      return status;
-    });
-    if (ended) this.metrics.holds.inc({ event: ended });
+    const [row] = await this.db.rows(RELEASE_HOLD, holdId, this.clock.now(), ...actingAs(user, 'release-hold'));
+    if (row.refusal !== null) throw refusalError({ refusal: row.refusal });
+    if (row.ended) this.metrics.holds.inc({ event: row.ended });
   }
 
   /**
@@ -106,13 +102,6 @@ export class HoldsService {
     const expired = rows[0]?.expired ?? 0;
     if (expired > 0) this.metrics.holds.inc({ event: 'expired' }, expired);
     return expired;
-  }
-
-  private async lockOwnHold(tx: Queryable, user: AuthUser, holdId: number, now: Date): Promise<LockedHold> {
-    const hold = await first(tx, LOCK_HOLD, holdId, now);
-    if (!hold) throw new HoldError('HOLD_NOT_FOUND');
-    if (hold.user_id !== user.id && user.role !== 'admin') throw new HoldError('NOT_HOLD_OWNER');
-    return hold;
   }
 
   /** The customer's holds that still keep their seats (a checkout page resumes from them after a reload). */

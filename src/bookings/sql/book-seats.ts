@@ -2,6 +2,7 @@ import { statement } from '../../database/statement';
 import { SEAT_CHANGES, SeatChange } from '../../seat-events/seat-events.sql';
 import { AVAILABLE, judgeRequests, occupySeats, refusalColumns } from '../../seats/seat-rules.sql';
 import { BOOKING_COLUMNS, BookingRow } from './booking-row';
+import { lockCustomerShows } from './customer-show-lock';
 
 export type SeatRefusal = 'SHOW_NOT_FOUND' | 'SEAT_OUT_OF_RANGE' | 'SHOW_STARTED' | 'SEAT_TAKEN' | 'SHOW_FULL' | 'SEAT_HELD';
 export type BookingRefusal = SeatRefusal | 'BOOKING_LIMIT_EXCEEDED';
@@ -71,13 +72,12 @@ SELECT v.req, CASE WHEN v.rank = ${AVAILABLE} AND o.booked + o.wanted > $6 THEN 
  * order, as the statement before BOOK_SEATS in the same transaction: BOOK_SEATS
  * then counts a customer's bookings of the show after every other booking,
  * confirm or hold of theirs there has committed, whichever process made it, so
- * the booking cap holds across instances and workers.
+ * the booking cap holds across instances and workers. A hold takes it for its
+ * one pair.
  */
 export const LOCK_CUSTOMER_SHOWS = statement<[users: number[], shows: number[]], { locked: number }>({
   name: 'lock-customer-shows',
-  text: `
-SELECT count(pg_advisory_xact_lock(u, s))::int AS locked
-  FROM (SELECT DISTINCT u, s FROM unnest($1::int[], $2::int[]) AS t(u, s) ORDER BY u, s) pairs`,
+  text: lockCustomerShows(`SELECT * FROM unnest($1::int[], $2::int[]) AS t(user_id, show_id)`),
 });
 
 /** The seats of new bookings, one change per show. */

@@ -1,36 +1,58 @@
+import { mayActSql } from '../../common/access/may-act';
 import { statement } from '../../database/statement';
 import { SEAT_CHANGES } from '../../seat-events/seat-events.sql';
 import { freeBookedSeats, hasStarted } from '../../seats/seat-rules.sql';
 import { BOOKING_COLUMNS, BookingRow } from './booking-row';
 
-export interface LockedBooking {
-  user_id: number;
-  status: 'booked' | 'cancelled';
-  started: boolean;
-}
+export type CancelRefusal = 'BOOKING_NOT_FOUND' | 'NOT_BOOKING_OWNER' | 'ALREADY_CANCELLED' | 'SHOW_STARTED';
 
-/** The booking to cancel, locked after its seat (the documented lock order: seats, then bookings). */
-export const LOCK_BOOKING = statement<[bookingId: number, now: Date], LockedBooking>({
-  name: 'lock-booking',
-  text: `
-SELECT b.user_id, b.status, ${hasStarted('sh', '$2')} AS started
-  FROM bookings b
-  JOIN seats s ON s.show_id = b.show_id AND s.seat_number = b.seat_number
-  JOIN shows sh ON sh.id = b.show_id
- WHERE b.id = $1
-   FOR UPDATE OF s, b`,
-});
+/** The booking, cancelled; or the refusal, with the booking it is about (NULL: no such booking) and nothing changed. */
+export type CancelBookingRow =
+  | ({ refusal: null; booking_id: number } & BookingRow)
+  | ({ refusal: CancelRefusal; booking_id: number | null } & { [K in keyof BookingRow]: null });
 
-/** Cancels a booking locked by LOCK_BOOKING and frees its seat, which can be booked again at once. */
-export const CANCEL_BOOKING = statement<[bookingId: number, now: Date], BookingRow>({
+export const isCancelled = (row: CancelBookingRow): row is Extract<CancelBookingRow, { refusal: null }> => row.refusal === null;
+
+/**
+ * Cancels a booking and frees its seat, which can be booked again at once, if
+ * the actor may (`actorId`, `forAnyone`: see src/common/access/may-act.ts) and
+ * the booking is still booked and its show has not started; otherwise says
+ * why, in this order, and changes nothing. The seat is locked, then the
+ * booking (the documented lock order: seats, then bookings), and the decision
+ * is taken on the locked rows: of two cancels of one booking, the second
+ * waits and finds it cancelled.
+ */
+export const CANCEL_BOOKING = statement<[bookingId: number, now: Date, actorId: number, forAnyone: boolean], CancelBookingRow>({
   name: 'cancel-booking',
   text: `
-WITH cancelled AS (
-  UPDATE bookings SET status = 'cancelled', cancelled_at = $2 WHERE id = $1
+WITH locked AS (
+  SELECT b.id, b.user_id, b.status, ${hasStarted('sh', '$2::timestamptz')} AS started
+    FROM bookings b
+    JOIN seats s ON s.show_id = b.show_id AND s.seat_number = b.seat_number
+    JOIN shows sh ON sh.id = b.show_id
+   WHERE b.id = $1
+     FOR UPDATE OF s, b
+), decided AS (
+  SELECT l.id AS booking_id, CASE
+           WHEN l.id IS NULL THEN 'BOOKING_NOT_FOUND'
+           WHEN NOT ${mayActSql('l.user_id', '$3', '$4')} THEN 'NOT_BOOKING_OWNER'
+           WHEN l.status = 'cancelled' THEN 'ALREADY_CANCELLED'
+           WHEN l.started THEN 'SHOW_STARTED'
+         END AS refusal
+    FROM (SELECT 1) AS one
+    LEFT JOIN locked l ON true
+), cancelled AS (
+  UPDATE bookings b SET status = 'cancelled', cancelled_at = $2::timestamptz
+    FROM decided d
+   WHERE b.id = d.booking_id AND d.refusal IS NULL
   RETURNING ${BOOKING_COLUMNS}
 ), freed AS (
   ${freeBookedSeats('cancelled')}
 )
-SELECT * FROM cancelled`,
-  events: (rows) => [SEAT_CHANGES.of(...rows.map((row) => ({ show_id: row.show_id, status: 'available' as const, seats: [row.seat_number] })))],
+SELECT d.refusal, d.booking_id, c.*
+  FROM decided d
+  LEFT JOIN cancelled c ON true`,
+  events: (rows) => [
+    SEAT_CHANGES.of(...rows.filter(isCancelled).map((row) => ({ show_id: row.show_id, status: 'available' as const, seats: [row.seat_number] }))),
+  ],
 });

@@ -28,12 +28,6 @@ export const COUNT_MY_BOOKINGS = statement<[userId: number, status: Status, show
   text: `SELECT count(*)::int AS total FROM bookings WHERE user_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::int IS NULL OR show_id = $3)`,
 });
 
-/** Whose booking it is, for the ownership guard. */
-export const BOOKING_OWNER = statement<[bookingId: number], { user_id: number }>({
-  name: 'booking-owner',
-  text: `SELECT user_id FROM bookings WHERE id = $1`,
-});
-
 export function toMyBooking(row: MyBookingRow): MyBookingResponse {
   return { ...toBooking(row), movie_title: row.movie_title, screen_name: row.screen_name, date_time: row.date_time.toISOString(), total_seats: row.total_seats };
 }

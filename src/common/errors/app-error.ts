@@ -26,12 +26,23 @@ export class AppError extends Error {
     this.headers = { ...this.headers, ...headers };
     return this;
   }
+
+  /** "Collided or too soon, try again": the same request may well succeed in a moment (see ErrorSpec.transient). */
+  get transient(): boolean {
+    return false;
+  }
 }
 
 /** What one error code answers: its status and the sentence it says unless told otherwise. */
 export interface ErrorSpec {
   status: number;
   detail: string;
+  /**
+   * The answer is of the moment, not of the request (a collision, a limit, a
+   * cooldown): the same request may succeed later, so nothing may keep it as
+   * the request's final answer (an idempotency key is not bound to it).
+   */
+  transient?: boolean;
 }
 
 /**
@@ -41,8 +52,15 @@ export interface ErrorSpec {
  */
 export function errorsOf<Code extends string>(table: Record<Code, ErrorSpec>) {
   return class ModuleError extends AppError {
+    /** The table itself, so what documents a route's answers reads each code's status from here (see apiProblemsFrom). */
+    static readonly table: Readonly<Record<Code, ErrorSpec>> = table;
+
     constructor(code: Code, detail: string = table[code].detail, extras: Record<string, unknown> = {}) {
       super(table[code].status, code, detail, extras);
+    }
+
+    override get transient(): boolean {
+      return table[this.code as Code].transient === true;
     }
   };
 }
@@ -50,11 +68,11 @@ export function errorsOf<Code extends string>(table: Record<Code, ErrorSpec>) {
 const COMMON_ERRORS = {
   VALIDATION_FAILED: { status: 400, detail: 'The request is not valid.' },
   NOT_FOUND: { status: 404, detail: 'There is nothing at this address.' },
-  SERVICE_UNAVAILABLE: { status: 503, detail: 'The service is temporarily unavailable. Try again shortly.' },
-  SHUTTING_DOWN: { status: 503, detail: 'This server is shutting down; retry the request.' },
-  CONCURRENT_UPDATE: { status: 409, detail: 'The request collided with others and was not applied; nothing was changed. Try again.' },
-  LOCK_TIMEOUT: { status: 503, detail: 'The seats are busy right now; nothing was changed. Try again in a moment.' },
-  RATE_LIMITED: { status: 429, detail: 'Too many requests.' },
+  SERVICE_UNAVAILABLE: { status: 503, detail: 'The service is temporarily unavailable. Try again shortly.', transient: true },
+  SHUTTING_DOWN: { status: 503, detail: 'This server is shutting down; retry the request.', transient: true },
+  CONCURRENT_UPDATE: { status: 409, detail: 'The request collided with others and was not applied; nothing was changed. Try again.', transient: true },
+  LOCK_TIMEOUT: { status: 503, detail: 'The seats are busy right now; nothing was changed. Try again in a moment.', transient: true },
+  RATE_LIMITED: { status: 429, detail: 'Too many requests.', transient: true },
 } satisfies Record<string, ErrorSpec>;
 
 export type CommonErrorCode = keyof typeof COMMON_ERRORS;

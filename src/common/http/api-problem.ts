@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
+import type { ErrorSpec } from '../errors/app-error';
 
 @ApiSchema({ name: 'FieldError' })
 export class FieldErrorResponse {
@@ -55,21 +56,50 @@ export const problemSchema = (codes: string[]) =>
       ? { anyOf: [{ $ref: getSchemaPath(ValidationProblemResponse) }, { $ref: getSchemaPath(ProblemResponse) }] }
       : { $ref: getSchemaPath(ProblemResponse) };
 
-/** Documents problem+json answers: `ApiProblems([409, 'SEAT_TAKEN', 'SHOW_FULL'], [404, 'SHOW_NOT_FOUND'])`. */
-export function ApiProblems(...answers: [number, ...string[]][]) {
-  return applyDecorators(
-    ApiExtraModels(ProblemResponse, ValidationProblemResponse),
-    ...answers.map(([status, ...codes]) =>
-      ApiResponse({
-        status,
-        description: `${STATUS_CODES[status]}: ${codes.join(', ')}`,
-        content: {
-          'application/problem+json': {
-            schema: problemSchema(codes),
-            examples: Object.fromEntries(codes.map((code) => [code, { value: problemExample(status, code) }])),
+/** An error class made by errorsOf: its table says each code's status. */
+interface ErrorTable {
+  readonly table: Readonly<Record<string, ErrorSpec>>;
+}
+
+/** The codes of these error classes' tables. */
+type CodeOf<Classes extends ErrorTable> = Classes extends { readonly table: Readonly<Record<infer Code, ErrorSpec>> } ? Code & string : never;
+
+/**
+ * Makes the decorator that documents a route's problem+json answers from
+ * these error classes' tables: `ApiProblems('SEAT_TAKEN', 'SHOW_NOT_FOUND')`.
+ * A route names codes only; each code's status comes from its table, so a
+ * status cannot be restated wrongly and a misspelt code does not compile. The
+ * answers are grouped by status, codes in the order given. A code in two
+ * tables is a start-up error: its status would be ambiguous.
+ */
+export function apiProblemsFrom<Classes extends ErrorTable[]>(...classes: Classes) {
+  const statusOf = new Map<string, number>();
+  for (const { table } of classes) {
+    for (const [code, { status }] of Object.entries(table)) {
+      if (statusOf.has(code)) throw new Error(`the error code ${code} is in two error tables`);
+      statusOf.set(code, status);
+    }
+  }
+  return (...codes: CodeOf<Classes[number]>[]) => {
+    const byStatus = new Map<number, string[]>();
+    for (const code of codes) {
+      const status = statusOf.get(code) as number;
+      byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+    }
+    return applyDecorators(
+      ApiExtraModels(ProblemResponse, ValidationProblemResponse),
+      ...[...byStatus].map(([status, sameStatus]) =>
+        ApiResponse({
+          status,
+          description: `${STATUS_CODES[status]}: ${sameStatus.join(', ')}`,
+          content: {
+            'application/problem+json': {
+              schema: problemSchema(sameStatus),
+              examples: Object.fromEntries(sameStatus.map((code) => [code, { value: problemExample(status, code) }])),
+            },
           },
-        },
-      }),
-    ),
-  );
+        }),
+      ),
+    );
+  };
 }

@@ -161,6 +161,13 @@ describe('RetryOnConflictInterceptor', () => {
       ]);
     });
 
+    it('tells its listener (the metrics) of each retry, with the SQLSTATE', async () => {
+      const retried = jest.fn();
+      sut = new RetryOnConflictInterceptor(new Reflector(), { retried });
+      await intercept('retried', handlerFailingWith(pgError('40P01'), pgError('55P03')).next);
+      expect(retried.mock.calls).toEqual([['40P01'], ['55P03']]);
+    });
+
     it('waits the capped backoff before each retry (random = 1: 1000 ms, then 1500 instead of 2000)', async () => {
       jest.useFakeTimers();
       (Math.random as jest.Mock).mockReturnValue(1);

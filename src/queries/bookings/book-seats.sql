@@ -64,5 +64,5 @@ SELECT v.req, CASE WHEN v.rank = 9 AND o.booked + o.wanted > $6 THEN 'BOOKING_LI
  ORDER BY v.req, c.seat_number;
 
 -- lock-customer-shows
-SELECT count(pg_advisory_xact_lock(u, s))::int AS locked
-  FROM (SELECT DISTINCT u, s FROM unnest($1::int[], $2::int[]) AS t(u, s) ORDER BY u, s) pairs;
+SELECT count(pg_advisory_xact_lock(p.user_id, p.show_id))::int AS locked
+  FROM (SELECT DISTINCT q.user_id::int AS user_id, q.show_id::int AS show_id FROM (SELECT * FROM unnest($1::int[], $2::int[]) AS t(user_id, show_id)) AS q ORDER BY user_id, show_id) AS p;

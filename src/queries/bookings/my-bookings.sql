@@ -10,6 +10,3 @@ SELECT b.id, b.user_id, b.show_id, b.seat_number, b.status, b.created_at, b.canc
 
 -- count-my-bookings
 SELECT count(*)::int AS total FROM bookings WHERE user_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::int IS NULL OR show_id = $3);
-
--- booking-owner
-SELECT user_id FROM bookings WHERE id = $1;

@@ -13,6 +13,7 @@ export type SeatStatus = Schemas['SeatState']['status'];
 export type Hold = Schemas['Hold'];
 export type Booking = Schemas['Booking'];
 export type MyBooking = Schemas['MyBooking'];
+export type BookingLimits = Schemas['BookingLimits'];
 
 
 /** The typed client for the API on this origin (same paths, same types as openapi/openapi.json). */

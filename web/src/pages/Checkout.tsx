@@ -140,7 +140,7 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
           Chosen: <strong>{seatList(layout, selected)}</strong>
         </p>
       ) : (
-        holds.length === 0 && <p className="muted">Choose up to 10 available seats on the map.</p>
+        holds.length === 0 && <p className="muted">Choose up to {store.maxSelected} available seats on the map.</p>
       )}
       {selected.length > 0 &&
         (signedIn ? (

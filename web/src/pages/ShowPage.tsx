@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { api, call, type Hold, type Show } from '../api/client';
+import { api, call, type BookingLimits, type Hold, type Show } from '../api/client';
 import { session } from '../api/session';
 import { Link } from '../router';
 import { useSeatStream } from '../seats/live';
 import { longName, seatList } from '../seats/layout';
 import { SeatLegend, SeatMap } from '../seats/SeatMap';
-import { MAX_SELECTED, SeatStore } from '../seats/store';
+import { SeatStore, selectionLimitOf } from '../seats/store';
 import { announce } from '../ui/announce';
 import { useLoad } from '../ui/async';
 import { formatDay, formatTime, plural } from '../ui/format';
@@ -22,16 +22,19 @@ function measureFirstPaint(): void {
 }
 
 export function ShowPage({ id }: { id: number }) {
-  const loaded = useLoad(async () => (await call(api.GET('/shows/{id}', { params: { path: { id } } }))).data, String(id));
+  const loaded = useLoad(async () => {
+    const [show, limits] = await Promise.all([call(api.GET('/shows/{id}', { params: { path: { id } } })), call(api.GET('/booking-limits'))]);
+    return { show: show.data, limits: limits.data };
+  }, String(id));
   return (
     <Ready loaded={loaded} what="the show">
-      {(show) => <ShowSeats key={show.id} show={show} />}
+      {({ show, limits }) => <ShowSeats key={show.id} show={show} limits={limits} />}
     </Ready>
   );
 }
 
-function ShowSeats({ show }: { show: Show }) {
-  const store = useMemo(() => new SeatStore(), []);
+function ShowSeats({ show, limits }: { show: Show; limits: BookingLimits }) {
+  const store = useMemo(() => new SeatStore(selectionLimitOf(limits)), [limits]);
   const signedIn = useSyncExternalStore(session.subscribe, session.snapshot).status === 'signed-in';
   const [holds, setHolds] = useState<Hold[]>([]);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -98,7 +101,7 @@ function ShowSeats({ show }: { show: Show }) {
   const toggle = (seat: number) => {
     if (started) return;
     const result = store.toggle(seat);
-    if (result === 'full') announce(`You can choose up to ${MAX_SELECTED} seats at a time.`);
+    if (result === 'full') announce(`You can choose up to ${store.maxSelected} seats at a time.`);
     if (result === 'unavailable') {
       const mine = store.mineOf(seat);
       announce(`${longName(store.layout, seat)} is ${mine ? `already ${mine === 'held' ? 'held for' : 'booked by'} you` : 'not available'}.`);

@@ -1,7 +1,11 @@
-import type { SeatMap, SeatStatus } from '../api/client';
+import type { BookingLimits, SeatMap, SeatStatus } from '../api/client';
 import { type Layout, layoutOf, placeOf } from './layout';
 
-export const MAX_SELECTED = 10;
+/**
+ * How many seats may be selected at once: a selection becomes one hold, so no
+ * more than one request may carry, nor than one customer may hold in a show.
+ */
+export const selectionLimitOf = (limits: BookingLimits): number => Math.min(limits.max_seats_per_request, limits.max_held_seats_per_show);
 
 const CODE: Record<SeatStatus, number> = { available: 0, held: 1, booked: 2 };
 const STATUS: SeatStatus[] = ['available', 'held', 'booked'];
@@ -38,6 +42,9 @@ export class SeatStore {
   private frame = 0;
   /** Updates that arrive while the map is being (re)read: applied after it, in order. */
   private buffering = false;
+
+  /** `maxSelected`: see selectionLimitOf. */
+  constructor(readonly maxSelected: number) {}
 
   /** The map as the API says it is now; updates that arrived while it was read are applied on top. */
   load(map: SeatMap): void {
@@ -101,7 +108,7 @@ export class SeatStore {
     return [...this.selection].sort((a, b) => a - b);
   }
 
-  /** Selects or unselects an available seat; false when it cannot be selected (taken, or ten already). */
+  /** Selects or unselects an available seat; refused when it is taken, or when maxSelected seats are selected already. */
   toggle(seat: number): 'selected' | 'unselected' | 'unavailable' | 'full' {
     if (this.selection.has(seat)) {
       this.selection.delete(seat);
@@ -109,7 +116,7 @@ export class SeatStore {
       return 'unselected';
     }
     if (this.status[seat] !== 0 || this.mine[seat]) return 'unavailable';
-    if (this.selection.size >= MAX_SELECTED) return 'full';
+    if (this.selection.size >= this.maxSelected) return 'full';
     this.selection.add(seat);
     this.touchSeat(seat);
     return 'selected';

@@ -1,14 +1,57 @@
+import { mayActSql } from '../../../common/access/may-act';
 import { statement } from '../../../database/statement';
 import { SEAT_CHANGES } from '../../../seat-events/seat-events.sql';
 import { freeHeldSeats } from '../../../seats/seat-rules.sql';
+import { lockCustomerShows } from '../../sql/customer-show-lock';
 import { HOLD_COLUMNS, HoldRow } from './hold-row';
 
-export type LockedHold = HoldRow & { expired: boolean };
+export type HoldRefusal = 'HOLD_NOT_FOUND' | 'NOT_HOLD_OWNER' | 'HOLD_ALREADY_CONFIRMED' | 'HOLD_RELEASED' | 'HOLD_EXPIRED';
 
-/** A hold, locked (lock 3 of the documented order), and whether it has expired at `now`. */
-export const LOCK_HOLD = statement<[holdId: number, now: Date], LockedHold>({
-  name: 'lock-hold',
-  text: `SELECT ${HOLD_COLUMNS}, expires_at <= $2 AS expired FROM holds WHERE id = $1 FOR UPDATE`,
+/** Hold row `h` is past its expiry at `now`, whatever its status says (the sweeper may not have come by yet). */
+const isPastExpiry = (h: string, now: string) => `${h}.expires_at <= ${now}`;
+
+/**
+ * The first WHENs of the CASE that says why the actor (`actorId`, `forAnyone`:
+ * see src/common/access/may-act.ts) may not end hold row `h` (NULL: no such
+ * hold), confirming or releasing it: no such hold, not theirs, confirmed.
+ */
+const mayNotEnd = (h: string, actorId: string, forAnyone: string) => `WHEN ${h}.id IS NULL THEN 'HOLD_NOT_FOUND'
+           WHEN NOT ${mayActSql(`${h}.user_id`, actorId, forAnyone)} THEN 'NOT_HOLD_OWNER'
+           WHEN ${h}.status = 'confirmed' THEN 'HOLD_ALREADY_CONFIRMED'`;
+
+/**
+ * Lock 1 before confirming a hold, for the holder and the hold's show (neither
+ * ever changes, so the hold row is read unlocked): the bookings it makes count
+ * against the holder's cap. No lock when there is no such hold.
+ */
+export const LOCK_HOLDER_SHOW = statement<[holdId: number], { locked: number }>({
+  name: 'lock-holder-show',
+  text: lockCustomerShows(`SELECT user_id, show_id FROM holds WHERE id = $1`),
+});
+
+/** The hold to confirm, or why the actor may not. */
+export type HoldToConfirm = ({ refusal: null } & HoldRow) | ({ refusal: HoldRefusal } & { [K in keyof HoldRow]: HoldRow[K] | null });
+
+/**
+ * Locks a hold (lock 3 of the documented order, after lock 1) and says
+ * whether the actor may confirm it at `now`: not when there is no such hold,
+ * it is someone else's (see may-act.ts), it is confirmed or released already,
+ * or it has expired (ended by the sweeper, or past its time); in that order.
+ * Two confirmations of one hold run one after the other, and the second finds
+ * it confirmed.
+ */
+export const LOCK_HOLD_TO_CONFIRM = statement<[holdId: number, now: Date, actorId: number, forAnyone: boolean], HoldToConfirm>({
+  name: 'lock-hold-to-confirm',
+  text: `
+WITH locked AS (
+  SELECT ${HOLD_COLUMNS} FROM holds WHERE id = $1 FOR UPDATE
+)
+SELECT CASE ${mayNotEnd('h', '$3', '$4')}
+           WHEN h.status = 'released' THEN 'HOLD_RELEASED'
+           WHEN h.status = 'expired' OR ${isPastExpiry('h', '$2::timestamptz')} THEN 'HOLD_EXPIRED'
+         END AS refusal, h.*
+  FROM (SELECT 1) AS one
+  LEFT JOIN locked h ON true`,
 });
 
 export const MARK_HOLD_CONFIRMED = statement<[holdId: number], { id: number }>({
@@ -25,17 +68,39 @@ const freedSeats = (rows: FreedRow[]) => [
   SEAT_CHANGES.of(...rows.filter((row) => row.show_id !== null).map((row) => ({ show_id: row.show_id as number, status: 'available' as const, seats: row.seats ?? [] }))),
 ];
 
+/** A release: why not (nothing changed), or how the hold ended now (NULL: it had ended already) and the seats it freed. */
+export type ReleaseHoldRow = FreedRow & { refusal: Extract<HoldRefusal, 'HOLD_NOT_FOUND' | 'NOT_HOLD_OWNER' | 'HOLD_ALREADY_CONFIRMED'> | null; ended: 'released' | 'expired' | null };
+
 /**
- * Ends a locked hold (released, or expired when its time is up) and frees the
- * seats it still holds; it ended now, or when it expired.
+ * Releases a hold if the actor may (not when there is no such hold, it is
+ * someone else's, or it is confirmed: cancel its bookings instead). The hold
+ * is locked first (lock 3), then the seats it still holds (lock 4). An active
+ * hold ends as released, or as expired when its time is up (it ended then),
+ * and frees its seats; a hold that had ended already is left as it is, so
+ * releasing is idempotent.
  */
-export const END_HOLD = statement<[holdId: number, status: 'released' | 'expired', now: Date], FreedRow>({
-  name: 'end-hold',
+export const RELEASE_HOLD = statement<[holdId: number, now: Date, actorId: number, forAnyone: boolean], ReleaseHoldRow>({
+  name: 'release-hold',
   text: `
-WITH ended AS (
-  UPDATE holds SET status = $2::varchar, ended_at = CASE WHEN $2::varchar = 'expired' THEN expires_at ELSE $3::timestamptz END WHERE id = $1 RETURNING id
+WITH locked AS (
+  SELECT id, user_id, status, expires_at FROM holds WHERE id = $1 FOR UPDATE
+), decided AS (
+  SELECT h.id,
+         CASE ${mayNotEnd('h', '$3', '$4')}
+         END AS refusal,
+         CASE WHEN h.status = 'active' THEN CASE WHEN ${isPastExpiry('h', '$2::timestamptz')} THEN 'expired' ELSE 'released' END END AS ending
+    FROM (SELECT 1) AS one
+    LEFT JOIN locked h ON true
+), ended AS (
+  UPDATE holds h SET status = d.ending, ended_at = CASE WHEN d.ending = 'expired' THEN h.expires_at ELSE $2::timestamptz END
+    FROM decided d
+   WHERE h.id = d.id AND d.refusal IS NULL AND d.ending IS NOT NULL
+  RETURNING h.id, h.status
 ), ${freeHeldSeats('ended')}
-SELECT show_id, array_agg(seat_number ORDER BY seat_number) AS seats FROM freed GROUP BY show_id`,
+SELECT d.refusal, e.status AS ended, f.show_id, f.seats
+  FROM decided d
+  LEFT JOIN ended e ON true
+  LEFT JOIN (SELECT show_id, array_agg(seat_number ORDER BY seat_number) AS seats FROM freed GROUP BY show_id) f ON true`,
   events: freedSeats,
 });
 
@@ -49,7 +114,7 @@ export const EXPIRE_DUE_HOLDS = statement<[now: Date], FreedRow & { expired: num
   name: 'expire-due-holds',
   text: `
 WITH due AS (
-  SELECT id FROM holds WHERE status = 'active' AND expires_at <= $1 ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED
+  SELECT id FROM holds WHERE status = 'active' AND ${isPastExpiry('holds', '$1')} ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED
 ), ended AS (
   UPDATE holds h SET status = 'expired', ended_at = h.expires_at FROM due WHERE h.id = due.id RETURNING h.id
 ), ${freeHeldSeats('ended')}

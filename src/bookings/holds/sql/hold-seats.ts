@@ -5,24 +5,9 @@ import type { Refusal } from '../../refusals';
 import { HOLD_COLUMNS, HoldRow } from './hold-row';
 
 /**
- * Serialises one customer's holds of one show (lock 1 of the documented
- * order), so the hold limit counts every hold they make at once exactly.
- */
-export const LOCK_CUSTOMER_SHOW = statement<[userId: number, showId: number], { locked: string }>({
-  name: 'lock-customer-show',
-  text: `SELECT pg_advisory_xact_lock($1, $2)::text AS locked`,
-});
-
-/** The same lock before confirming a hold, for the hold's show (which never changes): no lock when there is no such hold. */
-export const LOCK_CUSTOMER_HOLD_SHOW = statement<[userId: number, holdId: number], { locked: string | null }>({
-  name: 'lock-customer-hold-show',
-  text: `SELECT pg_advisory_xact_lock($1, (SELECT show_id FROM holds WHERE id = $2))::text AS locked`,
-});
-
-/**
- * The same for one client address's holds of one show (its share), right
- * after: a one-key advisory lock, a key space apart from the (customer, show)
- * locks, made of the show and a hash of the address.
+ * Right after lock 1 (LOCK_CUSTOMER_SHOWS), the same for one client address's
+ * holds of one show (its share): a one-key advisory lock, a key space apart
+ * from the (customer, show) locks, made of the show and a hash of the address.
  */
 export const LOCK_ADDRESS_SHOW = statement<[showId: number, clientIp: string], { locked: string }>({
   name: 'lock-address-show',

@@ -1,11 +1,5 @@
 -- rendered from src/bookings/holds/sql/hold-seats.ts by src/database/statements.spec.ts
 
--- lock-customer-show
-SELECT pg_advisory_xact_lock($1, $2)::text AS locked;
-
--- lock-customer-hold-show
-SELECT pg_advisory_xact_lock($1, (SELECT show_id FROM holds WHERE id = $2))::text AS locked;
-
 -- lock-address-show
 SELECT pg_advisory_xact_lock(($1::bigint << 32) | (hashtext($2) & 4294967295))::text AS locked;
 

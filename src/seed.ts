@@ -1,17 +1,18 @@
 import { DataSource } from 'typeorm';
-import { likeContains } from './sql-text';
-import { loadConfig } from '../config/app-config';
-import { pgCode, PgCode } from '../common/errors/pg-errors';
-import { INSERT_MOVIE, LIST_MOVIES } from '../movies/sql/movies';
-import { ADD_SEAT_ROWS } from '../seats/sql/seat-rows';
-import { INSERT_SHOW } from '../shows/sql/shows';
-import { hashPassword } from '../users/password-hasher';
-import { INSERT_USER } from '../users/sql/users';
-import { usernameKey } from '../users/username';
-import { withCliDatabase } from './cli-database';
-import { Database } from './database';
-import { dataSourceOptions } from './data-source-options';
-import { runMigrationsExclusively } from './run-migrations';
+import { pgCode, PgCode } from './common/errors/pg-errors';
+import { loadConfig } from './config/app-config';
+import { withCliDatabase } from './database/cli-database';
+import { dataSourceOptions } from './database/data-source-options';
+import { Database } from './database/database';
+import { runMigrationsExclusively } from './database/run-migrations';
+import { likeContains } from './database/sql-text';
+import { ENTITIES } from './entities';
+import { INSERT_MOVIE, LIST_MOVIES } from './movies/sql/movies';
+import { ADD_SEAT_ROWS } from './seats/sql/seat-rows';
+import { INSERT_SHOW } from './shows/sql/shows';
+import { hashPassword } from './users/password-hasher';
+import { INSERT_USER } from './users/sql/users';
+import { usernameKey } from './users/username';
 
 const USERS = ['john_doe', 'jane_smith'];
 const MOVIES: [string, number][] = [
@@ -34,13 +35,13 @@ async function unlessThere(write: () => Promise<unknown>): Promise<void> {
 }
 
 /**
- * Sample data, written with the service's own statements: two customers
- * (password "password123"), five movies and ten future shows (two per movie).
+ * `npm run seed`: sample data, written with the features' own statements: two
+ * customers (password "password123"), five movies and ten future shows (two per movie).
  * Whatever exists already is skipped, so running it twice changes nothing.
  */
 async function seed(url: string): Promise<void> {
   const config = loadConfig();
-  const dataSource = await new DataSource(dataSourceOptions(url, config.database)).initialize();
+  const dataSource = await new DataSource(dataSourceOptions(url, config.database, ENTITIES)).initialize();
   try {
     await runMigrationsExclusively(dataSource);
     const db = new Database(dataSource);

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../config/app-config';
-import { dataSourceOptions } from './data-source-options';
+import { loadConfig } from './config/app-config';
+import { dataSourceOptions } from './database/data-source-options';
+import { ENTITIES } from './entities';
 
 /**
  * The TypeORM CLI's data source, used by `npm run migration:generate`; it needs
@@ -11,5 +12,6 @@ export default new DataSource(
   dataSourceOptions(
     config.database.url ?? `postgres://postgres:postgres@127.0.0.1:${config.database.embeddedPort}/cinema`,
     config.database,
+    ENTITIES,
   ),
 );

@@ -1,0 +1,13 @@
+import { RefreshToken } from './auth/entities/refresh-token.entity';
+import { Booking } from './bookings/entities/booking.entity';
+import { Hold } from './bookings/holds/entities/hold.entity';
+import { IdempotencyKey } from './idempotency/entities/idempotency-key.entity';
+import { Movie } from './movies/entities/movie.entity';
+import { Seat } from './shows/entities/seat.entity';
+import { Show } from './shows/entities/show.entity';
+import { User } from './users/entities/user.entity';
+
+/**
+ * Every table, as the migrations make it (test/schema/drift.e2e-spec.ts keeps the two in step).
+ * Here, beside the app module, because each entity is its feature's: the database layer is handed the list.
+ */

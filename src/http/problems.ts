@@ -1,0 +1,16 @@
+import { AuthError } from '../auth/auth.errors';
+import { BookingError } from '../bookings/bookings.errors';
+import { HoldError } from '../bookings/holds/holds.errors';
+import { CommonError } from '../common/errors/app-error';
+import { apiProblemsFrom } from '../common/http/api-problem';
+import { IdempotencyError } from '../idempotency/idempotency.errors';
+import { MovieError } from '../movies/movies.errors';
+import { ShowError } from '../shows/shows.errors';
+import { UserError } from '../users/users.errors';
+
+/**
+ * Documents a route's problem+json answers by code, each under the status its
+ * module's error table gives it: `@ApiProblems('VALIDATION_FAILED', 'SEAT_TAKEN')`.
+ * Every module's error class is here, so any code a service can throw can be named.
+ */
+export const ApiProblems = apiProblemsFrom(AuthError, BookingError, CommonError, HoldError, IdempotencyError, MovieError, ShowError, UserError);

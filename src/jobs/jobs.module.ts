@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { Jobs } from './jobs';
+import { JobsMetrics } from './jobs.metrics';
+
+/** One queue for every module: `Jobs` is injectable everywhere. */
+@Global()
+@Module({
+  providers: [Jobs, JobsMetrics],
+  exports: [Jobs],
+})
+export class JobsModule {}

@@ -1,0 +1,207 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import { Clock } from '../common/clock';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
+import { DATABASE_URL } from '../database/database-url';
+import { Transaction } from '../database/statement';
+import { Lifecycle } from '../lifecycle/lifecycle';
+import { Job, JobHandler, JobKind } from './job-kind';
+import { QUEUE_STATS, QueueStatsRow } from './sql/queue-stats';
+
+/** How the queue's connections show in pg_stat_activity. */
+export const JOBS_APPLICATION_NAME = 'cinema-jobs';
+
+export interface AddOptions {
+  /** Not before this time (the queue's clock is the database's). */
+  startAfter?: Date;
+  /** Jobs with the same key are one job while one waits (see pg-boss singletonKey). */
+  singletonKey?: string;
+}
+
+interface Registered {
+  kind: JobKind<object>;
+  handler: JobHandler<object>;
+  working: boolean;
+}
+
+/** Jobs of one kind one process runs at once. */
+const WORKERS_PER_KIND = 2;
+
+export type JobOutcome = 'completed' | 'failed';
+
+/**
+ * The job queue: pg-boss on the service's own PostgreSQL (schema `pgboss`,
+ * created and upgraded by pg-boss itself at start).
+ *
+ * - `add(tx, kind, data)` writes the job with the caller's transaction, on its
+ *   connection: a rolled-back change enqueues nothing, a committed one always
+ *   runs (also after `kill -9`: the job is a row).
+ * - Every instance and cluster worker runs the handlers; a job is fetched by
+ *   one of them (`FOR UPDATE SKIP LOCKED`), so never runs twice at once. A run
+ *   that throws is retried with exponential backoff up to its tries, then
+ *   stays `failed` for an admin to see; a run whose process died is run again
+ *   once its timeout (JOB_TIMEOUT_SECONDS) has passed.
+ * - Stopping follows the drain: no new jobs from the moment draining starts;
+ *   at shutdown the running ones get JOBS_SHUTDOWN_GRACE_SECONDS, then are
+ *   handed back to run again. None is lost.
+ */
+@Injectable()
+export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(Jobs.name);
+  private readonly kinds = new Map<string, Registered>();
+  private readonly boss: PgBoss;
+  private running = false;
+  private draining = false;
+  private readonly outcomeListeners = new Set<(kind: string, outcome: JobOutcome) => void>();
+
+  constructor(
+    @Inject(DATABASE_URL) databaseUrl: string,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Database,
+    private readonly clock: Clock,
+    lifecycle: Lifecycle,
+  ) {
+    const { poolSize, timeoutSeconds, retryLimit, retryDelaySeconds } = config.jobs;
+    this.boss = new PgBoss({
+      connectionString: databaseUrl,
+      application_name: JOBS_APPLICATION_NAME,
+      max: poolSize,
+      schema: 'pgboss',
+      migrate: true,
+      supervise: true,
+      schedule: true,
+      // Maintenance (expiring runs whose process died, archiving) on every instance; pg-boss takes turns by an advisory lock.
+      maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.ceil(timeoutSeconds / 2))),
+      expireInSeconds: timeoutSeconds,
+      retryLimit,
+      retryDelay: retryDelaySeconds,
+      retryBackoff: true,
+    });
+    this.boss.on('error', (error) => this.logger.warn(`job queue: ${error.message}`));
+    // No job starts once draining has begun; the ones running finish (or are handed back) at shutdown.
+    lifecycle.onDrain(() => void this.stopWorking());
+  }
+
+  /** The queue's schema is in place (pg-boss migrates it under its own advisory lock) before anything may add a job. */
+  async onModuleInit(): Promise<void> {
+    await this.start();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const registered of this.kinds.values()) await this.startWorking(registered);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.boss.stop({ graceful: true, wait: true, close: true, timeout: this.config.jobs.shutdownGraceSeconds * 1000 });
+  }
+
+  /** True while the queue is started and its database answers. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /**
+   * The module that owns a kind registers its handler once, at start (or later:
+   * it starts at once). The handler must be safe to run again for the same
+   * job: a run cut off by a crash is retried.
+   */
+  async register<Data extends object>(kind: JobKind<Data>, handler: JobHandler<Data>): Promise<void> {
+    if (this.kinds.has(kind.name)) throw new Error(`the job kind ${kind.name} is registered twice`);
+    const registered: Registered = { kind, handler: handler as JobHandler<object>, working: false };
+    this.kinds.set(kind.name, registered);
+    await this.ensureQueue(kind);
+    if (this.running) await this.startWorking(registered);
+  }
+
+  /** Adds a job in the caller's transaction: it exists if and only if the transaction commits. */
+  async add<Data extends object>(tx: Transaction, kind: JobKind<Data>, data: Data, options: AddOptions = {}): Promise<string | null> {
+    if (!this.kinds.has(kind.name)) throw new Error(`the job kind ${kind.name} has no handler registered`);
+    return this.boss.send(kind.name, data, {
+      startAfter: options.startAfter,
+      singletonKey: options.singletonKey,
+      db: { executeSql: async (text, values) => ({ rows: await tx.sql(text, values) }) },
+    });
+  }
+
+  /** Runs `kind` on this cron schedule (UTC), once per slot across every instance; kept in the database across restarts. */
+  async schedule<Data extends object>(kind: JobKind<Data>, cron: string, data: Data): Promise<void> {
+    await this.ensureQueue(kind);
+    await this.boss.schedule(kind.name, cron, data, { tz: 'UTC' });
+  }
+
+  /** Depth, running, failed and the oldest due job's age, per kind. */
+  async stats(): Promise<QueueStatsRow[]> {
+    return this.db.rows(QUEUE_STATS, this.clock.now());
+  }
+
+  /** Metrics subscribe here: every finished run of every kind. */
+  onOutcome(listener: (kind: string, outcome: JobOutcome) => void): void {
+    this.outcomeListeners.add(listener);
+  }
+
+  private queueReady = new Map<string, Promise<void>>();
+  private starting?: Promise<void>;
+
+  private start(): Promise<void> {
+    this.starting ??= this.boss.start().then(() => {
+      this.running = true;
+    });
+    return this.starting;
+  }
+
+  private ensureQueue(kind: JobKind<object>): Promise<void> {
+    let ready = this.queueReady.get(kind.name);
+    if (!ready) {
+      ready = (async () => {
+        await this.start();
+        const policy = kind.options.oneAtATime ? 'stately' : 'standard';
+        const queue = { name: kind.name, policy, ...(kind.options.retryLimit === undefined ? {} : { retryLimit: kind.options.retryLimit }) } as const;
+        // Two instances may start at once: whoever creates the queue second finds it there.
+        if (!(await this.boss.getQueue(kind.name))) await this.boss.createQueue(kind.name, queue).catch(async (error: Error) => {
+          if (!(await this.boss.getQueue(kind.name))) throw error;
+        });
+      })();
+      this.queueReady.set(kind.name, ready);
+    }
+    return ready;
+  }
+
+  private async startWorking(registered: Registered): Promise<void> {
+    if (registered.working || this.draining) return;
+    registered.working = true;
+    await this.ensureQueue(registered.kind);
+    const { name } = registered.kind;
+    // Between two fetches pg-boss waits the polling interval; a worker that just ran a job asks again at once
+    // (notifyWorker), so a backlog drains at the handlers' pace and an idle queue costs one query per interval.
+    for (let i = 0; i < WORKERS_PER_KIND; i++) {
+      const workerId: string = await this.boss.work<object>(name, { pollingIntervalSeconds: this.config.jobs.pollSeconds, batchSize: 1 }, async ([job]) => {
+        try {
+          await registered.handler(job as Job<object>);
+          this.outcome(name, 'completed');
+        } catch (error) {
+          this.outcome(name, 'failed');
+          this.logger.warn(`job ${name} ${job.id} failed, to be retried: ${(error as Error).message}`);
+          throw error;
+        } finally {
+          if (workerId && !this.draining) this.boss.notifyWorker(workerId);
+        }
+      });
+    }
+  }
+
+  private async stopWorking(): Promise<void> {
+    this.draining = true;
+    for (const registered of this.kinds.values()) {
+      if (!registered.working) continue;
+      registered.working = false;
+      await this.boss.offWork(registered.kind.name).catch(() => undefined);
+    }
+  }
+
+  private outcome(kind: string, outcome: JobOutcome): void {
+    for (const listener of this.outcomeListeners) listener(kind, outcome);
+  }
+}

@@ -1,0 +1,116 @@
+import { Database } from '../../src/database/database';
+import { JobKind } from '../../src/jobs/job-kind';
+import { Jobs } from '../../src/jobs/jobs';
+import { E2eContext, setupE2e, startTestApp, TestApp } from '../setup/test-app';
+import { waitFor } from '../support/wait';
+
+/** Quick polls and retries: the specs wait for events, and a retry's backoff starts at 1 s. */
+const QUEUE_ENV = { JOBS_POLL_SECONDS: '0.5', JOB_RETRY_DELAY_SECONDS: '1' };
+
+interface Run {
+  instance: 'a' | 'b';
+  id: string;
+  n: number;
+}
+
+const RECORD = new JobKind<{ n: number }>('test.record');
+const FLAKY = new JobKind<{ n: number }>('test.flaky', { retryLimit: 3 });
+const BROKEN = new JobKind<{ n: number }>('test.broken', { retryLimit: 1 });
+const SLOW = new JobKind<{ n: number }>('test.slow');
+
+/** The queue's own table, as the database holds it. */
+async function jobRows(ctx: E2eContext, kind: JobKind<object>): Promise<{ id: string; state: string; n: number }[]> {
+  const { rows } = await ctx.db.pool.query(`SELECT id, state, (data->>'n')::int AS n FROM pgboss.job WHERE name = $1 ORDER BY (data->>'n')::int`, [kind.name]);
+  return rows;
+}
+
+describe('the job queue: added with the change, run once, by any instance (e2e)', () => {
+  let ctx: E2eContext;
+  let other: TestApp;
+  const runs: Run[] = [];
+  const flakyTries = new Map<number, number>();
+
+  /** Adds jobs in one transaction of an instance's database helper (a's by default); `fail` rolls it back after adding them. */
+  async function addJobs(kind: JobKind<{ n: number }>, ns: number[], fail = false, app = ctx.app): Promise<void> {
+    const jobs = app.get(Jobs);
+    await app.get(Database).transaction(async (tx) => {
+      for (const n of ns) await jobs.add(tx, kind, { n });
+      if (fail) throw new Error('the change failed');
+    });
+  }
+
+  beforeAll(async () => {
+    ctx = await setupE2e({ env: QUEUE_ENV });
+    other = await startTestApp(ctx.db.url, { env: QUEUE_ENV });
+    for (const [instance, app] of [['a', ctx.app], ['b', other.app]] as const) {
+      const jobs = app.get(Jobs);
+      await jobs.register(RECORD, async (job) => void runs.push({ instance, id: job.id, n: job.data.n }));
+      await jobs.register(FLAKY, async (job) => {
+        const tries = (flakyTries.get(job.data.n) ?? 0) + 1;
+        flakyTries.set(job.data.n, tries);
+        if (tries < 3) throw new Error(`try ${tries} fails`);
+      });
+      await jobs.register(BROKEN, async () => {
+        throw new Error('always fails');
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await other?.close();
+    await ctx?.teardown();
+  });
+
+  it('a job added in a transaction that rolls back does not exist, and never runs', async () => {
+    await expect(addJobs(RECORD, [1001, 1002], true)).rejects.toThrow('the change failed');
+    await addJobs(RECORD, [1003]);
+    await waitFor('the committed job to run', () => runs.some((run) => run.n === 1003));
+    expect(runs.filter((run) => run.n === 1001 || run.n === 1002)).toEqual([]);
+    expect((await jobRows(ctx, RECORD)).map((row) => row.n)).toEqual([1003]);
+  });
+
+  it('60 jobs committed together: each runs exactly once across two instances, and ends completed', async () => {
+    const ns = Array.from({ length: 60 }, (_, i) => i + 1);
+    await addJobs(RECORD, ns);
+    await waitFor('60 jobs to run', () => ns.every((n) => runs.some((run) => run.n === n)), 30_000);
+    await waitFor('every job to be marked completed', async () => (await jobRows(ctx, RECORD)).every((row) => row.state === 'completed'));
+    const ran = runs.filter((run) => run.n <= 60);
+    expect(ran.map((run) => run.n).sort((x, y) => x - y)).toEqual(ns);
+    expect(new Set(ran.map((run) => run.id)).size).toBe(60);
+  });
+
+  it('a run that throws is tried again with backoff, and the job completes', async () => {
+    await addJobs(FLAKY, [1]);
+    await waitFor('the flaky job to complete', async () => (await jobRows(ctx, FLAKY))[0]?.state === 'completed', 20_000);
+    expect(flakyTries.get(1)).toBe(3);
+  });
+
+  it('a job that keeps failing stays, as failed, where readiness and metrics show it', async () => {
+    await addJobs(BROKEN, [1]);
+    await waitFor('the broken job to use up its tries', async () => (await jobRows(ctx, BROKEN))[0]?.state === 'failed', 20_000);
+    const ready = await ctx.http().get('/health/ready').expect(200);
+    expect(ready.body.checks.jobs).toEqual({ status: 'up', due: expect.any(Number), failed: 1, oldest_due_seconds: expect.any(Number) });
+    const metrics = await ctx.http().get('/metrics').expect(200);
+    expect(metrics.text).toContain('job_queue_jobs{queue="test.broken",state="failed"} 1');
+    expect(metrics.text).toMatch(/jobs_total\{queue="test.broken",outcome="failed"\} [12]/);
+  });
+
+  it('an instance that stops while a job runs hands it back: another instance runs it to completion', async () => {
+    const leaving = await startTestApp(ctx.db.url, { env: { ...QUEUE_ENV, JOBS_SHUTDOWN_GRACE_SECONDS: '1' } });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    // The run on the leaving instance never finishes by itself: it is cut off by the shutdown.
+    await leaving.app.get(Jobs).register(SLOW, () => {
+      started();
+      return new Promise<void>(() => undefined);
+    });
+    await addJobs(SLOW, [1], false, leaving.app);
+    await running;
+    await leaving.close();
+    expect((await jobRows(ctx, SLOW))[0].state).toBe('retry');
+    const finishedBy: string[] = [];
+    await ctx.app.get(Jobs).register(SLOW, async () => void finishedBy.push('a'));
+    await waitFor('the handed-back job to complete', async () => (await jobRows(ctx, SLOW))[0]?.state === 'completed', 20_000);
+    expect(finishedBy).toEqual(['a']);
+  });
+});
