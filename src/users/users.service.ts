@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { pgCode, PgCode } from '../common/errors/pg-errors';
 import { Database } from '../database/database';
@@ -16,13 +17,14 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly db: Database,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const admin = this.config.auth.admin;
     if (!admin) return;
     const username = normalizeUsername(admin.username);
-    await this.db.rows(ENSURE_ADMIN, username, usernameKey(username), admin.email, await this.hasher.hash(admin.password));
+    await this.db.rows(ENSURE_ADMIN, username, usernameKey(username), admin.email, await this.hasher.hash(admin.password), this.clock.now());
     this.logger.log(`admin account "${admin.username}" is present`);
   }
 

@@ -20,4 +20,4 @@ WITH admin AS (
     WHERE users.role <> 'admin'
   RETURNING id
 )
-UPDATE refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM admin);
+UPDATE refresh_tokens SET revoked_at = $5 WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM admin);

@@ -42,7 +42,7 @@ export const REPLACE_PASSWORD_HASH = statement<[userId: number, oldHash: string,
  * that account's sessions: otherwise whoever signed up with the name before it
  * was configured would become admin.
  */
-export const ENSURE_ADMIN = statement<[username: string, usernameKey: string, email: string, passwordHash: string], never>({
+export const ENSURE_ADMIN = statement<[username: string, usernameKey: string, email: string, passwordHash: string, now: Date], never>({
   name: 'ensure-admin',
   text: `
 WITH admin AS (
@@ -52,5 +52,5 @@ WITH admin AS (
     WHERE users.role <> 'admin'
   RETURNING id
 )
-UPDATE refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM admin)`,
+UPDATE refresh_tokens SET revoked_at = $5 WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM admin)`,
 });
