@@ -79,6 +79,7 @@ export interface TestAppOptions {
 export const UNLIMITED: Record<string, string> = {
   RATE_LIMIT_PER_IP_PER_MINUTE: '10000000',
   SIGNUPS_PER_IP_PER_HOUR: '10000000',
+  PASSWORD_RESETS_PER_IP_PER_HOUR: '10000000',
   LOGIN_FAILURES_PER_ACCOUNT_AND_IP: '10000000',
   LOGIN_FAILURES_PER_IP: '10000000',
   BOOKINGS_PER_USER_PER_MINUTE: '10000000',
@@ -105,6 +106,9 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     DB_POOL_SIZE: '10',
+    // Many specs move the service's Clock by hours or days, and access tokens expire by that Clock:
+    // the suite's tokens live a week; the specs of expiry set their own lifetimes.
+    JWT_ACCESS_TTL_SECONDS: String(7 * 86400),
     ...UNLIMITED,
     ...options.env,
   });
