@@ -69,6 +69,17 @@ describe('auth (e2e)', () => {
       expect(invalidFields(res)).toEqual(['username']);
     });
 
+    it('accepts a username mixing Han and Latin, as UTS #39 "Highly Restrictive" allows: 201', async () => {
+      const res = await api.signup(validSignup({ username: '李雷_li', email: 'lilei@example.com' })).expect(201);
+      expect(res.body.username).toBe('李雷_li');
+    });
+
+    it('refuses a Latin name with a Cyrillic look-alike letter: 400 VALIDATION_FAILED naming both scripts', async () => {
+      const res = await api.signup(validSignup({ username: `p\u0430ypal_${unique()}` }));
+      expect(invalidFields(res)).toEqual(['username']);
+      expect((res.body.errors as { message: string }[])[0].message).toMatch(/mixes letters of different scripts \(Latin and Cyrillic\)/);
+    });
+
     it.each(['not-an-email', 'a@', '@example.com', 'john@', 'john doe@example.com', ''])(
       'rejects the email %p: 400 VALIDATION_FAILED on email',
       async (email) => {

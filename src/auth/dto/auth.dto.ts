@@ -1,6 +1,7 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import { Role, ROLES } from '../../common/decorators/auth.decorators';
 import { normalizeUsername, USERNAME_MAX, USERNAME_MIN, usernameProblem } from '../../users/username';
 
 /** A username the service will give out (see src/users/username.ts); the message says why not. */
@@ -20,7 +21,8 @@ export class SignupDto {
     minLength: USERNAME_MIN,
     maxLength: USERNAME_MAX,
     description:
-      'Letters and digits of any one script (Han with kana or Hangul counts as one), and @ . + - _; stored NFKC-normalised, ' +
+      'Letters and digits of one script, or of Latin with Han and kana, Han and Bopomofo, or Han and Hangul (UTS #39 highly restrictive), and @ . + - _; ' +
+      'no invisible characters; stored NFKC-normalised, ' +
       'unique whatever its case or width.',
   })
   @IsUsername()
@@ -73,7 +75,7 @@ export class UserResponse {
 
 @ApiSchema({ name: 'Me' })
 export class MeResponse extends UserResponse {
-  @ApiProperty({ enum: ['customer', 'admin'], example: 'customer' }) role: 'customer' | 'admin';
+  @ApiProperty({ enum: ROLES, example: 'customer' }) role: Role;
 }
 
 @ApiSchema({ name: 'TokenPair' })
