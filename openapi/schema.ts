@@ -55,6 +55,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jobs/failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Jobs that used up their tries, newest first (admin) */
+        get: operations["Jobs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/failed/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a failed job again, with fresh tries (admin) */
+        post: operations["Jobs_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/signup": {
         parameters: {
             query?: never;
@@ -407,6 +441,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a ticket in at the door (staff, admin): once per ticket, from CHECK_IN_OPENS_MINUTES before the show */
+        post: operations["Tickets_checkIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bookings/{id}/ticket.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A booking's ticket as a QR code of its ticket_code (the owner, or an admin) */
+        get: operations["Tickets_ticket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shows/{id}/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A show's door: how many of its tickets were checked in, of how many booked (staff, admin) */
+        get: operations["Tickets_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** E-mail a password-reset code to every account with this address (202 whether or not there is one) */
+        post: operations["PasswordReset_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the e-mailed code (once, within its time); ends every session of the account */
+        post: operations["PasswordReset_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find accounts (admin): ?search= matches the username or the e-mail address (X-Total-Count header gives the full count) */
+        get: operations["Users_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Give an account a role (admin); a change ends the account's sessions, so it logs in again with the new role */
+        patch: operations["Users_update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -440,6 +593,25 @@ export interface components {
              * @example 0f6b3c1e-8d2a-4c8e-9f1a-2b3c4d5e6f70
              */
             request_id?: string;
+            /** @description Check-in refusals: the booking the ticket is */
+            booking_id?: number;
+            /** @description WRONG_SHOW: the ticket's own show */
+            show_id?: number;
+            /**
+             * @description Check-in refusals: the ticket's seat
+             * @example C7
+             */
+            seat_label?: string;
+            /**
+             * Format: date-time
+             * @description ALREADY_CHECKED_IN: when the ticket was checked in first
+             */
+            checked_in_at?: string;
+            /**
+             * Format: date-time
+             * @description TOO_EARLY: when check-in for the ticket's show opens
+             */
+            opens_at?: string;
         };
         FieldError: {
             /** @example seat_number */
@@ -476,6 +648,25 @@ export interface components {
              * @example 0f6b3c1e-8d2a-4c8e-9f1a-2b3c4d5e6f70
              */
             request_id?: string;
+            /** @description Check-in refusals: the booking the ticket is */
+            booking_id?: number;
+            /** @description WRONG_SHOW: the ticket's own show */
+            show_id?: number;
+            /**
+             * @description Check-in refusals: the ticket's seat
+             * @example C7
+             */
+            seat_label?: string;
+            /**
+             * Format: date-time
+             * @description ALREADY_CHECKED_IN: when the ticket was checked in first
+             */
+            checked_in_at?: string;
+            /**
+             * Format: date-time
+             * @description TOO_EARLY: when check-in for the ticket's show opens
+             */
+            opens_at?: string;
             errors: components["schemas"]["FieldError"][];
         };
         JobQueueCheck: {
@@ -513,9 +704,24 @@ export interface components {
             /** @description Readiness only: what was checked */
             checks?: components["schemas"]["HealthChecks"];
         };
+        /** @description A job that used up its tries (an e-mail that could not be sent, say): what and why, never its data */
+        FailedJob: {
+            /** Format: uuid */
+            id: string;
+            /** @example mail.bookings-confirmed */
+            queue: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            failed_at?: string | null;
+            /** @example 11 */
+            tries: number;
+            /** @example connect ECONNREFUSED 10.0.0.5:587 */
+            error?: string | null;
+        };
         Signup: {
             /**
-             * @description Letters and digits of any one script (Han with kana or Hangul counts as one), and @ . + - _; stored NFKC-normalised, unique whatever its case or width.
+             * @description Letters and digits of one script, or of Latin with Han and kana, Han and Bopomofo, or Han and Hangul (UTS #39 highly restrictive), and @ . + - _; no invisible characters; stored NFKC-normalised, unique whatever its case or width.
              * @example José
              */
             username: string;
@@ -574,7 +780,7 @@ export interface components {
              * @example customer
              * @enum {string}
              */
-            role: "customer" | "admin";
+            role: "customer" | "staff" | "admin";
         };
         Movie: {
             /** @example 1 */
@@ -696,6 +902,22 @@ export interface components {
              * @example null
              */
             cancelled_at: string | null;
+            /**
+             * @description The ticket: what its QR code (GET /bookings/{id}/ticket.png) says and the door scans (POST /check-ins/); 244 random bits, URL-safe. Only its owner and admins see it.
+             * @example n2b9QNCUQXOK2OyeE3Mj11SAZ06zzEwGtmm-YoKFHJU
+             */
+            ticket_code: string;
+            /**
+             * @description The seat as it was sold: its row letter(s) and its number in the row (see GET /shows/{id}/seats/)
+             * @example C7
+             */
+            seat_label: string;
+            /**
+             * Format: date-time
+             * @description When the ticket was checked in at the door
+             * @example null
+             */
+            checked_in_at: string | null;
         };
         BookSeats: {
             /**
@@ -737,6 +959,22 @@ export interface components {
              * @example null
              */
             cancelled_at: string | null;
+            /**
+             * @description The ticket: what its QR code (GET /bookings/{id}/ticket.png) says and the door scans (POST /check-ins/); 244 random bits, URL-safe. Only its owner and admins see it.
+             * @example n2b9QNCUQXOK2OyeE3Mj11SAZ06zzEwGtmm-YoKFHJU
+             */
+            ticket_code: string;
+            /**
+             * @description The seat as it was sold: its row letter(s) and its number in the row (see GET /shows/{id}/seats/)
+             * @example C7
+             */
+            seat_label: string;
+            /**
+             * Format: date-time
+             * @description When the ticket was checked in at the door
+             * @example null
+             */
+            checked_in_at: string | null;
             /** @example The Matrix */
             movie_title: string;
             /** @example Screen 1 */
@@ -806,6 +1044,90 @@ export interface components {
              * @example 10
              */
             max_booked_seats_per_show: number;
+        };
+        CheckIn: {
+            /**
+             * @description The ticket's code, as its QR code says it; one of that alphabet that no ticket has is 404 TICKET_NOT_FOUND
+             * @example n2b9QNCUQXOK2OyeE3Mj11SAZ06zzEwGtmm-YoKFHJU
+             */
+            ticket_code: string;
+            /**
+             * @description The show this door admits to: a ticket of another show is 409 WRONG_SHOW. Left out: any show.
+             * @example 7
+             */
+            show_id?: number;
+        };
+        CheckInResult: {
+            /** @example 1 */
+            booking_id: number;
+            /** @example 7 */
+            show_id: number;
+            /** @example 47 */
+            seat_number: number;
+            /**
+             * @description The seat as it was sold
+             * @example C7
+             */
+            seat_label: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T18:05:00.000Z
+             */
+            checked_in_at: string;
+        };
+        CheckInCounts: {
+            /** @example 7 */
+            show_id: number;
+            /**
+             * @description Tickets of the show checked in
+             * @example 42
+             */
+            admitted: number;
+            /**
+             * @description Active bookings of the show (one ticket each)
+             * @example 96
+             */
+            expected: number;
+        };
+        PasswordResetRequest: {
+            /**
+             * Format: email
+             * @example john@example.com
+             */
+            email: string;
+        };
+        PasswordResetConfirm: {
+            /**
+             * @description The code from the e-mail
+             * @example q8v3nH1xW0...
+             */
+            token: string;
+            /** @example new-password-123 */
+            password: string;
+        };
+        Account: {
+            /** @example 1 */
+            id: number;
+            /** @example john_doe */
+            username: string;
+            /**
+             * Format: email
+             * @example john@example.com
+             */
+            email: string;
+            /**
+             * @example customer
+             * @enum {string}
+             */
+            role: "customer" | "staff" | "admin";
+        };
+        UpdateUser: {
+            /**
+             * @description staff check tickets in; a change ends every session of the account
+             * @example staff
+             * @enum {string}
+             */
+            role: "customer" | "staff" | "admin";
         };
     };
     responses: {
@@ -1062,6 +1384,111 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    Jobs_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the list (?limit=, ?offset=) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    /** @description How many items the whole list has */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailedJob"][];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Jobs_retry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h gets the first answer again, and nothing happens twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job is queued again */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found: JOB_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["IdempotencyInProgress"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     Auth_signup: {
@@ -2293,7 +2720,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: ALREADY_CANCELLED, SHOW_STARTED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
+            /** @description Conflict: ALREADY_CANCELLED, CHECKED_IN, SHOW_STARTED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2674,6 +3101,407 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadInput"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Tickets_checkIn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h gets the first answer again, and nothing happens twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckIn"];
+            };
+        };
+        responses: {
+            /** @description The ticket is let in */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInResult"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found: TICKET_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: TICKET_CANCELLED, WRONG_SHOW, ALREADY_CHECKED_IN, TOO_EARLY, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            /** @description Service Unavailable: LOCK_TIMEOUT, SERVICE_UNAVAILABLE, SHUTTING_DOWN */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Tickets_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A PNG QR code of the ticket code */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            /** @description Forbidden: NOT_BOOKING_OWNER */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: BOOKING_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Tickets_counts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInCounts"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found: SHOW_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    PasswordReset_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; a message goes to each account with this address, if any */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    PasswordReset_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description The password is changed and every session of the account ended */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: VALIDATION_FAILED, RESET_TOKEN_INVALID, RESET_TOKEN_USED, RESET_TOKEN_EXPIRED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Users_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description Case-insensitive substring of the username or the e-mail address */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the list (?limit=, ?offset=) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    /** @description How many items the whole list has */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"][];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Users_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h gets the first answer again, and nothing happens twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUser"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found: USER_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["IdempotencyInProgress"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

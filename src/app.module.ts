@@ -18,12 +18,15 @@ import { SeatEventsModule } from './seat-events/seat-events.module';
 import { HealthController } from './health/health.controller';
 import { BodylessRoutes } from './http/bodyless-routes';
 import { JobsModule } from './jobs/jobs.module';
+import { MailModule } from './mail/mail.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { LimitsModule } from './limits/limits.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MoviesModule } from './movies/movies.module';
 import { ShowsModule } from './shows/shows.module';
+import { TicketsModule } from './tickets/tickets.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -72,6 +75,7 @@ export class AppModule {
         DatabaseModule,
         // Before every module that registers or adds jobs.
         JobsModule,
+        MailModule,
         SeatEventsModule,
         IdempotencyModule,
         AuthModule,
@@ -81,6 +85,8 @@ export class AppModule {
         MoviesModule,
         ShowsModule,
         BookingsModule,
+        TicketsModule,
+        PasswordResetModule,
       ],
       controllers: [HealthController],
       providers: [

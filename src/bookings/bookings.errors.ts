@@ -8,6 +8,7 @@ const BOOKING_ERRORS = {
   BOOKING_NOT_FOUND: { status: 404, detail: 'No booking has this id.' },
   NOT_BOOKING_OWNER: { status: 403, detail: 'This booking belongs to another customer.' },
   ALREADY_CANCELLED: { status: 409, detail: 'This booking is already cancelled.' },
+  CHECKED_IN: { status: 409, detail: 'This ticket was checked in at the door; the booking can no longer be cancelled.' },
   BOOKING_LIMIT_EXCEEDED: { status: 409, detail: 'You would book more seats of this show than one customer may.' },
 };
 

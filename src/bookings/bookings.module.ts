@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BookingLimitsController } from './booking-limits.controller';
+import { BookingMail } from './booking-mail';
 import { BookingsController } from './bookings.controller';
 import { BookingsService } from './bookings.service';
 import { FullShows } from './full-shows';
@@ -9,7 +10,7 @@ import { HoldsService } from './holds/holds.service';
 
 @Module({
   controllers: [BookingsController, HoldsController, BookingLimitsController],
-  providers: [BookingsService, HoldsService, HoldExpiryScheduler, FullShows],
+  providers: [BookingsService, HoldsService, HoldExpiryScheduler, FullShows, BookingMail],
   exports: [BookingsService, HoldsService],
 })
 export class BookingsModule {}

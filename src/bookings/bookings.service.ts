@@ -7,6 +7,7 @@ import { Page } from '../common/http/pagination';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { Database } from '../database/database';
+import { BookingMail } from './booking-mail';
 import { BookingError } from './bookings.errors';
 import { BatchedRequest, BookingBatcher } from './booking-batcher';
 import { BookingResponse, MyBookingResponse, MyBookingsQuery } from './dto/booking.dto';
@@ -29,6 +30,7 @@ export class BookingsService {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly metrics: Metrics,
     private readonly fullShows: FullShows,
+    private readonly mail: BookingMail,
   ) {
     this.limit = config.booking.maxBookedSeatsPerShow;
     // Leave connections for everything else (cancels, holds, reads, health) while batches run.
@@ -86,7 +88,10 @@ export class BookingsService {
     try {
       rows = await this.db.transaction(async (tx) => {
         await tx.rows(LOCK_CUSTOMER_SHOWS, batch.map((r) => r.userId), batch.map((r) => r.showId));
-        return tx.rows(BOOK_SEATS, ...columns, now, this.limit);
+        const booked = await tx.rows(BOOK_SEATS, ...columns, now, this.limit);
+        // Each request's confirmation, with the bookings in one statement: sent if and only if they commit.
+        await this.mail.confirmed(tx, bookingIdsByRequest(booked, batch.length));
+        return booked;
       });
     } catch (error) {
       if (batch.length === 1) throw error;
@@ -108,7 +113,11 @@ export class BookingsService {
    * refusal, and frees the seat, announced after commit.
    */
   async cancel(user: AuthUser, bookingId: number): Promise<BookingResponse> {
-    const [row] = await this.db.rows(CANCEL_BOOKING, bookingId, this.clock.now(), ...actingAs(user, 'cancel-booking'));
+    const row = await this.db.transaction(async (tx) => {
+      const [decided] = await tx.rows(CANCEL_BOOKING, bookingId, this.clock.now(), ...actingAs(user, 'cancel-booking'));
+      if (isCancelled(decided)) await this.mail.cancelled(tx, decided.id);
+      return decided;
+    });
     if (!isCancelled(row)) throw refusalError(row);
     this.metrics.bookingsCancelled.inc();
     return toBooking(row);
@@ -123,4 +132,11 @@ export class BookingsService {
     ]);
     return new Page(items.map(toMyBooking), total);
   }
+}
+
+/** The ids of the bookings each request of a batch made (requests indexed from 0, as BOOK_SEATS's `req`). */
+function bookingIdsByRequest(rows: BookSeatsRow[], count: number): number[][] {
+  const ids: number[][] = Array.from({ length: count }, () => []);
+  for (const row of rows) if (row.id !== null) ids[row.req].push(row.id);
+  return ids;
 }

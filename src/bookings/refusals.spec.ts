@@ -53,6 +53,11 @@ describe('refusalError: a statement\'s refusal code becomes the answer', () => {
       refused({ refusal: 'ALREADY_CANCELLED', booking_id: 12 }),
       { status: 409, code: 'ALREADY_CANCELLED', detail: 'This booking is already cancelled.', extras: {} },
     ],
+    [
+      'a booking checked in at the door',
+      refused({ refusal: 'CHECKED_IN', booking_id: 12 }),
+      { status: 409, code: 'CHECKED_IN', detail: 'This ticket was checked in at the door; the booking can no longer be cancelled.', extras: {} },
+    ],
     ['no such hold', refused({ refusal: 'HOLD_NOT_FOUND' }), { status: 404, code: 'HOLD_NOT_FOUND', detail: 'No hold has this id.', extras: {} }],
     ["someone else's hold", refused({ refusal: 'NOT_HOLD_OWNER' }), { status: 403, code: 'NOT_HOLD_OWNER', detail: 'This hold belongs to another customer.', extras: {} }],
     [

@@ -73,6 +73,7 @@ describe('loadConfig', () => {
       database: { url: undefined, dataDir: resolve('./.data'), poolSize: 10, migrationsRun: true },
       auth: { accessTtlSeconds: 3600, refreshTtlSeconds: 7 * 24 * 3600, admin: undefined },
       booking: { holdTtlSeconds: 600 },
+      tickets: { checkInOpensMinutes: 60 },
     });
   });
 
@@ -89,6 +90,7 @@ describe('loadConfig', () => {
       JWT_ACCESS_TTL_SECONDS: '60',
       JWT_REFRESH_TTL_SECONDS: '120',
       HOLD_TTL_SECONDS: '30',
+      CHECK_IN_OPENS_MINUTES: '15',
     });
     expect(config).toMatchObject({
       nodeEnv: 'test',
@@ -99,6 +101,7 @@ describe('loadConfig', () => {
       database: { url: 'postgres://u:p@db:5432/cinema', poolSize: 25, migrationsRun: false },
       auth: { accessTtlSeconds: 60, refreshTtlSeconds: 120 },
       booking: { holdTtlSeconds: 30 },
+      tickets: { checkInOpensMinutes: 15 },
     });
   });
 
@@ -114,6 +117,7 @@ describe('loadConfig', () => {
     ['JWT_REFRESH_TTL_SECONDS', '0'],
     ['HOLD_TTL_SECONDS', '10m'],
     ['BODY_LIMIT_BYTES', '0x400'],
+    ['CHECK_IN_OPENS_MINUTES', '-5'],
   ])('throws ConfigError for %s=%p', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   });

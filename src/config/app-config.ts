@@ -39,6 +39,7 @@ export interface AppConfig {
   limits: {
     perIpPerMinute: number;
     signupsPerIpPerHour: number;
+    passwordResetsPerIpPerHour: number;
     loginFailuresPerAccountAndIp: number;
     loginFailuresPerIp: number;
     loginFailureWindowSeconds: number;
@@ -63,6 +64,8 @@ export interface AppConfig {
     from: string;
     dir: string;
     passwordResetTtlMinutes: number;
+    /** A reminder goes this many hours before each show (0: none). */
+    reminderHoursBefore: number;
   };
   /** The job queue (pg-boss, in the service's own database, schema `pgboss`). */
   jobs: {
@@ -101,6 +104,10 @@ export interface AppConfig {
     /** Seats a customer or address just released (or let expire) are theirs to hold again only after this. */
     holdCooldownSeconds: number;
     maxBookedSeatsPerShow: number;
+  };
+  tickets: {
+    /** The door lets a ticket in from this many minutes before its show starts. */
+    checkInOpensMinutes: number;
   };
 }
 
@@ -223,6 +230,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     limits: {
       perIpPerMinute: int(env, 'RATE_LIMIT_PER_IP_PER_MINUTE', 1200, 1, 10_000_000),
       signupsPerIpPerHour: int(env, 'SIGNUPS_PER_IP_PER_HOUR', 10, 1, 10_000_000),
+      passwordResetsPerIpPerHour: int(env, 'PASSWORD_RESETS_PER_IP_PER_HOUR', 10, 1, 10_000_000),
       loginFailuresPerAccountAndIp: int(env, 'LOGIN_FAILURES_PER_ACCOUNT_AND_IP', 5, 1, 10_000_000),
       loginFailuresPerIp: int(env, 'LOGIN_FAILURES_PER_IP', 50, 1, 10_000_000),
       loginFailureWindowSeconds: int(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86400),
@@ -244,6 +252,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       from: env.MAIL_FROM || `"${cinemaName.replace(/["\\]/g, '')}" <box-office@localhost>`,
       dir: resolve(env.MAIL_DIR || join(env.DATA_DIR || './.data', 'mail')),
       passwordResetTtlMinutes: int(env, 'PASSWORD_RESET_TTL_MINUTES', 30, 1, 24 * 60),
+      reminderHoursBefore: int(env, 'REMINDER_HOURS_BEFORE', 24, 0, 24 * 14),
     },
     jobs: {
       pollSeconds: number(env, 'JOBS_POLL_SECONDS', 1, 0.5, 60),
@@ -273,6 +282,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxHeldSharePerIpPercent: int(env, 'MAX_HELD_SHARE_PER_IP_PERCENT', 10, 1, 100),
       holdCooldownSeconds: int(env, 'HOLD_COOLDOWN_SECONDS', 60, 0, 86400),
       maxBookedSeatsPerShow: int(env, 'MAX_BOOKED_SEATS_PER_SHOW', 10, 1, 2000),
+    },
+    tickets: {
+      checkInOpensMinutes: int(env, 'CHECK_IN_OPENS_MINUTES', 60, 0, 7 * 24 * 60),
     },
   };
 }

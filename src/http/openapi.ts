@@ -39,6 +39,8 @@ const TAGS = [
   { name: 'seats', description: "A show's seat map, and its live changes" },
   { name: 'bookings', description: 'Booking and cancelling seats' },
   { name: 'holds', description: 'Keeping seats while paying' },
+  { name: 'tickets', description: "A booking's ticket (its QR code), and checking tickets in at the door" },
+  { name: 'users', description: 'Accounts, for admins: finding them and granting roles' },
   { name: 'health', description: 'Probes for load balancers and orchestrators' },
 ];
 

@@ -4,8 +4,11 @@ import { HoldError } from '../bookings/holds/holds.errors';
 import { CommonError } from '../common/errors/app-error';
 import { apiProblemsFrom } from '../common/http/api-problem';
 import { IdempotencyError } from '../idempotency/idempotency.errors';
+import { JobError } from '../jobs/jobs.errors';
 import { MovieError } from '../movies/movies.errors';
+import { PasswordResetError } from '../password-reset/password-reset.errors';
 import { ShowError } from '../shows/shows.errors';
+import { TicketError } from '../tickets/tickets.errors';
 import { UserError } from '../users/users.errors';
 
 /**
@@ -13,4 +16,4 @@ import { UserError } from '../users/users.errors';
  * module's error table gives it: `@ApiProblems('VALIDATION_FAILED', 'SEAT_TAKEN')`.
  * Every module's error class is here, so any code a service can throw can be named.
  */
-export const ApiProblems = apiProblemsFrom(AuthError, BookingError, CommonError, HoldError, IdempotencyError, MovieError, ShowError, UserError);
+export const ApiProblems = apiProblemsFrom(AuthError, BookingError, CommonError, HoldError, IdempotencyError, JobError, MovieError, PasswordResetError, ShowError, TicketError, UserError);

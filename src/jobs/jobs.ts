@@ -7,6 +7,8 @@ import { DATABASE_URL } from '../database/database-url';
 import { Transaction } from '../database/statement';
 import { Lifecycle } from '../lifecycle/lifecycle';
 import { Job, JobHandler, JobKind } from './job-kind';
+import { JobError } from './jobs.errors';
+import { COUNT_FAILED_JOBS, FAILED_JOB_QUEUE, FAILED_JOBS, FailedJobRow } from './sql/failed-jobs';
 import { QUEUE_STATS, QueueStatsRow } from './sql/queue-stats';
 
 /** How the queue's connections show in pg_stat_activity. */
@@ -126,6 +128,16 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
     });
   }
 
+  /** Adds several jobs of one kind in one statement, in the caller's transaction (a batch of bookings, say). */
+  async addMany<Data extends object>(tx: Transaction, kind: JobKind<Data>, data: Data[]): Promise<void> {
+    if (!this.kinds.has(kind.name)) throw new Error(`the job kind ${kind.name} has no handler registered`);
+    if (data.length === 0) return;
+    await this.boss.insert(
+      data.map((item) => ({ name: kind.name, data: item })),
+      { db: { executeSql: async (text, values) => ({ rows: await tx.sql(text, values) }) } },
+    );
+  }
+
   /** Runs `kind` on this cron schedule (UTC), once per slot across every instance; kept in the database across restarts. */
   async schedule<Data extends object>(kind: JobKind<Data>, cron: string, data: Data): Promise<void> {
     await this.ensureQueue(kind);
@@ -135,6 +147,19 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
   /** Depth, running, failed and the oldest due job's age, per kind. */
   async stats(): Promise<QueueStatsRow[]> {
     return this.db.rows(QUEUE_STATS, this.clock.now());
+  }
+
+  /** Jobs that used up their tries, newest first. */
+  async failed(limit: number, offset: number): Promise<{ rows: FailedJobRow[]; total: number }> {
+    const [rows, [{ total }]] = await Promise.all([this.db.rows(FAILED_JOBS, limit, offset), this.db.rows(COUNT_FAILED_JOBS)]);
+    return { rows, total };
+  }
+
+  /** A failed job runs again with fresh tries (pg-boss's retry). */
+  async retryFailed(id: string): Promise<void> {
+    const [job] = await this.db.rows(FAILED_JOB_QUEUE, id);
+    if (!job) throw new JobError('JOB_NOT_FOUND');
+    await this.boss.retry(job.queue, id);
   }
 
   /** Metrics subscribe here: every finished run of every kind. */

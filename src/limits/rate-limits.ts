@@ -2,7 +2,7 @@ import { SetMetadata } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 
 /** Groups of rate rules a route can opt into, beyond the per-address ceiling of every route. */
-export type RateLimitGroup = 'signup' | 'bookings' | 'holds';
+export type RateLimitGroup = 'signup' | 'password-reset' | 'bookings' | 'holds';
 
 export const RATE_LIMITS_KEY = 'rateLimits';
 
@@ -25,6 +25,7 @@ export function rateRules(limits: AppConfig['limits']): { ceiling: RateRule; gro
     ceiling: { name: 'per-ip', per: 'ip', limit: limits.perIpPerMinute, windowMs: MINUTE },
     groups: {
       signup: [{ name: 'signups-per-ip', per: 'ip', limit: limits.signupsPerIpPerHour, windowMs: 60 * MINUTE }],
+      'password-reset': [{ name: 'password-resets-per-ip', per: 'ip', limit: limits.passwordResetsPerIpPerHour, windowMs: 60 * MINUTE }],
       bookings: [
         { name: 'bookings-per-user', per: 'user', limit: limits.bookingsPerUserPerMinute, windowMs: MINUTE },
         { name: 'bookings-per-ip', per: 'ip', limit: limits.bookingsPerIpPerMinute, windowMs: MINUTE },

@@ -1,11 +1,26 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { Role } from '../common/decorators/auth.decorators';
+import { Page } from '../common/http/pagination';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { pgCode, PgCode } from '../common/errors/pg-errors';
 import { Database } from '../database/database';
+import { likeContains } from '../database/sql-text';
 import { first } from '../database/statement';
 import { PasswordHasher } from './password-hasher';
-import { ENSURE_ADMIN, INSERT_USER, REPLACE_PASSWORD_HASH, USER_BY_ID, USER_WITH_HASH_BY_USERNAME_KEY, UserRow, UserWithHashRow } from './sql/users';
+import { AccountResponse, UserListQuery } from './dto/user.dto';
+import {
+  COUNT_USERS,
+  ENSURE_ADMIN,
+  INSERT_USER,
+  LIST_USERS,
+  REPLACE_PASSWORD_HASH,
+  SET_USER_ROLE,
+  USER_BY_ID,
+  USER_WITH_HASH_BY_USERNAME_KEY,
+  UserRow,
+  UserWithHashRow,
+} from './sql/users';
 import { normalizeUsername, usernameKey } from './username';
 import { UserError } from './users.errors';
 
@@ -49,6 +64,25 @@ export class UsersService implements OnApplicationBootstrap {
   /** By the key of the name (see usernameKey), so a login finds the account whatever the case or width typed. */
   findWithHashByUsernameKey(key: string): Promise<UserWithHashRow | undefined> {
     return first(this.db, USER_WITH_HASH_BY_USERNAME_KEY, key);
+  }
+
+  /** Accounts for admins, by id; `search` matches the name or the address, in any case. */
+  async list(query: UserListQuery): Promise<Page<AccountResponse>> {
+    const pattern = query.search ? likeContains(query.search) : null;
+    const rows = await this.db.rows(LIST_USERS, pattern, query.limit, query.offset);
+    // A page past the end has no row to carry the count.
+    const total = rows.length > 0 ? rows[0].total : (await this.db.rows(COUNT_USERS, pattern))[0].total;
+    return new Page(
+      rows.map(({ id, username, email, role }) => ({ id, username, email, role })),
+      total,
+    );
+  }
+
+  /** SET_USER_ROLE changes the role and, when it changed, ends the account's sessions, in one statement. */
+  async setRole(id: number, role: Role): Promise<AccountResponse> {
+    const user = await first(this.db, SET_USER_ROLE, id, role, this.clock.now());
+    if (!user) throw new UserError('USER_NOT_FOUND');
+    return user;
   }
 
   async replaceHash(id: number, oldHash: string, newHash: string): Promise<void> {

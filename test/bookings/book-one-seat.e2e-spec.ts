@@ -1,6 +1,7 @@
 import { ManualClock } from '../../src/common/clock';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config/app-config';
 import { bearer, BookingWorld, bookingWorld } from '../factories';
+import { TICKET_CODE } from '../support/answers';
 import { bookingsOf, expectUnchanged, seatOwners } from '../support/db';
 import { expectProblem, ISO_UTC, signJwt } from '../support/problem';
 
@@ -28,6 +29,9 @@ describe('bookings (e2e)', () => {
       status: 'booked',
       created_at: expect.stringMatching(ISO_UTC),
       cancelled_at: null,
+      ticket_code: expect.stringMatching(TICKET_CODE),
+      seat_label: 'A3',
+      checked_in_at: null,
     });
     const after = await api.show(show.id).expect(200);
     expect(after.body.available_seats).toBe(9);

@@ -16,11 +16,11 @@ describe('bookings and holds (e2e): the schema keeps the invariants', () => {
       const show = await newShow(3);
       await api.book(john, show.id, 1).expect(201);
       await expect(
-        ctx.db.pool.query(`INSERT INTO bookings (user_id, show_id, seat_number, status) VALUES ($1, $2, 1, 'booked')`, [jane.id, show.id]),
+        ctx.db.pool.query(`INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status) VALUES ($1, $2, 1, 'A1', 'booked')`, [jane.id, show.id]),
       ).rejects.toMatchObject({ code: '23505', constraint: 'bookings_one_active_per_seat' });
       // A cancelled booking of the seat is history and may sit beside the active one.
       await ctx.db.pool.query(
-        `INSERT INTO bookings (user_id, show_id, seat_number, status, cancelled_at) VALUES ($1, $2, 1, 'cancelled', now())`,
+        `INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status, cancelled_at) VALUES ($1, $2, 1, 'A1', 'cancelled', now())`,
         [jane.id, show.id],
       );
       const rows = await bookingsOf(ctx.db.pool, show.id);
@@ -31,7 +31,7 @@ describe('bookings and holds (e2e): the schema keeps the invariants', () => {
       const show = await newShow(3);
       await expect(
         ctx.db.pool.query(
-          `INSERT INTO bookings (user_id, show_id, seat_number, status) VALUES ($1, $3, 2, 'booked'), ($2, $3, 2, 'booked')`,
+          `INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status) VALUES ($1, $3, 2, 'A2', 'booked'), ($2, $3, 2, 'A2', 'booked')`,
           [john.id, jane.id, show.id],
         ),
       ).rejects.toMatchObject({ code: '23505', constraint: 'bookings_one_active_per_seat' });
@@ -56,7 +56,7 @@ describe('bookings and holds (e2e): the schema keeps the invariants', () => {
     it('cannot book a seat that has no seats row (so never more bookings than seats)', async () => {
       const show = await newShow(2);
       await expect(
-        ctx.db.pool.query(`INSERT INTO bookings (user_id, show_id, seat_number, status) VALUES ($1, $2, 3, 'booked')`, [john.id, show.id]),
+        ctx.db.pool.query(`INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status) VALUES ($1, $2, 3, 'A3', 'booked')`, [john.id, show.id]),
       ).rejects.toMatchObject({ code: '23503', constraint: 'bookings_seat_fk' });
     });
   });
@@ -80,7 +80,7 @@ describe('bookings and holds (e2e): the schema keeps the invariants', () => {
       const held = (await api.hold(john, show.id, [3]).expect(201)).body;
       // A booking row for the seat, written behind the app's back, so the foreign key is satisfied.
       const { rows } = await ctx.db.pool.query(
-        `INSERT INTO bookings (user_id, show_id, seat_number, status) VALUES ($1, $2, 3, 'booked') RETURNING id`,
+        `INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status) VALUES ($1, $2, 3, 'A3', 'booked') RETURNING id`,
         [jane.id, show.id],
       );
       await expect(

@@ -35,6 +35,17 @@ export async function adminToken(http: () => TestAgent): Promise<string> {
   return login.body.access;
 }
 
+/**
+ * Door staff: a new account the admin makes `staff` (PATCH /users/{id}/),
+ * logged in again afterwards, since the role travels in the access token and
+ * the change ended the account's first session.
+ */
+export async function signupStaff(http: () => TestAgent, admin: string): Promise<TestUser> {
+  const user = await signupAndLogin(http, `staff_${unique()}`);
+  await apiOf({ http }).updateUser(admin, user.id, 'staff').expect(200);
+  return logIn(http, user);
+}
+
 export async function createMovie(
   http: () => TestAgent,
   token: string,
@@ -64,7 +75,8 @@ export async function createShow(http: () => TestAgent, token: string, movieId: 
   const res = await apiOf({ http })
     .createShow(token, movieId, {
       screen_name: `Screen ${unique()}`,
-      date_time: new Date(Date.now() + 7 * 86400_000).toISOString(),
+      // Three days ahead: specs that move the Clock to the show's start stay inside the week their tokens live.
+      date_time: new Date(Date.now() + 3 * 86400_000).toISOString(),
       total_seats: 50,
       ...overrides,
     })

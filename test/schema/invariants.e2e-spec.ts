@@ -23,18 +23,18 @@ describe('the database keeps the invariants by itself (a migrated database, no H
   it('rejects a second active booking of the same seat (unique violation); a cancelled one may sit beside it', async () => {
     const show = await insertShow(database, 3);
     await insertBookings(database, john, show, [1]);
-    await expect(query(`INSERT INTO bookings (user_id, show_id, seat_number, status) VALUES ($1, $2, 1, 'booked')`, [jane, show])).rejects.toMatchObject({
+    await expect(query(`INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status) VALUES ($1, $2, 1, 'A1', 'booked')`, [jane, show])).rejects.toMatchObject({
       code: '23505',
       constraint: 'bookings_one_active_per_seat',
     });
-    await query(`INSERT INTO bookings (user_id, show_id, seat_number, status, cancelled_at) VALUES ($1, $2, 1, 'cancelled', now())`, [jane, show]);
+    await query(`INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status, cancelled_at) VALUES ($1, $2, 1, 'A1', 'cancelled', now())`, [jane, show]);
     expect(await activeBookings(show)).toBe(1);
   });
 
   it('rejects two active bookings of one seat even inside one statement', async () => {
     const show = await insertShow(database, 3);
     await expect(
-      query(`INSERT INTO bookings (user_id, show_id, seat_number, status) VALUES ($1, $3, 2, 'booked'), ($2, $3, 2, 'booked')`, [john, jane, show]),
+      query(`INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status) VALUES ($1, $3, 2, 'A2', 'booked'), ($2, $3, 2, 'A2', 'booked')`, [john, jane, show]),
     ).rejects.toMatchObject({ code: '23505', constraint: 'bookings_one_active_per_seat' });
     expect(await activeBookings(show)).toBe(0);
   });
@@ -59,7 +59,7 @@ describe('the database keeps the invariants by itself (a migrated database, no H
 
   it('cannot book a seat that has no seats row (so never more bookings than seats)', async () => {
     const show = await insertShow(database, 2);
-    await expect(query(`INSERT INTO bookings (user_id, show_id, seat_number, status) VALUES ($1, $2, 3, 'booked')`, [john, show])).rejects.toMatchObject({
+    await expect(query(`INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status) VALUES ($1, $2, 3, 'A3', 'booked')`, [john, show])).rejects.toMatchObject({
       code: '23503',
       constraint: 'bookings_seat_fk',
     });
@@ -72,7 +72,7 @@ describe('the database keeps the invariants by itself (a migrated database, no H
     await expect(
       query(`UPDATE seats SET hold_id = $2, held_by = $3, hold_expires_at = now() + interval '1 hour' WHERE show_id = $1 AND seat_number = 1`, [show, hold, john]),
     ).rejects.toMatchObject({ code: '23514', constraint: 'seats_booked_or_held' });
-    const { rows } = await query(`INSERT INTO bookings (user_id, show_id, seat_number, status) VALUES ($1, $2, 2, 'booked') RETURNING id`, [jane, show]);
+    const { rows } = await query(`INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status) VALUES ($1, $2, 2, 'A2', 'booked') RETURNING id`, [jane, show]);
     await expect(query(`UPDATE seats SET booking_id = $2 WHERE show_id = $1 AND seat_number = 2`, [show, rows[0].id])).rejects.toMatchObject({
       code: '23514',
       constraint: 'seats_booked_or_held',
@@ -116,7 +116,7 @@ describe('the database keeps the invariants by itself (a migrated database, no H
   it('a booking is cancelled exactly when it has a cancellation time', async () => {
     const show = await insertShow(database, 2);
     await expect(
-      query(`INSERT INTO bookings (user_id, show_id, seat_number, status, cancelled_at) VALUES ($1, $2, 1, 'booked', now())`, [john, show]),
+      query(`INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status, cancelled_at) VALUES ($1, $2, 1, 'A1', 'booked', now())`, [john, show]),
     ).rejects.toMatchObject({ code: '23514', constraint: 'bookings_cancelled_at_check' });
   });
 });

@@ -54,7 +54,7 @@ export async function insertShow(db: MigratedDatabase, totalSeats: number, start
 export async function insertBookings(db: MigratedDatabase, userId: number, showId: number, seats: number[]): Promise<void> {
   await db.pool.query(
     `WITH created AS (
-       INSERT INTO bookings (user_id, show_id, seat_number, status) SELECT $1, $2, n, 'booked' FROM unnest($3::int[]) AS n
+       INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status) SELECT $1, $2, n, 'A' || n, 'booked' FROM unnest($3::int[]) AS n
        RETURNING id, show_id, seat_number)
      UPDATE seats s SET booking_id = c.id FROM created c WHERE s.show_id = c.show_id AND s.seat_number = c.seat_number`,
     [userId, showId, seats],

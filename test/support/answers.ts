@@ -2,6 +2,12 @@ import type { Response } from 'supertest';
 import type { BookingRow } from './db';
 import { sorted } from './seats';
 
+/** A ticket code as the service makes them: 244 random bits in 43 base64url characters. */
+export const TICKET_CODE = /^[A-Za-z0-9_-]{43}$/;
+
+/** A seat's label: its row's letters and its number in the row ("C7", "AB12"). */
+export const SEAT_LABEL = /^[A-Z]{1,2}[1-9][0-9]?$/;
+
 /** "201", "204" or "409 SEAT_TAKEN": what kind of answer a response is. */
 export const outcome = (res: Response) => (res.status < 300 ? String(res.status) : `${res.status} ${res.body?.code}`);
 
@@ -35,6 +41,9 @@ export function expectNewBookings(
       status: 'booked',
       created_at: expected.createdAt,
       cancelled_at: null,
+      ticket_code: expect.stringMatching(TICKET_CODE),
+      seat_label: expect.stringMatching(SEAT_LABEL),
+      checked_in_at: null,
     })),
   );
   return bookings;

@@ -70,6 +70,16 @@ export class ApiClient {
     return this.send('post', '/logout/', undefined, { refresh: token }, options);
   }
 
+  /** POST /password-reset/ with `{email}`. */
+  requestPasswordReset(email: string, options?: CallOptions): Test {
+    return this.send('post', '/password-reset/', undefined, { email }, options);
+  }
+
+  /** POST /password-reset/confirm/ with `{token, password}`. */
+  confirmPasswordReset(token: string, password: string, options?: CallOptions): Test {
+    return this.send('post', '/password-reset/confirm/', undefined, { token, password }, options);
+  }
+
   me(caller: Caller, options?: CallOptions): Test {
     return this.send('get', '/me/', caller, undefined, options);
   }
@@ -160,6 +170,39 @@ export class ApiClient {
 
   myBookings(caller: Caller, query?: Query, options?: CallOptions): Test {
     return this.withQuery(this.send('get', '/my-bookings/', caller, undefined, options), query);
+  }
+
+  // --- tickets and check-in
+
+  /** GET /bookings/{id}/ticket.png: the body is the PNG, as a Buffer. */
+  ticketPng(caller: Caller, bookingId: Id, options?: CallOptions): Test {
+    return this.send('get', `/bookings/${bookingId}/ticket.png`, caller, undefined, options);
+  }
+
+  /** POST /check-ins/ with `{ticket_code, show_id?}`; `checkIn(staff, { body })` sends any body. */
+  checkIn(caller: Caller, ticketCode: string, showId?: number, options?: CallOptions): Test;
+  checkIn(caller: Caller, options: RawBody): Test;
+  checkIn(caller: Caller, ticketCode: string | RawBody, showId?: number, options?: CallOptions): Test {
+    if (isOptions(ticketCode)) return this.send('post', '/check-ins/', caller, undefined, ticketCode);
+    return this.send('post', '/check-ins/', caller, showId === undefined ? { ticket_code: ticketCode } : { ticket_code: ticketCode, show_id: showId }, options);
+  }
+
+  checkInCounts(caller: Caller, showId: Id, options?: CallOptions): Test {
+    return this.send('get', `/shows/${showId}/check-ins/`, caller, undefined, options);
+  }
+
+  // --- accounts (admin)
+
+  users(caller: Caller, query?: Query, options?: CallOptions): Test {
+    return this.withQuery(this.send('get', '/users/', caller, undefined, options), query);
+  }
+
+  /** PATCH /users/{id}/ with `{role}`; `updateUser(admin, id, { body })` sends any body. */
+  updateUser(caller: Caller, id: Id, role: string, options?: CallOptions): Test;
+  updateUser(caller: Caller, id: Id, options: RawBody): Test;
+  updateUser(caller: Caller, id: Id, role: string | RawBody, options?: CallOptions): Test {
+    if (isOptions(role)) return this.send('patch', `/users/${id}/`, caller, undefined, role);
+    return this.send('patch', `/users/${id}/`, caller, { role }, options);
   }
 
   private send(method: Method, path: string, caller: Caller, body: unknown, options: CallOptions = {}): Test {

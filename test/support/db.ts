@@ -8,11 +8,16 @@ export interface BookingRow {
   status: 'booked' | 'cancelled';
   created_at: string;
   cancelled_at: string | null;
+  ticket_code: string;
+  seat_label: string;
+  checked_in_at: string | null;
 }
 
 const BOOKING_ROW = `id, user_id, show_id, seat_number, status,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
-  to_char(cancelled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS cancelled_at`;
+  to_char(cancelled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS cancelled_at,
+  ticket_code, seat_label,
+  to_char(checked_in_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS checked_in_at`;
 
 /** Every booking of a show, as the database holds it, timestamps in the API's format. */
 export async function bookingsOf(pool: Pool, showId: number): Promise<BookingRow[]> {

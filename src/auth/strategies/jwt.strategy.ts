@@ -4,7 +4,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-jwt';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import type { AuthUser } from '../../common/decorators/auth.decorators';
+import { AuthUser, isRole } from '../../common/decorators/auth.decorators';
 import { AuthError } from '../auth.errors';
 import { AccessClaims, JWT_ALGORITHM, TokenService } from '../token.service';
 
@@ -46,10 +46,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   validate(claims: Partial<AccessClaims> & { exp?: unknown }): AuthUser | false {
     if (typeof claims.exp !== 'number') return false;
     if (this.tokens.hasExpired(claims.exp)) throw new AuthError('TOKEN_EXPIRED');
-    const validRole = claims.role === 'customer' || claims.role === 'admin';
-    if (claims.typ !== 'access' || !Number.isInteger(claims.sub) || typeof claims.username !== 'string' || !validRole) {
+    if (claims.typ !== 'access' || !Number.isInteger(claims.sub) || typeof claims.username !== 'string' || !isRole(claims.role)) {
       return false;
     }
-    return { id: claims.sub as number, username: claims.username, role: claims.role as AuthUser['role'] };
+    return { id: claims.sub as number, username: claims.username, role: claims.role };
   }
 }

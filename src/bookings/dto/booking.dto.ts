@@ -13,6 +13,9 @@ import { ShowFilterQuery } from '../../common/http/pagination';
 
 export const MAX_SEATS_PER_REQUEST = 10;
 
+/** A ticket code as the service makes them (new_ticket_code(): base64url, 43 characters), or any other of that alphabet. */
+export const TICKET_CODE_PATTERN = /^[A-Za-z0-9_-]+$/;
+
 /** Either `seat_number` (one seat, answered with one booking) or `seat_numbers` (1–10, answered with an array). */
 @ApiSchema({ name: 'BookSeats' })
 export class BookSeatsDto {
@@ -55,6 +58,14 @@ export class BookingResponse {
   @ApiProperty({ enum: ['booked', 'cancelled'], example: 'booked' }) status: 'booked' | 'cancelled';
   @ApiProperty({ type: 'string', format: 'date-time', example: '2026-11-25T10:00:00.000Z' }) created_at: string;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null, description: 'Set when cancelled' }) cancelled_at: string | null;
+  @ApiProperty({
+    pattern: TICKET_CODE_PATTERN.source,
+    example: 'n2b9QNCUQXOK2OyeE3Mj11SAZ06zzEwGtmm-YoKFHJU',
+    description: 'The ticket: what its QR code (GET /bookings/{id}/ticket.png) says and the door scans (POST /check-ins/); 244 random bits, URL-safe. Only its owner and admins see it.',
+  })
+  ticket_code: string;
+  @ApiProperty({ example: 'C7', description: 'The seat as it was sold: its row letter(s) and its number in the row (see GET /shows/{id}/seats/)' }) seat_label: string;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null, description: 'When the ticket was checked in at the door' }) checked_in_at: string | null;
 }
 
 @ApiSchema({ name: 'MyBooking' })

@@ -13,6 +13,7 @@ export type BookingStatus = 'booked' | 'cancelled';
 @Check('bookings_status_check', `status IN ('booked', 'cancelled')`)
 @Check('bookings_cancelled_at_check', `(status = 'cancelled') = (cancelled_at IS NOT NULL)`)
 @Unique('bookings_id_seat_key', ['showId', 'seatNumber', 'id'])
+@Unique('bookings_ticket_code_key', ['ticketCode'])
 @Index('bookings_one_active_per_seat', ['showId', 'seatNumber'], { unique: true, where: `status = 'booked'` })
 @Index('bookings_user_id_created_at_idx', ['userId', 'createdAt', 'id'])
 @Index('bookings_user_show_active_idx', ['userId', 'showId'], { where: `status = 'booked'` })
@@ -48,4 +49,19 @@ export class Booking {
 
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;
+
+  /** What the ticket's QR code says: 244 random bits, base64url (new_ticket_code(), see the Tickets migration). */
+  @Column({ name: 'ticket_code', type: 'text', default: () => 'new_ticket_code()' })
+  ticketCode: string;
+
+  /** The seat's name when it was sold ("C7"), kept whatever later happens to the show's layout. */
+  @Column({ name: 'seat_label', type: 'varchar', length: 32 })
+  seatLabel: string;
+
+  @Column({ name: 'checked_in_at', type: 'timestamptz', nullable: true })
+  checkedInAt: Date | null;
+
+  /** The show start its reminder was sent for (a show moved since is reminded again). */
+  @Column({ name: 'reminded_for', type: 'timestamptz', nullable: true })
+  remindedFor: Date | null;
 }

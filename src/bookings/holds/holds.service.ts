@@ -8,6 +8,7 @@ import { Database } from '../../database/database';
 import { refuseImpossibleSeats, verdictsOf } from '../verdicts';
 import { BookingResponse } from '../dto/booking.dto';
 import { Page, ShowFilterQuery } from '../../common/http/pagination';
+import { BookingMail } from '../booking-mail';
 import { refusalError } from '../refusals';
 import { BOOK_SEATS, LOCK_CUSTOMER_SHOWS } from '../sql/book-seats';
 import { toBooking } from '../sql/booking-row';
@@ -24,6 +25,7 @@ export class HoldsService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly mail: BookingMail,
   ) {}
 
   /**
@@ -74,6 +76,7 @@ export class HoldsService {
         throw refusalError(verdict.refused);
       }
       await tx.rows(MARK_HOLD_CONFIRMED, hold.id);
+      await this.mail.confirmed(tx, [verdict.bookings.map((booking) => booking.id)]);
       return verdict.bookings.map(toBooking);
     });
     this.metrics.holds.inc({ event: 'confirmed' });

@@ -1,6 +1,7 @@
 import { statement } from '../../database/statement';
 import { SEAT_CHANGES, SeatChange } from '../../seat-events/seat-events.sql';
 import { AVAILABLE, judgeRequests, occupySeats, refusalColumns } from '../../seats/seat-rules.sql';
+import { seatLabel } from '../../seats/seat-label.sql';
 import { BOOKING_COLUMNS, BookingRow } from './booking-row';
 import { lockCustomerShows } from './customer-show-lock';
 
@@ -31,8 +32,9 @@ export type BookSeatsRow = {
  * The seat rules decide (judgeRequests), then the customer's allowance of the
  * show (at most `limit` seats booked: exact, since a batch holds one request
  * per customer and show and runs after LOCK_CUSTOMER_SHOWS); the requests that
- * may have their seats get their bookings (`created`) and the seats point at
- * them, ending any hold of the booker's own. A refused request books nothing
+ * may have their seats get their bookings (`created`: each with the seat's
+ * label as sold, and a ticket code from the column's default) and the seats
+ * point at them, ending any hold of the booker's own. A refused request books nothing
  * and gets one row with its refusal and the seats that justify it, so its
  * error is named without another query.
  */
@@ -48,8 +50,8 @@ owned AS (
     LEFT JOIN bookings b ON b.user_id = r.user_id AND b.show_id = r.show_id AND b.status = 'booked'
    GROUP BY r.req, r.wanted
 ), created AS (
-  INSERT INTO bookings (user_id, show_id, seat_number, status, created_at)
-  SELECT j.user_id, j.show_id, j.seat_number, 'booked', $5
+  INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status, created_at)
+  SELECT j.user_id, j.show_id, j.seat_number, ${seatLabel('j.seat_number', 'j.total_seats')}, 'booked', $5
     FROM judged j JOIN verdicts v ON v.req = j.req JOIN owned o ON o.req = j.req
    WHERE v.rank = ${AVAILABLE} AND o.booked + o.wanted <= $6
    ORDER BY j.show_id, j.seat_number

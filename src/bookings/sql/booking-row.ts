@@ -1,6 +1,10 @@
 import type { BookingResponse } from '../dto/booking.dto';
 
-/** A bookings row as the statements return it. */
+/**
+ * A bookings row as the statements return it. Every answer made from it goes
+ * to the booking's owner or an admin (booking, confirm, cancel, my bookings),
+ * so it carries the ticket code.
+ */
 export interface BookingRow {
   id: number;
   user_id: number;
@@ -9,9 +13,13 @@ export interface BookingRow {
   status: 'booked' | 'cancelled';
   created_at: Date;
   cancelled_at: Date | null;
+  /** The ticket's secret: only ever answered to the booking's owner and admins. */
+  ticket_code: string;
+  seat_label: string;
+  checked_in_at: Date | null;
 }
 
-export const BOOKING_COLUMNS = 'id, user_id, show_id, seat_number, status, created_at, cancelled_at';
+export const BOOKING_COLUMNS = 'id, user_id, show_id, seat_number, status, created_at, cancelled_at, ticket_code, seat_label, checked_in_at';
 
 export function toBooking(row: BookingRow): BookingResponse {
   return {
@@ -22,5 +30,8 @@ export function toBooking(row: BookingRow): BookingResponse {
     status: row.status,
     created_at: row.created_at.toISOString(),
     cancelled_at: row.cancelled_at?.toISOString() ?? null,
+    ticket_code: row.ticket_code,
+    seat_label: row.seat_label,
+    checked_in_at: row.checked_in_at?.toISOString() ?? null,
   };
 }

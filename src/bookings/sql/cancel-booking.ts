@@ -4,7 +4,7 @@ import { SEAT_CHANGES } from '../../seat-events/seat-events.sql';
 import { freeBookedSeats, hasStarted } from '../../seats/seat-rules.sql';
 import { BOOKING_COLUMNS, BookingRow } from './booking-row';
 
-export type CancelRefusal = 'BOOKING_NOT_FOUND' | 'NOT_BOOKING_OWNER' | 'ALREADY_CANCELLED' | 'SHOW_STARTED';
+export type CancelRefusal = 'BOOKING_NOT_FOUND' | 'NOT_BOOKING_OWNER' | 'ALREADY_CANCELLED' | 'CHECKED_IN' | 'SHOW_STARTED';
 
 /** The booking, cancelled; or the refusal, with the booking it is about (NULL: no such booking) and nothing changed. */
 export type CancelBookingRow =
@@ -16,17 +16,18 @@ export const isCancelled = (row: CancelBookingRow): row is Extract<CancelBooking
 /**
  * Cancels a booking and frees its seat, which can be booked again at once, if
  * the actor may (`actorId`, `forAnyone`: see src/common/access/may-act.ts) and
- * the booking is still booked and its show has not started; otherwise says
+ * the booking is still booked, not checked in, and its show has not started; otherwise says
  * why, in this order, and changes nothing. The seat is locked, then the
  * booking (the documented lock order: seats, then bookings), and the decision
  * is taken on the locked rows: of two cancels of one booking, the second
- * waits and finds it cancelled.
+ * waits and finds it cancelled; of a cancel and a check-in (CHECK_IN locks the
+ * booking), the later finds what the earlier did.
  */
 export const CANCEL_BOOKING = statement<[bookingId: number, now: Date, actorId: number, forAnyone: boolean], CancelBookingRow>({
   name: 'cancel-booking',
   text: `
 WITH locked AS (
-  SELECT b.id, b.user_id, b.status, ${hasStarted('sh', '$2::timestamptz')} AS started
+  SELECT b.id, b.user_id, b.status, b.checked_in_at, ${hasStarted('sh', '$2::timestamptz')} AS started
     FROM bookings b
     JOIN seats s ON s.show_id = b.show_id AND s.seat_number = b.seat_number
     JOIN shows sh ON sh.id = b.show_id
@@ -37,6 +38,7 @@ WITH locked AS (
            WHEN l.id IS NULL THEN 'BOOKING_NOT_FOUND'
            WHEN NOT ${mayActSql('l.user_id', '$3', '$4')} THEN 'NOT_BOOKING_OWNER'
            WHEN l.status = 'cancelled' THEN 'ALREADY_CANCELLED'
+           WHEN l.checked_in_at IS NOT NULL THEN 'CHECKED_IN'
            WHEN l.started THEN 'SHOW_STARTED'
          END AS refusal
     FROM (SELECT 1) AS one

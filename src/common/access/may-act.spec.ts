@@ -5,7 +5,7 @@ const OWNER = 7;
 const customer: AuthUser = { id: OWNER, username: 'owner', role: 'customer' };
 const stranger: AuthUser = { id: 8, username: 'stranger', role: 'customer' };
 const admin: AuthUser = { id: 1, username: 'admin', role: 'admin' };
-const ACTS: Act[] = ['cancel-booking', 'confirm-hold', 'release-hold'];
+const ACTS: Act[] = ['cancel-booking', 'confirm-hold', 'release-hold', 'read-ticket'];
 
 describe('mayActOn: who may act on what belongs to someone', () => {
   it.each<[string, AuthUser, boolean]>([
@@ -21,6 +21,11 @@ describe('mayActOn: who may act on what belongs to someone', () => {
     expect(actingAs(customer, 'cancel-booking')).toEqual([OWNER, false]);
     expect(actingAs(admin, 'release-hold')).toEqual([1, true]);
     for (const act of ACTS) expect([actsForAnyone('customer', act), actsForAnyone('admin', act)]).toEqual([false, true]);
+  });
+
+  it("gives staff nothing of anyone else's: they check tickets in by their code, never read them", () => {
+    const staff: AuthUser = { id: 3, username: 'door', role: 'staff' };
+    for (const act of ACTS) expect({ act, others: mayActOn(staff, OWNER, act), own: mayActOn({ ...staff, id: OWNER }, OWNER, act) }).toEqual({ act, others: false, own: true });
   });
 
   describe('extended with a role that acts for anyone in one act only (check-in staff)', () => {

@@ -11,6 +11,8 @@ const FOR_ANYONE = {
   'cancel-booking': ['admin'],
   'confirm-hold': ['admin'],
   'release-hold': ['admin'],
+  /** A ticket's code is its entry: only its owner and admins see it (door staff scan it, they do not read it here). */
+  'read-ticket': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Act = keyof typeof FOR_ANYONE;

@@ -4,7 +4,12 @@ import type { FastifyRequest } from 'fastify';
 
 export const ACCESS_KEY = 'access';
 
-export type Role = 'customer' | 'admin';
+/** Every role an account may have: customers buy; staff check tickets in (API.md Part 3); admins do everything. */
+export const ROLES = ['customer', 'staff', 'admin'] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
 
 /** Who may call a route: anyone, or the holders of a valid access token (of one of `roles`, when given). */
 export type Access = { public: true } | { public: false; roles: Role[] };

@@ -20,6 +20,11 @@ export class ProblemResponse {
   @ApiPropertyOptional({ type: 'integer', isArray: true, example: [12], description: 'Seat refusals: the seats that justify it' }) seats?: number[];
   @ApiPropertyOptional({ type: 'integer', description: 'RATE_LIMITED, HOLD_COOLDOWN: seconds to wait (also in Retry-After)' }) retry_after?: number;
   @ApiPropertyOptional({ description: 'Only on 5xx; also in the server log', example: '0f6b3c1e-8d2a-4c8e-9f1a-2b3c4d5e6f70' }) request_id?: string;
+  @ApiPropertyOptional({ type: 'integer', description: 'Check-in refusals: the booking the ticket is' }) booking_id?: number;
+  @ApiPropertyOptional({ type: 'integer', description: "WRONG_SHOW: the ticket's own show" }) show_id?: number;
+  @ApiPropertyOptional({ example: 'C7', description: "Check-in refusals: the ticket's seat" }) seat_label?: string;
+  @ApiPropertyOptional({ type: 'string', format: 'date-time', description: 'ALREADY_CHECKED_IN: when the ticket was checked in first' }) checked_in_at?: string;
+  @ApiPropertyOptional({ type: 'string', format: 'date-time', description: "TOO_EARLY: when check-in for the ticket's show opens" }) opens_at?: string;
 }
 
 @ApiSchema({ name: 'ValidationProblem', description: 'A 400 VALIDATION_FAILED problem, naming each field that is wrong.' })
@@ -36,6 +41,14 @@ const EXAMPLE: Record<string, Record<string, unknown>> = {
   SHOW_FULL: { detail: 'Every seat of this show is booked.', seats: [12] },
   RATE_LIMITED: { detail: 'Too many requests from this address. Try again in 30 s.', retry_after: 30 },
   HOLD_COOLDOWN: { detail: 'You or your network released seat 12 a moment ago; you may hold it again in 42 s.', seats: [12], retry_after: 42 },
+  WRONG_SHOW: { detail: 'This ticket is for another show (show 8, seat C7).', booking_id: 1, show_id: 8, seat_label: 'C7' },
+  ALREADY_CHECKED_IN: {
+    detail: 'This ticket (seat C7) was already checked in at 2026-12-01T18:05:00.000Z.',
+    booking_id: 1,
+    seat_label: 'C7',
+    checked_in_at: '2026-12-01T18:05:00.000Z',
+  },
+  TOO_EARLY: { detail: 'Check-in for this show opens at 2026-12-01T17:30:00.000Z.', booking_id: 1, seat_label: 'C7', opens_at: '2026-12-01T17:30:00.000Z' },
   INTERNAL_ERROR: { detail: 'Something went wrong on our side. Quote request id 0f6b3c1e if you report it.', request_id: '0f6b3c1e' },
 };
 

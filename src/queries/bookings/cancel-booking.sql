@@ -2,7 +2,7 @@
 
 -- cancel-booking (reports events, announced after commit)
 WITH locked AS (
-  SELECT b.id, b.user_id, b.status, (sh.date_time <= $2::timestamptz) AS started
+  SELECT b.id, b.user_id, b.status, b.checked_in_at, (sh.date_time <= $2::timestamptz) AS started
     FROM bookings b
     JOIN seats s ON s.show_id = b.show_id AND s.seat_number = b.seat_number
     JOIN shows sh ON sh.id = b.show_id
@@ -13,6 +13,7 @@ WITH locked AS (
            WHEN l.id IS NULL THEN 'BOOKING_NOT_FOUND'
            WHEN NOT (l.user_id = $3::int OR $4::boolean) THEN 'NOT_BOOKING_OWNER'
            WHEN l.status = 'cancelled' THEN 'ALREADY_CANCELLED'
+           WHEN l.checked_in_at IS NOT NULL THEN 'CHECKED_IN'
            WHEN l.started THEN 'SHOW_STARTED'
          END AS refusal
     FROM (SELECT 1) AS one
@@ -21,7 +22,7 @@ WITH locked AS (
   UPDATE bookings b SET status = 'cancelled', cancelled_at = $2::timestamptz
     FROM decided d
    WHERE b.id = d.booking_id AND d.refusal IS NULL
-  RETURNING id, user_id, show_id, seat_number, status, created_at, cancelled_at
+  RETURNING id, user_id, show_id, seat_number, status, created_at, cancelled_at, ticket_code, seat_label, checked_in_at
 ), freed AS (
   UPDATE seats s SET booking_id = NULL
     FROM cancelled c

@@ -10,6 +10,7 @@ import { MAX_SEATS_PER_SHOW } from '../../seats/seat-rules.sql';
  */
 @Entity('shows')
 @Index('shows_movie_id_date_time_idx', ['movieId', 'dateTime'])
+@Index('shows_date_time_idx', ['dateTime'])
 @Unique('shows_id_total_seats_key', ['id', 'totalSeats'])
 @Check('shows_screen_name_check', 'char_length(screen_name) >= 1')
 @Check('shows_total_seats_check', `total_seats BETWEEN 1 AND ${MAX_SEATS_PER_SHOW}`)

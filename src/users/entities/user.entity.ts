@@ -8,7 +8,7 @@ import type { Role } from '../../common/decorators/auth.decorators';
  * unique: one account per name whatever its case or width.
  */
 @Entity('users')
-@Check('users_role_check', `role IN ('customer', 'admin')`)
+@Check('users_role_check', `role IN ('customer', 'staff', 'admin')`)
 @Unique('users_username_key_key', ['usernameKey'])
 export class User {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'users_pkey' })

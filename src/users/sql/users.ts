@@ -54,3 +54,42 @@ WITH admin AS (
 )
 UPDATE refresh_tokens SET revoked_at = $5 WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM admin)`,
 });
+
+/** `pattern`: a LIKE pattern (see likeContains) matched against the name and the address, or NULL for everyone. */
+export const LIST_USERS = statement<[pattern: string | null, limit: number, offset: number], UserRow & { total: number }>({
+  name: 'list-users',
+  text: `
+SELECT ${USER_COLUMNS}, count(*) OVER ()::int AS total
+  FROM users
+ WHERE $1::text IS NULL OR username ILIKE $1 OR email ILIKE $1
+ ORDER BY id
+ LIMIT $2 OFFSET $3`,
+});
+
+export const COUNT_USERS = statement<[pattern: string | null], { total: number }>({
+  name: 'count-users',
+  text: `SELECT count(*)::int AS total FROM users WHERE $1::text IS NULL OR username ILIKE $1 OR email ILIKE $1`,
+});
+
+/**
+ * Gives an account a role; a change of role ends every session of the account
+ * (its refresh tokens, revoked at `now`), so the new role is in the next
+ * access token it gets, after logging in again. The same role again changes
+ * nothing. No row: no such account.
+ */
+export const SET_USER_ROLE = statement<[userId: number, role: Role, now: Date], UserRow>({
+  name: 'set-user-role',
+  text: `
+WITH account AS (
+  SELECT id, role FROM users WHERE id = $1 FOR NO KEY UPDATE
+), changed AS (
+  UPDATE users u SET role = $2 FROM account a WHERE u.id = a.id
+  RETURNING u.id, u.username, u.email, u.role, a.role AS previous_role
+), revoked AS (
+  UPDATE refresh_tokens r SET revoked_at = $3
+    FROM changed c
+   WHERE r.user_id = c.id AND r.revoked_at IS NULL AND c.role <> c.previous_role
+  RETURNING r.id
+)
+SELECT id, username, email, role FROM changed`,
+});

@@ -10,12 +10,12 @@ SELECT id FROM shows WHERE id = $1 FOR KEY SHARE;
 WITH wanted AS (
   SELECT 0 AS req, $1::int AS user_id, $2::int AS show_id, n AS seat_number FROM unnest($3::int[]) AS n
 ), locked AS (
-  SELECT s.show_id, s.seat_number, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
+  SELECT s.show_id, s.seat_number, s.total_seats, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
     FROM seats s JOIN wanted w ON s.show_id = w.show_id AND s.seat_number = w.seat_number
    ORDER BY s.show_id, s.seat_number
      FOR UPDATE OF s
 ), judged AS (
-  SELECT w.req, w.user_id, w.show_id, w.seat_number, CASE
+  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, CASE
       WHEN sh.id IS NULL THEN 1
       WHEN l.seat_number IS NULL THEN 2
       WHEN (sh.date_time <= $4) THEN 3
