@@ -98,9 +98,39 @@ const BENCH_LIMITS = {
   PASSWORD_HASHES_PER_IP: '10000',
 };
 
+/**
+ * A mail server in the bench's process that takes every message and keeps
+ * only a count: the service sends its e-mail (tickets, QR codes) over real
+ * SMTP while it is measured, as it would in production.
+ */
+let mailSink;
+async function mailSinkUrl() {
+  if (!mailSink) {
+    const { SMTPServer } = require('smtp-server');
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, _session, callback) {
+        stream.on('data', () => undefined);
+        stream.on('end', () => {
+          mailSink.received++;
+          callback();
+        });
+      },
+    });
+    const port = await freePort();
+    await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+    server.server.unref();
+    mailSink = { url: `smtp://127.0.0.1:${port}`, received: 0 };
+  }
+  return mailSink.url;
+}
+
 /** The production build on a free port; `env` adds or overrides settings, `nodeArgs` goes before the script (e.g. --cpu-prof). */
 async function startService(databaseUrl, jwtSecret, { env = {}, nodeArgs = [], limits = BENCH_LIMITS } = {}) {
   const port = await freePort();
+  const smtpUrl = await mailSinkUrl();
   // The same heap flags as `npm start` and the Dockerfile, unless BENCH_SERVICE_NODE_FLAGS says otherwise.
   const nodeFlags = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '--max-old-space-size=192').split(' ').filter(Boolean);
   const logFile = join(tmpdir(), `cinema-bench-service-${port}.log`);
@@ -117,6 +147,7 @@ async function startService(databaseUrl, jwtSecret, { env = {}, nodeArgs = [], l
       ADMIN_USERNAME: 'bench_admin',
       ADMIN_PASSWORD: 'bench-admin-password',
       LOG_LEVEL: 'info',
+      SMTP_URL: smtpUrl,
       ...limits,
       ...env,
     },
@@ -167,4 +198,4 @@ function writeResults(prefix, summary) {
 
 const fmt = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 
-module.exports = { ROOT, BENCH_LIMITS, log, median, percentile, fmt, freePort, waitFor, startPostgresServer, createDatabase, startService, api, printTable, writeResults };
+module.exports = { mailsReceived: () => mailSink?.received ?? 0, ROOT, BENCH_LIMITS, log, median, percentile, fmt, freePort, waitFor, startPostgresServer, createDatabase, startService, api, printTable, writeResults };

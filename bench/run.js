@@ -6,9 +6,13 @@
  *   3. seat map reads (with and without If-None-Match) against a bare node:http floor
  *      and a minimal Nest + Fastify route returning a constant (the framework floor),
  *   4. GET /movies/, 5. a sell-out race of 1,000 users for 200 seats,
- *   6. the same booking and 304 loads on WEB_CONCURRENCY=2 workers,
- *   7. a login flood (64 clients from one address, default limits) against a
- *      customer's login and GET /movies/ from other addresses, 8. peak RSS.
+ *   6. a check-in rush at the door (2,000 tickets of one show, 8 scanners,
+ *      a quarter of the scans repeated),
+ *   7. the same booking and 304 loads on WEB_CONCURRENCY=2 workers,
+ *   8. a login flood (64 clients from one address, default limits) against a
+ *      customer's login and GET /movies/ from other addresses, 9. peak RSS.
+ * The service sends its e-mail (tickets with QR codes) to an SMTP server in
+ * this process while it is measured.
  * The service runs as users run it (limiter, request log at info, metrics), with
  * the per-address limits raised through their variables (bench/lib.js), since
  * the load comes from one address; the login flood runs on the defaults.
@@ -16,7 +20,7 @@
  * says whether each target is met.
  *
  * Options: --runs N (3), --duration S (10), --connections N (64),
- *          --only booking,bare,floor,seatmap,movies,race,workers,flood (all),
+ *          --only booking,bare,floor,seatmap,movies,race,checkin,workers,flood (all),
  *          --cpu-prof (profile the service into bench/results/).
  */
 'use strict';
@@ -44,7 +48,7 @@ const RACE_USERS = 1000;
 const RACE_SEATS = 200;
 const MAP_SEATS = 300;
 const PGBENCH_CLIENTS = 32;
-const ONLY = new Set((args.only ?? 'booking,bare,floor,seatmap,movies,race,workers,flood').split(','));
+const ONLY = new Set((args.only ?? 'booking,bare,floor,seatmap,movies,race,checkin,workers,flood').split(','));
 const CPU_PROF = 'cpu-prof' in args;
 
 async function createData(base, db, jwtSecret) {
@@ -156,6 +160,75 @@ async function bookingLoad(base, data) {
   return { rps: answered / DURATION, p50: result.latency.p50, p99: result.latency.p99, errors, created: byStatus['201']?.count ?? 0 };
 }
 
+/**
+ * The door before a sold-out show: 2,000 tickets of one show starting in half
+ * an hour, checked in by 8 scanners at once, each posting as fast as answers
+ * come, with a quarter of the scans repeated (a ticket shown twice, a second
+ * scanner reading the same phone). Exactly one 201 per ticket, every repeat a
+ * 409 ALREADY_CHECKED_IN.
+ */
+async function checkInRush(base, data, round) {
+  const TICKETS = 2000;
+  const SCANNERS = 8;
+  const show = await api(base, 'POST', `/movies/${data.movie.id}/shows/`, data.admin, {
+    screen_name: `Door ${round}-${randomBytes(3).toString('hex')}`,
+    date_time: new Date(Date.now() + 30 * 60_000).toISOString(),
+    total_seats: TICKETS,
+  });
+  const codes = [];
+  for (let seat = 1; seat <= TICKETS; seat += 10 * 8) {
+    const batches = await Promise.all(
+      Array.from({ length: 8 }, (_, k) => seat + k * 10)
+        .filter((first) => first <= TICKETS)
+        .map((first) => api(base, 'POST', `/shows/${show.id}/book/`, data.admin, { seat_numbers: Array.from({ length: 10 }, (_, i) => first + i) })),
+    );
+    for (const booked of batches) codes.push(...booked.map((b) => b.ticket_code));
+  }
+  const scans = [...codes, ...codes.filter(() => Math.random() < 0.25)].sort(() => Math.random() - 0.5);
+  const latencies = [];
+  const admitted = new Map();
+  let refusedAsRepeat = 0;
+  let other = 0;
+  let next = 0;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: SCANNERS });
+  const post = (code) =>
+    new Promise((resolve) => {
+      const body = JSON.stringify({ ticket_code: code, show_id: show.id });
+      const started = performance.now();
+      const req = http.request(
+        `${base}/check-ins/`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${data.admin}` } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => {
+            latencies.push(performance.now() - started);
+            resolve({ status: res.statusCode, body: text ? JSON.parse(text) : {} });
+          });
+        },
+      );
+      req.on('error', () => resolve({ status: 0, body: {} }));
+      req.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: SCANNERS }, async () => {
+      while (next < scans.length) {
+        const code = scans[next++];
+        const { status, body } = await post(code);
+        if (status === 201) admitted.set(code, (admitted.get(code) ?? 0) + 1);
+        else if (status === 409 && body.code === 'ALREADY_CHECKED_IN') refusedAsRepeat++;
+        else other++;
+      }
+    }),
+  );
+  const ms = performance.now() - started;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const oncePerTicket = codes.every((code) => admitted.get(code) === 1);
+  return { scans: scans.length, rps: scans.length / (ms / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), oncePerTicket, repeats: refusedAsRepeat, expectedRepeats: scans.length - codes.length, other };
+}
+
 function pgbenchFloor(db) {
   if (spawnSync('pgbench', ['--version']).status !== 0) {
     log('pgbench not found (Debian: apt-get install postgresql-client): the floor is skipped');
@@ -168,7 +241,8 @@ function pgbenchFloor(db) {
     ['-q', '-v', 'ON_ERROR_STOP=1', '-c', `
       DROP TABLE IF EXISTS floor_bookings;
       CREATE TABLE floor_bookings (LIKE bookings INCLUDING DEFAULTS INCLUDING CONSTRAINTS, PRIMARY KEY (id));
-      CREATE UNIQUE INDEX ON floor_bookings (show_id, seat_number) WHERE status = 'booked';`],
+      CREATE UNIQUE INDEX ON floor_bookings (show_id, seat_number) WHERE status = 'booked';
+      CREATE UNIQUE INDEX ON floor_bookings (ticket_code);`],
     { env, encoding: 'utf8' },
   );
   if (setup.status !== 0) throw new Error(`pgbench setup failed: ${setup.stderr}`);
@@ -176,7 +250,7 @@ function pgbenchFloor(db) {
   writeFileSync(
     script,
     `\\set show random(1, 100000000)\n\\set seat random(1, ${SEATS_PER_SHOW})\n` +
-      `INSERT INTO floor_bookings (user_id, show_id, seat_number, status, created_at) VALUES (1, :show, :seat, 'booked', now()) ON CONFLICT DO NOTHING;\n`,
+      `INSERT INTO floor_bookings (user_id, show_id, seat_number, seat_label, status, created_at) VALUES (1, :show, :seat, 'A1', 'booked', now()) ON CONFLICT DO NOTHING;\n`,
   );
   return new Promise((resolve, reject) => {
     const child = spawn('pgbench', ['-n', '-c', String(PGBENCH_CLIENTS), '-j', '2', '-T', String(DURATION), '-f', script], { env });
@@ -403,9 +477,10 @@ async function main() {
       const seatMap = await step('seatmap', 'seat map reads, a bare node:http floor and a minimal Nest route', async () => ({ ...(await seatMapReads(service.base, data)), nestRps: (await nestFloor()).rps }));
       const movies = await step('movies', 'GET /movies/', () => movieList(service.base));
       const race = await step('race', `sell-out race (${RACE_USERS} users, ${RACE_SEATS} seats)`, () => sellOutRace(service.base, db, data, round));
+      const checkIn = await step('checkin', 'check-in rush (2,000 tickets, 8 scanners, a quarter repeated)', () => checkInRush(service.base, data, round));
       const workers = await step('workers', 'booking and 304 seat map on WEB_CONCURRENCY=2', () => twoWorkers(db, jwtSecret, data));
       const flood = await step('flood', `login flood (${CONNECTIONS} clients from one address, default limits)`, () => loginFlood(db, jwtSecret));
-      runs.push({ booking, bare, floor, seatMap, movies, race, workers, flood });
+      runs.push({ booking, bare, floor, seatMap, movies, race, checkIn, workers, flood });
       log(JSON.stringify(runs[runs.length - 1]));
     }
     const rssMb = peakRssMb(service.child.pid);
@@ -436,6 +511,11 @@ async function main() {
       sellout_ms: m((r) => r.race.sellOutMs),
       sellout_p99_ms: m((r) => r.race.p99),
       sellout_all_agree: ONLY.has('race') ? runs.every((r) => r.race.agrees && r.race.errors === 0) : undefined,
+      checkin_rps: m((r) => r.checkIn.rps),
+      checkin_p50_ms: m((r) => r.checkIn.p50),
+      checkin_p99_ms: m((r) => r.checkIn.p99),
+      checkin_exactly_once: ONLY.has('checkin') ? runs.every((r) => r.checkIn.oncePerTicket && r.checkIn.repeats === r.checkIn.expectedRepeats && r.checkIn.other === 0) : undefined,
+      mails_sent_during_bench: require('./lib').mailsReceived(),
       workers2_booking_rps: m((r) => r.workers.bookingRps),
       workers2_booking_p99_ms: m((r) => r.workers.bookingP99),
       workers2_304_rps: m((r) => r.workers.rps304),
@@ -471,6 +551,10 @@ async function main() {
       ['sell-out: time to sell 200 seats ms', fmt(S.sellout_ms), '≤ 500', atMost(S.sellout_ms, 500)],
       ['sell-out: p99 ms', fmt(S.sellout_p99_ms, 1), '≤ 1000', atMost(S.sellout_p99_ms, 1000)],
       ['sell-out: exactly 200 sold, DB agrees', String(S.sellout_all_agree), 'true', verdict(S.sellout_all_agree)],
+      ['check-in rush scans/s', fmt(S.checkin_rps), '', ''],
+      ['check-in p50 / p99 ms', `${fmt(S.checkin_p50_ms, 1)} / ${fmt(S.checkin_p99_ms, 1)}`, 'p99 ≤ 50', atMost(S.checkin_p99_ms, 50)],
+      ['check-in: one 201 per ticket, every repeat 409', String(S.checkin_exactly_once), 'true', verdict(S.checkin_exactly_once)],
+      ['e-mails received by the SMTP sink', String(S.mails_sent_during_bench), '', ''],
       ['2 workers: booking answers/s (p99 ms)', `${fmt(S.workers2_booking_rps)} (${fmt(S.workers2_booking_p99_ms)})`, '', ''],
       ['2 workers: 304 seat map req/s', fmt(S.workers2_304_rps), '', ''],
       ['2 workers ÷ 1: booking / 304', `${fmt(S.workers2_booking_rps / S.booking_rps, 2)} / ${fmt(S.workers2_304_rps / S.seat_map_304_rps, 2)}`, '', ''],

@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import QRCode from 'qrcode';
+import { Clock } from '../common/clock';
+import { OutageLog } from '../common/outage-log';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
+import { Transaction } from '../database/statement';
+import { JobKind } from '../jobs/job-kind';
+import { Jobs } from '../jobs/jobs';
+import { Mailer } from '../mail/mailer';
+import { BookingsMail, bookingCancelledMail, bookingsConfirmedMail, qrContentId, showReminderMail } from '../mail/templates/bookings';
+import { calendarOf } from '../mail/templates/calendar';
+import { BOOKINGS_FOR_MAIL, BookingForMailRow } from './sql/bookings-for-mail';
+import { MARK_DUE_REMINDERS } from './sql/reminders';
+
+/** One customer's new bookings of one show (a booking request, or a confirmed hold): one message. */
+export const BOOKINGS_CONFIRMED = new JobKind<{ bookingIds: number[] }>('mail.bookings-confirmed');
+export const BOOKING_CANCELLED = new JobKind<{ bookingId: number }>('mail.booking-cancelled');
+export const SHOW_REMINDER = new JobKind<{ bookingIds: number[] }>('mail.show-reminder');
+
+/** How often each instance looks for bookings to remind: a reminder is due within this of its time. */
+const REMINDER_SWEEP_MS = 30_000;
+
+/**
+ * The messages about bookings. Each is a job added in the transaction that
+ * made the change (so a rolled-back booking sends nothing), carrying only
+ * booking ids: the message is read and rendered when it is sent.
+ */
+@Injectable()
+export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly outage = new OutageLog(new Logger(BookingMail.name), 'the reminder sweep');
+  private timer?: NodeJS.Timeout;
+  private sweeping = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: Jobs,
+    private readonly mailer: Mailer,
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.jobs.register(BOOKINGS_CONFIRMED, ({ data }) => this.sendConfirmation(data.bookingIds));
+    await this.jobs.register(BOOKING_CANCELLED, ({ data }) => this.sendCancellation(data.bookingId));
+    await this.jobs.register(SHOW_REMINDER, ({ data }) => this.sendReminder(data.bookingIds));
+  }
+
+  /**
+   * Reminders follow the Clock, not the queue's timers: a sweep marks the
+   * bookings whose show is within REMINDER_HOURS_BEFORE and adds their
+   * messages in the same transaction, so a show moved or cancelled before
+   * then moves or drops its reminder with no job to find and change.
+   */
+  onApplicationBootstrap(): void {
+    if (this.config.mail.reminderHoursBefore === 0) return;
+    this.timer = setInterval(() => void this.sweepReminders(), REMINDER_SWEEP_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One sweep (also for tests, which move the clock): how many messages it queued. */
+  async sweepReminders(): Promise<number> {
+    if (this.sweeping) return 0;
+    this.sweeping = true;
+    try {
+      const hours = this.config.mail.reminderHoursBefore;
+      let queued = 0;
+      for (;;) {
+        const groups = await this.db.transaction(async (tx) => {
+          const due = await tx.rows(MARK_DUE_REMINDERS, this.clock.now(), hours);
+          await this.jobs.addMany(tx, SHOW_REMINDER, due.map((row) => ({ bookingIds: row.booking_ids })));
+          return due;
+        });
+        queued += groups.length;
+        if (groups.reduce((n, g) => n + g.booking_ids.length, 0) < 500) break;
+      }
+      this.outage.succeeded();
+      return queued;
+    } catch (error) {
+      this.outage.failed(error);
+      return 0;
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** One confirmation per group of booking ids, in one statement. */
+  confirmed(tx: Transaction, groups: number[][]): Promise<void> {
+    return this.jobs.addMany(
+      tx,
+      BOOKINGS_CONFIRMED,
+      groups.filter((ids) => ids.length > 0).map((bookingIds) => ({ bookingIds })),
+    );
+  }
+
+  async cancelled(tx: Transaction, bookingId: number): Promise<void> {
+    await this.jobs.add(tx, BOOKING_CANCELLED, { bookingId });
+  }
+
+  private async sendConfirmation(bookingIds: number[]): Promise<void> {
+    const rows = await this.db.rows(BOOKINGS_FOR_MAIL, bookingIds);
+    if (rows.length === 0) return;
+    const first = rows[0];
+    const mail: BookingsMail = {
+      ...this.showOf(first),
+      tickets: rows.map((row) => ({ booking_id: row.id, seat_label: row.seat_label, ticket_code: row.ticket_code })),
+    };
+    const { cinemaName } = this.mailer;
+    const qrCodes = await Promise.all(rows.map((row) => QRCode.toBuffer(row.ticket_code, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 360 })));
+    const calendar = calendarOf(
+      {
+        uid: `bookings-${rows.map((row) => row.id).join('-')}@box-office`,
+        title: first.title,
+        location: `${cinemaName}, ${first.screen_name}`,
+        description: `Seats ${mail.tickets.map((t) => t.seat_label).join(', ')}`,
+        startsAt: first.date_time,
+        endsAt: first.ends_at,
+        stamp: this.clock.now(),
+      },
+      cinemaName,
+    );
+    await this.mailer.deliver('bookings-confirmed', first.email, {
+      ...bookingsConfirmedMail(cinemaName, mail),
+      attachments: [
+        ...rows.map((row, i) => ({ filename: `ticket-${row.seat_label}.png`, content: qrCodes[i], contentType: 'image/png', cid: qrContentId(row.id) })),
+        { filename: 'show.ics', content: calendar, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' },
+      ],
+    });
+  }
+
+  private async sendCancellation(bookingId: number): Promise<void> {
+    const [row] = await this.db.rows(BOOKINGS_FOR_MAIL, [bookingId]);
+    if (!row) return;
+    await this.mailer.deliver('booking-cancelled', row.email, bookingCancelledMail(this.mailer.cinemaName, { ...this.showOf(row), seatLabel: row.seat_label }));
+  }
+
+  private async sendReminder(bookingIds: number[]): Promise<void> {
+    const rows = (await this.db.rows(BOOKINGS_FOR_MAIL, bookingIds)).filter((row) => row.status === 'booked');
+    if (rows.length === 0) return;
+    const tickets = rows.map((row) => ({ booking_id: row.id, seat_label: row.seat_label, ticket_code: row.ticket_code }));
+    await this.mailer.deliver('show-reminder', rows[0].email, showReminderMail(this.mailer.cinemaName, { ...this.showOf(rows[0]), tickets }));
+  }
+
+  private showOf(row: BookingForMailRow) {
+    return {
+      username: row.username,
+      title: row.title,
+      startsAt: row.date_time.toISOString(),
+      screen: row.screen_name,
+      link: `${this.mailer.publicUrl}/my-bookings`,
+    };
+  }
+}

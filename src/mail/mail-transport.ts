@@ -1,0 +1,48 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import nodemailer, { SendMailOptions, Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+
+/**
+ * Where messages go: the SMTP server of SMTP_URL, or, unset (the embedded
+ * default), `.eml` files in MAIL_DIR (DATA_DIR/mail), which any mail program
+ * opens. A file is written under a temporary name and renamed, so a reader
+ * never sees half a message.
+ */
+@Injectable()
+export class MailTransport implements OnApplicationShutdown {
+  private readonly transporter: Transporter;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    const { smtpUrl } = config.mail;
+    this.transporter = smtpUrl
+      ? nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as SMTPTransport.Options)
+      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  }
+
+  get kind(): 'smtp' | 'files' {
+    return this.config.mail.smtpUrl ? 'smtp' : 'files';
+  }
+
+  async send(message: SendMailOptions): Promise<void> {
+    const info = await this.transporter.sendMail({ from: this.config.mail.from, ...message });
+    if (this.kind === 'files') await this.writeFile(info.messageId, (info as unknown as { message: Buffer }).message);
+  }
+
+  onApplicationShutdown(): void {
+    this.transporter.close();
+  }
+
+  private async writeFile(messageId: string, eml: Buffer): Promise<void> {
+    const { dir } = this.config.mail;
+    await mkdir(dir, { recursive: true });
+    // eslint-disable-next-line no-restricted-syntax -- a file name that sorts by arrival, not a rule
+    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${messageId.replace(/[^A-Za-z0-9@.-]/g, '').slice(0, 80) || randomBytes(8).toString('hex')}.eml`;
+    const temporary = join(dir, `.${name}.tmp`);
+    await writeFile(temporary, eml);
+    await rename(temporary, join(dir, name));
+  }
+}

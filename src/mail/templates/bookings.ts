@@ -1,0 +1,79 @@
+import { escapeHtml, layout, Rendered } from './layout';
+
+export interface TicketLine {
+  booking_id: number;
+  seat_label: string;
+  ticket_code: string;
+}
+
+export interface BookingsMail {
+  username: string;
+  title: string;
+  /** ISO 8601 with the offset of the cinema's time, or UTC. */
+  startsAt: string;
+  screen: string;
+  tickets: TicketLine[];
+  /** The customer's bookings page. */
+  link: string;
+}
+
+const when = (iso: string) => new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC');
+const seats = (tickets: TicketLine[]) => tickets.map((t) => t.seat_label).join(', ');
+
+/** The QR image of a ticket is an inline part of the message, named by this content id. */
+export const qrContentId = (bookingId: number) => `ticket-${bookingId}@box-office`;
+
+/** Booked (or a hold confirmed): one ticket per seat, each with its QR code inline, and the show as a calendar entry. */
+export function bookingsConfirmedMail(cinemaName: string, mail: BookingsMail): Rendered {
+  const count = mail.tickets.length;
+  const subject = `${cinemaName}: your ${count === 1 ? 'ticket' : `${count} tickets`} for ${mail.title}`;
+  const paragraphs = [
+    `Hello ${mail.username},`,
+    `you are booked for ${mail.title} on ${when(mail.startsAt)}, ${mail.screen}: ${count === 1 ? 'seat' : 'seats'} ${seats(mail.tickets)}.`,
+    `Show the QR code of each ticket at the door; each one admits one person, once. The calendar entry is attached.`,
+  ];
+  const tickets = mail.tickets
+    .map(
+      (t) => `<div style="display:inline-block;margin:0 12px 12px 0;padding:12px;border:1px solid #ddd;border-radius:8px;text-align:center">
+<img src="cid:${qrContentId(t.booking_id)}" width="180" height="180" alt="QR code of the ticket for seat ${escapeHtml(t.seat_label)}">
+<div style="font-size:18px;font-weight:600;margin-top:6px">Seat ${escapeHtml(t.seat_label)}</div>
+<div style="font-family:monospace;font-size:11px;color:#555;word-break:break-all">${escapeHtml(t.ticket_code)}</div></div>`,
+    )
+    .join('\n');
+  const html = `${tickets}\n<p style="margin:12px 0"><a href="${escapeHtml(mail.link)}">Your bookings</a></p>`;
+  const text = `${mail.tickets.map((t) => `Seat ${t.seat_label}: ticket ${t.ticket_code}`).join('\n')}\n\nYour bookings: ${mail.link}`;
+  return layout(cinemaName, subject, paragraphs, html, text);
+}
+
+export interface CancelledMail {
+  username: string;
+  title: string;
+  startsAt: string;
+  screen: string;
+  seatLabel: string;
+}
+
+/** A booking cancelled (by its owner or an admin): the seat is given back. */
+export function bookingCancelledMail(cinemaName: string, mail: CancelledMail): Rendered {
+  const subject = `${cinemaName}: booking cancelled, ${mail.title}, seat ${mail.seatLabel}`;
+  return layout(cinemaName, subject, [
+    `Hello ${mail.username},`,
+    `your booking of seat ${mail.seatLabel} for ${mail.title} on ${when(mail.startsAt)}, ${mail.screen}, is cancelled. Its ticket no longer admits anyone.`,
+  ]);
+}
+
+/** REMINDER_HOURS_BEFORE the show: when and where, and which seats. */
+export function showReminderMail(cinemaName: string, mail: BookingsMail): Rendered {
+  const subject = `${cinemaName}: ${mail.title} starts ${when(mail.startsAt)}`;
+  return layout(
+    cinemaName,
+    subject,
+    [
+      `Hello ${mail.username},`,
+      `a reminder: ${mail.title} starts on ${when(mail.startsAt)}, ${mail.screen}. Your ${mail.tickets.length === 1 ? 'seat' : 'seats'}: ${seats(mail.tickets)}.`,
+      `Your tickets are in your bookings, and in the message we sent when you booked.`,
+    ],
+    `<p style="margin:12px 0"><a href="${escapeHtml(mail.link)}">Your bookings</a></p>`,
+    `Your bookings: ${mail.link}`,
+  );
+}

@@ -1,0 +1,22 @@
+-- rendered from src/bookings/sql/reminders.ts by src/database/statements.spec.ts
+
+-- mark-due-reminders
+WITH due AS (
+  SELECT b.id
+    FROM bookings b
+    JOIN shows sh ON sh.id = b.show_id
+   WHERE b.status = 'booked'
+     AND b.reminded_for IS DISTINCT FROM sh.date_time
+     AND sh.date_time > $1
+     AND sh.date_time <= $1 + make_interval(hours => $2)
+     AND b.created_at <= sh.date_time - make_interval(hours => $2)
+   ORDER BY b.id
+   LIMIT 500
+     FOR UPDATE OF b SKIP LOCKED
+), marked AS (
+  UPDATE bookings b SET reminded_for = sh.date_time
+    FROM due, shows sh
+   WHERE b.id = due.id AND sh.id = b.show_id
+  RETURNING b.id, b.user_id, b.show_id
+)
+SELECT array_agg(id ORDER BY id) AS booking_ids FROM marked GROUP BY user_id, show_id;
