@@ -110,7 +110,7 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
       tickets: rows.map((row) => ({ booking_id: row.id, seat_label: row.seat_label, ticket_code: row.ticket_code })),
     };
     const { cinemaName } = this.mailer;
-    const qrCodes = await Promise.all(rows.map((row) => QRCode.toBuffer(row.ticket_code, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 360 })));
+    const qrCodes = await Promise.all(rows.map((row) => QRCode.toBuffer(row.ticket_code, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 240 })));
     const calendar = calendarOf(
       {
         uid: `bookings-${rows.map((row) => row.id).join('-')}@box-office`,

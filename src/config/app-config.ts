@@ -80,6 +80,8 @@ export interface AppConfig {
     retryDelaySeconds: number;
     /** At shutdown: how long running jobs may finish before they are handed back to run again. */
     shutdownGraceSeconds: number;
+    /** While requests keep the process busy, a job waits up to this long before it runs (see LoadGate). */
+    yieldSeconds: number;
   };
   database: {
     /** Unset: the service starts an embedded PostgreSQL in `dataDir`. */
@@ -261,6 +263,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       retryLimit: int(env, 'JOB_RETRY_LIMIT', 10, 0, 1000),
       retryDelaySeconds: int(env, 'JOB_RETRY_DELAY_SECONDS', 5, 1, 86400),
       shutdownGraceSeconds: int(env, 'JOBS_SHUTDOWN_GRACE_SECONDS', 2, 1, 300),
+      yieldSeconds: int(env, 'JOBS_YIELD_SECONDS', 10, 0, 300),
     },
     database: {
       url: env.DATABASE_URL || undefined,

@@ -7,6 +7,7 @@ import { DATABASE_URL } from '../database/database-url';
 import { Transaction } from '../database/statement';
 import { Lifecycle } from '../lifecycle/lifecycle';
 import { Job, JobHandler, JobKind } from './job-kind';
+import { LoadGate } from './load-gate';
 import { JobError } from './jobs.errors';
 import { COUNT_FAILED_JOBS, FAILED_JOB_QUEUE, FAILED_JOBS, FailedJobRow } from './sql/failed-jobs';
 import { QUEUE_STATS, QueueStatsRow } from './sql/queue-stats';
@@ -56,6 +57,7 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
   private running = false;
   private draining = false;
   private readonly outcomeListeners = new Set<(kind: string, outcome: JobOutcome) => void>();
+  private readonly gate: LoadGate;
 
   constructor(
     @Inject(DATABASE_URL) databaseUrl: string,
@@ -64,7 +66,8 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
     private readonly clock: Clock,
     lifecycle: Lifecycle,
   ) {
-    const { poolSize, timeoutSeconds, retryLimit, retryDelaySeconds } = config.jobs;
+    const { poolSize, timeoutSeconds, retryLimit, retryDelaySeconds, yieldSeconds } = config.jobs;
+    this.gate = new LoadGate(yieldSeconds * 1000);
     this.boss = new PgBoss({
       connectionString: databaseUrl,
       application_name: JOBS_APPLICATION_NAME,
@@ -204,6 +207,7 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
     for (let i = 0; i < WORKERS_PER_KIND; i++) {
       const workerId: string = await this.boss.work<object>(name, { pollingIntervalSeconds: this.config.jobs.pollSeconds, batchSize: 1 }, async ([job]) => {
         try {
+          await this.gate.whenQuiet();
           await registered.handler(job as Job<object>);
           this.outcome(name, 'completed');
         } catch (error) {
