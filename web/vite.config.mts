@@ -26,7 +26,7 @@ export default defineConfig({
     fs: { allow: ['..'] },
     // Every API path and the seat streams go to the service; the app's own pages stay here.
     proxy: {
-      '^/(signup|login|logout|me|movies|shows|my-bookings|my-holds|holds|bookings|health|swagger)': {
+      '^/(signup|login|logout|me|movies|shows|my-bookings|my-holds|holds|bookings|check-ins|users|password-reset|jobs|booking-limits|health|swagger)': {
         target: 'http://127.0.0.1:3000',
         bypass: (req) => (req.headers.accept?.includes('text/html') ? req.url : undefined),
       },

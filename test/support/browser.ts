@@ -31,15 +31,22 @@ export function describeWithBrowser(name: string, body: () => void): void {
   (found ? describe : describe.skip)(name, body);
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** The system's Chromium, headless; `extraArgs` are more command-line switches (a fake camera, say). */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(BROWSER_MISSING);
   const version = spawnSync(executablePath, ['--version'], { encoding: 'utf8' });
   if (version.status !== 0) throw new Error(`${executablePath} does not start: ${version.stderr}`);
   // Chromium's sandbox needs user namespaces, which root in a container does not get.
   const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  return chromium.launch({ executablePath, headless: true, args });
+  return chromium.launch({ executablePath, headless: true, args: [...args, ...extraArgs] });
 }
+
+/**
+ * Switches that give Chromium a camera showing `file` (a .y4m or .mjpeg) in a
+ * loop, and allow pages to use it without asking.
+ */
+export const fakeCamera = (file: string): string[] => ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`];
 
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 375, height: 740 };

@@ -134,6 +134,8 @@ describeWithBrowser('keyboard, accessibility and screenshots (browser e2e)', () 
     for (const [path, heading] of [
       ['/login', 'Log in'],
       ['/signup', 'Create an account'],
+      ['/forgot-password', 'Forgot your password?'],
+      ['/reset-password#token=a-code-from-the-mail', 'Choose a new password'],
     ]) {
       await visitor.page.goto(path);
       await visitor.page.getByRole('heading', { name: heading }).waitFor();
@@ -148,6 +150,30 @@ describeWithBrowser('keyboard, accessibility and screenshots (browser e2e)', () 
     await staff.page.getByText('15 sold · 5 held · 180 free').waitFor();
     await expectAccessible(staff.page, 'admin: a movie');
     await saveScreenshot(staff.page, 'admin');
+    // Axe on a dozen pages takes most of a minute on two busy cores.
+  }, 180_000);
+
+  it('the ticket and the door pass axe too, and screenshots are saved', async () => {
+    const show = await newShow(40);
+    await api.book(mia, show.id, [5, 6]).expect(201);
+    const { page } = await tab(mia);
+    await page.goto('/my-bookings');
+    await page.getByRole('link', { name: /^Ticket for .*Row A seat 5$/ }).click();
+    await page.getByRole('img', { name: /^QR code of this ticket/ }).waitFor();
+    await expectAccessible(page, 'a ticket');
+    await saveScreenshot(page.locator('.ticket'), 'ticket');
+
+    const door = await tab((await api.login(ADMIN).expect(200)).body);
+    await door.page.goto('/check-in');
+    const choice = door.page.getByRole('link', { name: new RegExp(show.screen_name) });
+    await choice.waitFor();
+    await expectAccessible(door.page, 'check-in: choose a show');
+    await choice.click();
+    await door.page.getByLabel('Ticket code').fill('no-such-ticket');
+    await door.page.getByRole('button', { name: 'Check in', exact: true }).click();
+    await door.page.getByRole('alert').filter({ hasText: 'Unknown ticket' }).waitFor();
+    await expectAccessible(door.page, 'check-in: a refusal');
+    await saveScreenshot(door.page, 'check-in');
   });
 
   it('Swagger UI works in the browser under the content security policy', async () => {

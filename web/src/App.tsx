@@ -2,14 +2,19 @@ import { useSyncExternalStore } from 'react';
 import { session } from './api/session';
 import { AdminMoviePage } from './pages/AdminMoviePage';
 import { AdminPage } from './pages/AdminPage';
+import { CheckInPage } from './pages/CheckInPage';
 import { LoginPage, SignupPage } from './pages/AccountPages';
 import { MoviePage } from './pages/MoviePage';
 import { MoviesPage } from './pages/MoviesPage';
 import { MyBookingsPage } from './pages/MyBookingsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { ForgotPasswordPage, ResetPasswordPage } from './pages/PasswordResetPages';
 import { ShowPage } from './pages/ShowPage';
+import { TicketPage } from './pages/TicketPage';
 import { Link, navigate, returnPath, routeOf, useLocation, type Route } from './router';
 import { useAnnouncement } from './ui/announce';
+
+const ACCOUNT_PAGES = new Set<Route['page']>(['login', 'signup', 'forgot-password', 'reset-password']);
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -21,10 +26,18 @@ function Page({ route }: { route: Route }) {
       return <ShowPage id={route.id} />;
     case 'my-bookings':
       return <MyBookingsPage />;
+    case 'ticket':
+      return <TicketPage id={route.id} />;
+    case 'check-in':
+      return <CheckInPage />;
     case 'login':
       return <LoginPage />;
     case 'signup':
       return <SignupPage />;
+    case 'forgot-password':
+      return <ForgotPasswordPage />;
+    case 'reset-password':
+      return <ResetPasswordPage />;
     case 'admin':
       return <AdminPage />;
     case 'admin-movie':
@@ -37,8 +50,8 @@ function Page({ route }: { route: Route }) {
 export function App() {
   const { pathname, query } = useLocation();
   const route = routeOf(pathname);
-  // From the login or signup page, the way back stays where it was.
-  const next = encodeURIComponent(route.page === 'login' || route.page === 'signup' ? returnPath(query) : pathname);
+  // From the account pages (log in, sign up, a forgotten password), the way back stays where it was.
+  const next = encodeURIComponent(ACCOUNT_PAGES.has(route.page) ? returnPath(query) : pathname);
   const state = useSyncExternalStore(session.subscribe, session.snapshot);
   const announcement = useAnnouncement();
   const me = state.status === 'signed-in' ? state.me : null;
@@ -69,6 +82,13 @@ export function App() {
               <li>
                 <Link to="/my-bookings" aria-current={current('my-bookings')}>
                   My bookings
+                </Link>
+              </li>
+            )}
+            {(me?.role === 'staff' || me?.role === 'admin') && (
+              <li>
+                <Link to="/check-in" aria-current={current('check-in')}>
+                  Check-in
                 </Link>
               </li>
             )}

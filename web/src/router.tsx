@@ -6,8 +6,12 @@ export type Route =
   | { page: 'movie'; id: number }
   | { page: 'show'; id: number }
   | { page: 'my-bookings' }
+  | { page: 'ticket'; id: number }
+  | { page: 'check-in' }
   | { page: 'login' }
   | { page: 'signup' }
+  | { page: 'forgot-password' }
+  | { page: 'reset-password' }
   | { page: 'admin' }
   | { page: 'admin-movie'; id: number }
   | { page: 'not-found' };
@@ -17,8 +21,12 @@ const PATTERNS: [RegExp, (id: number) => Route][] = [
   [/^\/movies\/(\d{1,10})$/, (id) => ({ page: 'movie', id })],
   [/^\/shows\/(\d{1,10})$/, (id) => ({ page: 'show', id })],
   [/^\/my-bookings$/, () => ({ page: 'my-bookings' })],
+  [/^\/tickets\/(\d{1,10})$/, (id) => ({ page: 'ticket', id })],
+  [/^\/check-in$/, () => ({ page: 'check-in' })],
   [/^\/login$/, () => ({ page: 'login' })],
   [/^\/signup$/, () => ({ page: 'signup' })],
+  [/^\/forgot-password$/, () => ({ page: 'forgot-password' })],
+  [/^\/reset-password$/, () => ({ page: 'reset-password' })],
   [/^\/admin$/, () => ({ page: 'admin' })],
   [/^\/admin\/movies\/(\d{1,10})$/, (id) => ({ page: 'admin-movie', id })],
 ];

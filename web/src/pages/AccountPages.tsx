@@ -1,10 +1,11 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { api, type ApiProblem, call } from '../api/client';
 import { session } from '../api/session';
 import { Link, navigate, returnPath, useLocation } from '../router';
 import { announce } from '../ui/announce';
 import { toProblem } from '../ui/async';
 import { Field, PageTitle, ProblemText } from '../ui/parts';
+import { PASSWORD_CHANGED, passwordChange } from './PasswordResetPages';
 
 function useAccountForm(submit: (form: FormData) => Promise<void>) {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
@@ -30,6 +31,11 @@ export function LoginPage() {
   const { query } = useLocation();
   const next = returnPath(query);
   const ended = session.endedByItself;
+  // Just after a password reset: said once, on this visit of the page.
+  const [changed] = useState(() => passwordChange.done);
+  useEffect(() => {
+    passwordChange.done = false;
+  }, []);
   const { problem, busy, onSubmit, fields } = useAccountForm(async (form) => {
     await session.signIn(text(form, 'username'), text(form, 'password'));
     announce('You are logged in.');
@@ -38,7 +44,7 @@ export function LoginPage() {
   return (
     <section className="narrow">
       <PageTitle title="Log in">Log in</PageTitle>
-      {ended && <p className="notice">Your session has ended. Log in again to continue.</p>}
+      {changed ? <p className="success">{PASSWORD_CHANGED}</p> : ended && <p className="notice">Your session has ended. Log in again to continue.</p>}
       <form onSubmit={(event) => void onSubmit(event)} noValidate>
         <Field label="Username" name="username" autoComplete="username" required error={fields.username} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fields.password} />
@@ -47,6 +53,9 @@ export function LoginPage() {
           Log in
         </button>
       </form>
+      <p>
+        <Link to={`/forgot-password?next=${encodeURIComponent(next)}`}>Forgot your password?</Link>
+      </p>
       <p>
         New here? <Link to={`/signup?next=${encodeURIComponent(next)}`}>Create an account</Link>
       </p>

@@ -4,6 +4,7 @@ import { Link } from '../router';
 import { announce } from '../ui/announce';
 import { toProblem, useLoad } from '../ui/async';
 import { Field, PageTitle, ProblemText, Ready } from '../ui/parts';
+import { StaffAccounts } from './AdminAccounts';
 import { EditRow, integer, StaffOnly, text, useStaffForm } from './admin';
 
 async function allMovies(): Promise<Movie[]> {
@@ -11,11 +12,12 @@ async function allMovies(): Promise<Movie[]> {
   return data;
 }
 
-/** Staff: the programme's movies; add, rename, re-time or delete one, and go to its shows. */
+/** Staff: the programme's movies; add, rename, re-time or delete one, and go to its shows. Who is staff. */
 export function AdminPage() {
   return (
     <StaffOnly title="Admin">
       <Movies />
+      <StaffAccounts />
     </StaffOnly>
   );
 }

@@ -98,7 +98,13 @@ function BookingItem({ booking, cancellable, onChanged }: { booking: MyBooking; 
           {formatDateTime(booking.date_time)} · {booking.screen_name} · {seat}
         </span>
         {cancelled && <span className="badge">Cancelled{booking.cancelled_at ? ` ${formatDateTime(booking.cancelled_at)}` : ''}</span>}
+        {booking.checked_in_at && <span className="badge">Checked in {formatDateTime(booking.checked_in_at)}</span>}
       </div>
+      {!cancelled && (
+        <Link to={`/tickets/${booking.id}`} className="button secondary" aria-label={`Ticket for ${what}`}>
+          Ticket
+        </Link>
+      )}
       {cancellable && !cancelled && !asking && (
         <button type="button" className="button secondary" onClick={() => setAsking(true)}>
           Cancel…
