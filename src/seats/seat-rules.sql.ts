@@ -15,12 +15,14 @@
  * LOCKS. Every writer takes its locks in this order, so two writers that meet
  * queue instead of deadlocking:
  *
+ *   0. the order row (payments: checkout, settle, refund, expiry), FOR UPDATE, before anything below, by every
+ *      writer that touches an order;
  *   1. the advisory lock (user, show): a customer's holds, bookings and confirms of one show, one at a time
  *      (the hold limit and the booking cap count exactly, across processes);
  *   2. the show row: FOR UPDATE to change or delete it, FOR KEY SHARE to hold its seats;
  *   3. hold rows, by id: confirm, release, expiry, a show's deletion;
  *   4. seat rows, FOR UPDATE (TypeORM's pessimistic_write), in (show_id, seat_number) order;
- *   5. booking rows: cancel locks its booking after the booking's seat.
+ *   5. booking rows: cancel locks its booking after the booking's seat; a check-in locks only its booking.
  *
  * A booking locks seat rows only, so bookings of different seats of one show
  * never wait for each other.
