@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -27,6 +28,9 @@ interface Registered {
   handler: JobHandler<object>;
   working: boolean;
 }
+
+/** Tries at creating a queue that other processes may be creating at the same moment. */
+const QUEUE_CREATION_ATTEMPTS = 10;
 
 /** Jobs of one kind one process runs at once. */
 const WORKERS_PER_KIND = 2;
@@ -187,10 +191,16 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
         await this.start();
         const policy = kind.options.oneAtATime ? 'stately' : 'standard';
         const queue = { name: kind.name, policy, ...(kind.options.retryLimit === undefined ? {} : { retryLimit: kind.options.retryLimit }) } as const;
-        // Two instances may start at once: whoever creates the queue second finds it there.
-        if (!(await this.boss.getQueue(kind.name))) await this.boss.createQueue(kind.name, queue).catch(async (error: Error) => {
-          if (!(await this.boss.getQueue(kind.name))) throw error;
-        });
+        // Instances and cluster workers start at once: two creations of one queue can deadlock in pg-boss,
+        // and the loser finds the queue once the winner has committed.
+        for (let attempt = 1; !(await this.boss.getQueue(kind.name)); attempt++) {
+          try {
+            await this.boss.createQueue(kind.name, queue);
+          } catch (error) {
+            if (attempt >= QUEUE_CREATION_ATTEMPTS) throw error;
+            await sleep(50 * attempt);
+          }
+        }
       })();
       this.queueReady.set(kind.name, ready);
     }

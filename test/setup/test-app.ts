@@ -109,6 +109,9 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
     // Many specs move the service's Clock by hours or days, and access tokens expire by that Clock:
     // the suite's tokens live a week; the specs of expiry set their own lifetimes.
     JWT_ACCESS_TTL_SECONDS: String(7 * 86400),
+    // Jobs run at once: the test process's event loop is busy with the tests themselves, and a job waiting
+    // for quiet would only slow the specs that await it (src/jobs/load-gate.spec.ts tests the waiting).
+    JOBS_YIELD_SECONDS: '0',
     ...UNLIMITED,
     ...options.env,
   });
