@@ -57,10 +57,6 @@ export class Database implements Queryable {
         return rows;
       },
       report: (...events) => void reported.push(...events),
-      sql: async <Row>(text: string, values: unknown[]) => {
-        const client = (await runner.connect()) as PoolClient;
-        return (await client.query(text, values)).rows as Row[];
-      },
     };
     try {
       await runner.connect();

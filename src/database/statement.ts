@@ -30,14 +30,12 @@ export interface Queryable {
 
 /**
  * Inside `Database.transaction`: statements run on the transaction's
- * connection, and the work may report events of its own (announced after
- * commit with its statements') or hand the connection to a library that must
- * write in the same transaction (the job queue).
+ * connection (a library that must write in the same transaction, the job
+ * queue, runs its SQL as statements too), and the work may report events of
+ * its own, announced after commit with its statements'.
  */
 export interface Transaction extends Queryable {
   report(...events: Reported[]): void;
-  /** One SQL text outside the statement catalogue, for libraries with SQL of their own; unprepared. */
-  sql<Row>(text: string, values: unknown[]): Promise<Row[]>;
 }
 
 /** The first row, or undefined. */

@@ -1,6 +1,13 @@
 import { LOCK_HOLD_TO_CONFIRM, LOCK_HOLDER_SHOW, RELEASE_HOLD } from '../../src/bookings/holds/sql/end-holds';
 import { LOCK_CUSTOMER_SHOWS } from '../../src/bookings/sql/book-seats';
 import { CANCEL_BOOKING } from '../../src/bookings/sql/cancel-booking';
+import { Queryable, statement } from '../../src/database/statement';
+
+/** The advisory locks the calling transaction holds. */
+const MY_ADVISORY_LOCKS = statement<[], { classid: number; objid: number; objsubid: number }>({
+  name: 'test-my-advisory-locks',
+  text: `SELECT classid::int, objid::int, objsubid::int FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`,
+});
 import { actingAs } from '../../src/common/access/may-act';
 import type { Role } from '../../src/common/decorators/auth.decorators';
 import { insertBookings, insertHold, insertShow, insertUser, migratedDatabase, MigratedDatabase } from './migrated-database';
@@ -144,11 +151,7 @@ describe('the refusals of cancel, confirm and release (the deciding statements o
 
     it('lock 1 is one key for a (customer, show), whether a booking, a hold or a confirm takes it', async () => {
       const { show, id } = await hold();
-      const advisoryLocks = (tx: { sql<Row>(text: string, values: unknown[]): Promise<Row[]> }) =>
-        tx.sql<{ classid: number; objid: number; objsubid: number }>(
-          `SELECT classid::int, objid::int, objsubid::int FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`,
-          [],
-        );
+      const advisoryLocks = (tx: Queryable) => tx.rows(MY_ADVISORY_LOCKS);
       const byHolder = await database.db.transaction(async (tx) => {
         await tx.rows(LOCK_HOLDER_SHOW, id);
         return advisoryLocks(tx);
