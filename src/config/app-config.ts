@@ -69,7 +69,7 @@ export interface AppConfig {
   };
   /** The job queue (pg-boss, in the service's own database, schema `pgboss`). */
   jobs: {
-    /** How often each instance asks for due jobs (≥ 0.5 s). */
+    /** How often each process asks for due jobs (≥ 0.5 s); a job committed by this process wakes its workers at once. */
     pollSeconds: number;
     /** Connections of the queue's own pool, per process. */
     poolSize: number;
@@ -257,7 +257,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       reminderHoursBefore: int(env, 'REMINDER_HOURS_BEFORE', 24, 0, 24 * 14),
     },
     jobs: {
-      pollSeconds: number(env, 'JOBS_POLL_SECONDS', 1, 0.5, 60),
+      pollSeconds: number(env, 'JOBS_POLL_SECONDS', 5, 0.5, 60),
       poolSize: int(env, 'JOBS_POOL_SIZE', 2, 1, 50),
       timeoutSeconds: int(env, 'JOB_TIMEOUT_SECONDS', 120, 1, 86400),
       retryLimit: int(env, 'JOB_RETRY_LIMIT', 10, 0, 1000),
