@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import QRCode from 'qrcode';
 import { Clock } from '../common/clock';
 import { OutageLog } from '../common/outage-log';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -40,10 +39,10 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
     private readonly clock: Clock,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    await this.jobs.register(BOOKINGS_CONFIRMED, ({ data }) => this.sendConfirmation(data.bookingIds));
-    await this.jobs.register(BOOKING_CANCELLED, ({ data }) => this.sendCancellation(data.bookingId));
-    await this.jobs.register(SHOW_REMINDER, ({ data }) => this.sendReminder(data.bookingIds));
+  onModuleInit(): void {
+    this.jobs.register(BOOKINGS_CONFIRMED, ({ data }) => this.sendConfirmation(data.bookingIds));
+    this.jobs.register(BOOKING_CANCELLED, ({ data }) => this.sendCancellation(data.bookingId));
+    this.jobs.register(SHOW_REMINDER, ({ data }) => this.sendReminder(data.bookingIds));
   }
 
   /**
@@ -110,6 +109,8 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
       tickets: rows.map((row) => ({ booking_id: row.id, seat_label: row.seat_label, ticket_code: row.ticket_code })),
     };
     const { cinemaName } = this.mailer;
+    // Loaded at the first confirmation, off the start-up path.
+    const { default: QRCode } = await import('qrcode');
     const qrCodes = await Promise.all(rows.map((row) => QRCode.toBuffer(row.ticket_code, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 240 })));
     const calendar = calendarOf(
       {

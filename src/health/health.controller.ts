@@ -83,7 +83,9 @@ export class HealthController {
     if (!this.events.isListening()) {
       throw new CommonError('SERVICE_UNAVAILABLE', 'The seat-event connection to the database is down; it is being re-established.');
     }
-    if (!this.jobs.isRunning) throw new CommonError('SERVICE_UNAVAILABLE', 'The job queue is not running on this instance.');
+    await this.withinProbeTime(this.jobs.whenStarted()).catch(() => {
+      throw new CommonError('SERVICE_UNAVAILABLE', 'The job queue is not running on this instance.');
+    });
     const queues = await this.jobs.stats();
     const jobs: JobQueueCheck = {
       status: 'up',
@@ -96,14 +98,19 @@ export class HealthController {
   }
 
   private async databaseAnswers(): Promise<void> {
+    await this.withinProbeTime(this.db.rows(PING)).catch(() => {
+      throw new CommonError('SERVICE_UNAVAILABLE', 'The database is not answering.');
+    });
+  }
+
+  /** `work`, or a rejection once the probe's time is up. */
+  private async withinProbeTime<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('health probe timed out')), PROBE_TIMEOUT_MS);
     });
     try {
-      await Promise.race([this.db.rows(PING), timeout]);
-    } catch {
-      throw new CommonError('SERVICE_UNAVAILABLE', 'The database is not answering.');
+      return await Promise.race([work, timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -46,9 +46,9 @@ export class IdempotencyService implements OnModuleInit {
     private readonly jobs: Jobs,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    await this.jobs.register(PURGE_EXPIRED_KEYS, async () => void (await this.deleteExpired()));
-    await this.jobs.schedule(PURGE_EXPIRED_KEYS, PURGE_SCHEDULE, {});
+  onModuleInit(): void {
+    this.jobs.register(PURGE_EXPIRED_KEYS, async () => void (await this.deleteExpired()));
+    this.jobs.schedule(PURGE_EXPIRED_KEYS, PURGE_SCHEDULE, {});
   }
 
   /**

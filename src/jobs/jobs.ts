@@ -1,7 +1,7 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
@@ -30,6 +30,9 @@ interface Registered {
   working: boolean;
 }
 
+/** How long after start-up the queue starts: the service answers first. */
+const QUEUE_START_DELAY_MS = 1000;
+
 /** Tries at creating a queue that other processes may be creating at the same moment. */
 const QUEUE_CREATION_ATTEMPTS = 10;
 
@@ -55,10 +58,12 @@ export type JobOutcome = 'completed' | 'failed';
  *   handed back to run again. None is lost.
  */
 @Injectable()
-export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(Jobs.name);
   private readonly kinds = new Map<string, Registered>();
-  private readonly boss: PgBoss;
+  /** Made when the queue starts: pg-boss is loaded then, off the start-up path (about 75 ms of require). */
+  private bossInstance?: PgBoss;
+  private readonly bossOptions: PgBoss.ConstructorOptions;
   private running = false;
   private draining = false;
   private readonly outcomeListeners = new Set<(kind: string, outcome: JobOutcome) => void>();
@@ -73,7 +78,7 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
   ) {
     const { poolSize, timeoutSeconds, retryLimit, retryDelaySeconds, yieldSeconds } = config.jobs;
     this.gate = new LoadGate(yieldSeconds * 1000);
-    this.boss = new PgBoss({
+    this.bossOptions = {
       connectionString: databaseUrl,
       application_name: JOBS_APPLICATION_NAME,
       max: poolSize,
@@ -87,30 +92,40 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
       retryLimit,
       retryDelay: retryDelaySeconds,
       retryBackoff: true,
-    });
-    this.boss.on('error', (error) => this.logger.warn(`job queue: ${error.message}`));
+    };
     // No job starts once draining has begun; the ones running finish (or are handed back) at shutdown.
     lifecycle.onDrain(() => void this.stopWorking());
   }
 
-  /** The queue's schema is in place (pg-boss migrates it under its own advisory lock) before anything may add a job. */
-  async onModuleInit(): Promise<void> {
-    await this.start();
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    for (const registered of this.kinds.values()) await this.startWorking(registered);
+  /**
+   * The queue starts beside the app, not before it: pg-boss is loaded, checks
+   * (or migrates, under its own advisory lock) its schema and creates the
+   * queues a second after start-up, while the service already answers, which
+   * keeps a restart within its 2 s. Nothing is added before its queue exists:
+   * `add` starts the queue at once if need be and waits for it; readiness
+   * waits for it too.
+   */
+  onApplicationBootstrap(): void {
+    // A moment after the service is up, so a restart answers first (the first job added starts it at once).
+    this.startTimer = setTimeout(() => {
+      this.bootstrapped = true;
+      this.start().catch((error: Error) => this.logger.warn(`the job queue did not start: ${error.message}; it is tried again when a job is added`));
+      for (const registered of this.kinds.values()) this.startInBackground(registered);
+    }, QUEUE_START_DELAY_MS);
+    this.startTimer.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    clearTimeout(this.startTimer);
+    await this.starting?.catch(() => undefined);
     if (!this.running) return;
     this.running = false;
     await this.boss.stop({ graceful: true, wait: true, close: true, timeout: this.config.jobs.shutdownGraceSeconds * 1000 });
   }
 
-  /** True while the queue is started and its database answers. */
-  get isRunning(): boolean {
-    return this.running;
+  /** Resolves once the queue has started (at once when it has); rejects if it cannot start now. */
+  whenStarted(): Promise<void> {
+    return this.running ? Promise.resolve() : this.start();
   }
 
   /**
@@ -118,17 +133,17 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
    * it starts at once). The handler must be safe to run again for the same
    * job: a run cut off by a crash is retried.
    */
-  async register<Data extends object>(kind: JobKind<Data>, handler: JobHandler<Data>): Promise<void> {
+  register<Data extends object>(kind: JobKind<Data>, handler: JobHandler<Data>): void {
     if (this.kinds.has(kind.name)) throw new Error(`the job kind ${kind.name} is registered twice`);
     const registered: Registered = { kind, handler: handler as JobHandler<object>, working: false };
     this.kinds.set(kind.name, registered);
-    await this.ensureQueue(kind);
-    if (this.running) await this.startWorking(registered);
+    if (this.bootstrapped) this.startInBackground(registered);
   }
 
   /** Adds a job in the caller's transaction: it exists if and only if the transaction commits. */
   async add<Data extends object>(tx: Transaction, kind: JobKind<Data>, data: Data, options: AddOptions = {}): Promise<string | null> {
     if (!this.kinds.has(kind.name)) throw new Error(`the job kind ${kind.name} has no handler registered`);
+    await this.ensureQueue(kind);
     return this.boss.send(kind.name, data, {
       startAfter: options.startAfter,
       singletonKey: options.singletonKey,
@@ -140,6 +155,7 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
   async addMany<Data extends object>(tx: Transaction, kind: JobKind<Data>, data: Data[]): Promise<void> {
     if (!this.kinds.has(kind.name)) throw new Error(`the job kind ${kind.name} has no handler registered`);
     if (data.length === 0) return;
+    await this.ensureQueue(kind);
     await this.boss.insert(
       data.map((item) => ({ name: kind.name, data: item })),
       { db: onTransaction(tx) },
@@ -147,9 +163,10 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
   }
 
   /** Runs `kind` on this cron schedule (UTC), once per slot across every instance; kept in the database across restarts. */
-  async schedule<Data extends object>(kind: JobKind<Data>, cron: string, data: Data): Promise<void> {
-    await this.ensureQueue(kind);
-    await this.boss.schedule(kind.name, cron, data, { tz: 'UTC' });
+  schedule<Data extends object>(kind: JobKind<Data>, cron: string, data: Data): void {
+    this.ensureQueue(kind)
+      .then(() => this.boss.schedule(kind.name, cron, data, { tz: 'UTC' }))
+      .catch((error: Error) => this.logger.warn(`could not schedule ${kind.name}: ${error.message}`));
   }
 
   /** Depth, running, failed and the oldest due job's age, per kind. */
@@ -167,6 +184,7 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
   async retryFailed(id: string): Promise<void> {
     const [job] = await this.db.rows(FAILED_JOB_QUEUE, id);
     if (!job) throw new JobError('JOB_NOT_FOUND');
+    await this.start();
     await this.boss.retry(job.queue, id);
   }
 
@@ -175,14 +193,43 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
     this.outcomeListeners.add(listener);
   }
 
+  /** pg-boss, once started (every caller has awaited `start()` first). */
+  private get boss(): PgBoss {
+    if (!this.bossInstance) throw new Error('the job queue has not started');
+    return this.bossInstance;
+  }
+
   private queueReady = new Map<string, Promise<void>>();
   private starting?: Promise<void>;
+  private bootstrapped = false;
+  private startTimer?: NodeJS.Timeout;
 
+  /** pg-boss started once; a failed start (the database away) is tried again by the next caller. */
   private start(): Promise<void> {
-    this.starting ??= this.boss.start().then(() => {
-      this.running = true;
-    });
+    this.starting ??= (async () => {
+      if (!this.bossInstance) {
+        const { default: PgBossClass } = await import('pg-boss');
+        this.bossInstance = new PgBossClass(this.bossOptions);
+        this.bossInstance.on('error', (error) => this.logger.warn(`job queue: ${error.message}`));
+      }
+      await this.bossInstance.start();
+    })().then(
+      () => {
+        this.running = true;
+      },
+      (error: unknown) => {
+        this.starting = undefined;
+        throw error;
+      },
+    );
     return this.starting;
+  }
+
+  private startInBackground(registered: Registered): void {
+    this.startWorking(registered).catch((error: Error) => {
+      registered.working = false;
+      this.logger.warn(`the workers of ${registered.kind.name} did not start: ${error.message}`);
+    });
   }
 
   private ensureQueue(kind: JobKind<object>): Promise<void> {
@@ -203,6 +250,8 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
           }
         }
       })();
+      // A queue that could not be made now is tried again by the next caller.
+      ready.catch(() => this.queueReady.delete(kind.name));
       this.queueReady.set(kind.name, ready);
     }
     return ready;
@@ -237,7 +286,7 @@ export class Jobs implements OnModuleInit, OnApplicationBootstrap, BeforeApplica
     for (const registered of this.kinds.values()) {
       if (!registered.working) continue;
       registered.working = false;
-      await this.boss.offWork(registered.kind.name).catch(() => undefined);
+      await this.bossInstance?.offWork(registered.kind.name).catch(() => undefined);
     }
   }
 

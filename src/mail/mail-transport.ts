@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import nodemailer, { SendMailOptions, Transporter } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
@@ -14,13 +14,20 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
  */
 @Injectable()
 export class MailTransport implements OnApplicationShutdown {
-  private readonly transporter: Transporter;
+  private transporter?: Transporter;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    const { smtpUrl } = config.mail;
-    this.transporter = smtpUrl
-      ? nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as SMTPTransport.Options)
-      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** Made at the first message: nodemailer is loaded then, off the start-up path (about 60 ms of require). */
+  private async transport(): Promise<Transporter> {
+    if (!this.transporter) {
+      const { default: nodemailer } = await import('nodemailer');
+      const { smtpUrl } = this.config.mail;
+      this.transporter = smtpUrl
+        ? nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as SMTPTransport.Options)
+        : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    }
+    return this.transporter;
   }
 
   get kind(): 'smtp' | 'files' {
@@ -28,12 +35,12 @@ export class MailTransport implements OnApplicationShutdown {
   }
 
   async send(message: SendMailOptions): Promise<void> {
-    const info = await this.transporter.sendMail({ from: this.config.mail.from, ...message });
+    const info = await (await this.transport()).sendMail({ from: this.config.mail.from, ...message });
     if (this.kind === 'files') await this.writeFile(info.messageId, (info as unknown as { message: Buffer }).message);
   }
 
   onApplicationShutdown(): void {
-    this.transporter.close();
+    this.transporter?.close();
   }
 
   private async writeFile(messageId: string, eml: Buffer): Promise<void> {

@@ -44,8 +44,8 @@ export class Mailer implements OnModuleInit {
     });
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.jobs.register(SEND_MAIL, ({ data: { kind, to, data } }) => this.deliver(kind, to, render(kind, this.config.cinemaName, data as never)));
+  onModuleInit(): void {
+    this.jobs.register(SEND_MAIL, ({ data: { kind, to, data } }) => this.deliver(kind, to, render(kind, this.config.cinemaName, data as never)));
   }
 
   get cinemaName(): string {

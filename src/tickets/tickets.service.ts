@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { toBuffer } from 'qrcode';
 import { refusalError } from '../bookings/refusals';
 import { actingAs } from '../common/access/may-act';
 import { Clock } from '../common/clock';
@@ -56,6 +55,8 @@ export class TicketsService {
     const [row] = await this.db.rows(TICKET_CODE, bookingId, ...actingAs(user, 'read-ticket'));
     if (row.refusal !== null) throw refusalError(row);
     // Level M survives a scuffed phone screen; 8 pixels a module is sharp enough for any door camera.
+    // Loaded at the first ticket image, off the start-up path.
+    const { toBuffer } = await import('qrcode');
     return toBuffer(row.ticket_code, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 });
   }
 
