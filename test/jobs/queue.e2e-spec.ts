@@ -47,13 +47,13 @@ describe('the job queue: added with the change, run once, by any instance (e2e)'
     other = await startTestApp(ctx.db.url, { env: QUEUE_ENV });
     for (const [instance, app] of [['a', ctx.app], ['b', other.app]] as const) {
       const jobs = app.get(Jobs);
-      await jobs.register(RECORD, async (job) => void runs.push({ instance, id: job.id, n: job.data.n }));
-      await jobs.register(FLAKY, async (job) => {
+      jobs.register(RECORD, async (job) => void runs.push({ instance, id: job.id, n: job.data.n }));
+      jobs.register(FLAKY, async (job) => {
         const tries = (flakyTries.get(job.data.n) ?? 0) + 1;
         flakyTries.set(job.data.n, tries);
         if (tries < 3) throw new Error(`try ${tries} fails`);
       });
-      await jobs.register(BROKEN, async () => {
+      jobs.register(BROKEN, async () => {
         if (!brokenFixed) throw new Error('always fails');
       });
     }
@@ -119,7 +119,7 @@ describe('the job queue: added with the change, run once, by any instance (e2e)'
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
     // The run on the leaving instance never finishes by itself: it is cut off by the shutdown.
-    await leaving.app.get(Jobs).register(SLOW, () => {
+    leaving.app.get(Jobs).register(SLOW, () => {
       started();
       return new Promise<void>(() => undefined);
     });
@@ -128,7 +128,7 @@ describe('the job queue: added with the change, run once, by any instance (e2e)'
     await leaving.close();
     expect((await jobRows(ctx, SLOW))[0].state).toBe('retry');
     const finishedBy: string[] = [];
-    await ctx.app.get(Jobs).register(SLOW, async () => void finishedBy.push('a'));
+    ctx.app.get(Jobs).register(SLOW, async () => void finishedBy.push('a'));
     await waitFor('the handed-back job to complete', async () => (await jobRows(ctx, SLOW))[0]?.state === 'completed', 20_000);
     expect(finishedBy).toEqual(['a']);
   });
