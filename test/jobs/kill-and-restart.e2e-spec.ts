@@ -33,7 +33,7 @@ describe('a committed job survives kill -9 of the service (e2e, real processes)'
       const boss = new PgBoss({ db: { executeSql: (text, values) => client.query(text, values) } });
       const id = await boss.send(PURGE_EXPIRED_KEYS.name, {});
       await client.query('COMMIT');
-      return id!;
+      return id as string;
     } finally {
       await client.end();
     }
@@ -59,8 +59,12 @@ describe('a committed job survives kill -9 of the service (e2e, real processes)'
       [userId],
     );
 
+    // The service makes its queues a moment after it answers; pg-boss drops a job sent to a queue that does
+    // not exist, so the job of this test waits for its queue as the service's own add() does.
+    await waitFor('the service to have made its queues', async () => (await db.pool.query(`SELECT 1 FROM pgboss.queue WHERE name = $1`, [PURGE_EXPIRED_KEYS.name]).catch(() => ({ rowCount: 0 }))).rowCount === 1, 20_000);
     expect(await service.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
     const jobId = await commitJob();
+    expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await jobState(jobId)).toBe('created');
     expect(await keys()).toEqual(['fresh', 'old']);
 

@@ -5,6 +5,7 @@ import type { Logger as Pino } from 'pino';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.factory';
+import { Jobs } from '../../src/jobs/jobs';
 import { Clock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/app-config';
 import { openApiDocument } from '../../src/http/swagger';
@@ -118,6 +119,9 @@ export async function startTestApp(databaseUrl: string, options: TestAppOptions 
   const app = await createApp({ config, databaseUrl, clock: options.clock, logger: options.logger });
   const contract = await contractOf(openApiDocument(app)!);
   await app.listen(0, '127.0.0.1');
+  // The job queue starts a moment after the service is up; the specs start once it has, so the first
+  // request that adds a job is not the one that waits for it.
+  await app.get(Jobs).whenStarted();
   const url = await app.getUrl();
   return {
     app,
