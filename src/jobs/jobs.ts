@@ -111,6 +111,7 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
       this.bootstrapped = true;
       this.start().catch((error: Error) => this.logger.warn(`the job queue did not start: ${error.message}; it is tried again when a job is added`));
       for (const registered of this.kinds.values()) this.startInBackground(registered);
+      for (const apply of this.pendingSchedules.splice(0)) void apply();
     }, QUEUE_START_DELAY_MS);
     this.startTimer.unref();
   }
@@ -164,9 +165,13 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
 
   /** Runs `kind` on this cron schedule (UTC), once per slot across every instance; kept in the database across restarts. */
   schedule<Data extends object>(kind: JobKind<Data>, cron: string, data: Data): void {
-    this.ensureQueue(kind)
-      .then(() => this.boss.schedule(kind.name, cron, data, { tz: 'UTC' }))
-      .catch((error: Error) => this.logger.warn(`could not schedule ${kind.name}: ${error.message}`));
+    const apply = () =>
+      this.ensureQueue(kind)
+        .then(() => this.boss.schedule(kind.name, cron, data, { tz: 'UTC' }))
+        .catch((error: Error) => this.logger.warn(`could not schedule ${kind.name}: ${error.message}`));
+    // Applied when the queue starts, not now: start-up stays off the queue's path.
+    if (this.bootstrapped) void apply();
+    else this.pendingSchedules.push(apply);
   }
 
   /** Depth, running, failed and the oldest due job's age, per kind. */
@@ -202,6 +207,7 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private queueReady = new Map<string, Promise<void>>();
   private starting?: Promise<void>;
   private bootstrapped = false;
+  private readonly pendingSchedules: (() => Promise<void>)[] = [];
   private startTimer?: NodeJS.Timeout;
 
   /** pg-boss started once; a failed start (the database away) is tried again by the next caller. */
