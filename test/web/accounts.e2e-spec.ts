@@ -122,9 +122,23 @@ describeWithBrowser('accounts and my bookings (browser e2e)', () => {
     const second = await first.context.newPage();
     const refreshes: string[] = [];
     first.context.on('request', (req) => req.url().endsWith('/login/refresh') && refreshes.push(req.url()));
+    // What each tab asked and got, for the failure message: a tab that never shows its list says why.
+    const traffic: string[] = [];
+    first.context.on('response', (res) => traffic.push(`${res.request().method()} ${new URL(res.url()).pathname} ${res.status()}`));
+    first.context.on('requestfailed', (req) => traffic.push(`${req.method()} ${new URL(req.url()).pathname} failed: ${req.failure()?.errorText}`));
 
     await Promise.all([first.page.goto('/my-bookings'), second.goto('/my-bookings')]);
-    await Promise.all([first.page.getByText('No upcoming bookings.').waitFor(), second.getByText('No upcoming bookings.').waitFor()]);
+    await Promise.all(
+      [first.page, second].map((page, i) =>
+        page
+          .getByText('No upcoming bookings.')
+          .waitFor()
+          .catch(async (error: Error) => {
+            const shown = await page.locator('body').innerText().catch(() => '(unreadable)');
+            throw new Error(`tab ${i + 1}: ${error.message}\nit shows: ${shown}\ntraffic: ${traffic.filter((line) => !/\.(js|css|svg|woff2?)\b/.test(line)).join('; ')}`);
+          }),
+      ),
+    );
     expect(refreshes).toHaveLength(1);
     await api.me((await storedSession(second))!.access).expect(200);
   });
