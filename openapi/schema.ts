@@ -268,6 +268,26 @@ export interface paths {
         patch: operations["Shows_update"];
         trace?: never;
     };
+    "/shows/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a show (admin)
+         * @description Before or after its start, whatever was checked in: every booking of it is cancelled (checked in or not), every hold ended, its seats freed and its screen free for another show; each customer with bookings of it gets one e-mail naming their seats. Afterwards its bookings, holds, confirmations and changes are refused with SHOW_CANCELLED.
+         */
+        post: operations["Shows_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/shows/{id}/seats": {
         parameters: {
             query?: never;
@@ -833,6 +853,18 @@ export interface components {
              * @example 1
              */
             held_seats: number;
+            /**
+             * @description A cancelled show (POST /shows/{id}/cancel/) sells and holds nothing, and no longer occupies its screen
+             * @example scheduled
+             * @enum {string}
+             */
+            status: "scheduled" | "cancelled";
+            /**
+             * Format: date-time
+             * @description Set when cancelled
+             * @example null
+             */
+            cancelled_at: string | null;
         };
         CreateShow: {
             /** @example Screen 1 */
@@ -870,6 +902,12 @@ export interface components {
         SeatMap: {
             /** @example 1 */
             show_id: number;
+            /**
+             * @description The show's status: a cancelled show's seats are free and sell no more
+             * @example scheduled
+             * @enum {string}
+             */
+            show_status: "scheduled" | "cancelled";
             /** @example 100 */
             total_seats: number;
             /** @example 97 */
@@ -990,6 +1028,12 @@ export interface components {
              * @example 100
              */
             total_seats: number;
+            /**
+             * @description The show's status: a cancelled show cancelled its bookings
+             * @example scheduled
+             * @enum {string}
+             */
+            show_status: "scheduled" | "cancelled";
         };
         CreateHold: {
             /**
@@ -2375,7 +2419,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: SCREEN_BUSY, SHOW_HAS_BOOKINGS, IDEMPOTENCY_IN_PROGRESS */
+            /** @description Conflict: SCREEN_BUSY, SHOW_HAS_BOOKINGS, SHOW_CANCELLED, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2393,6 +2437,91 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    Shows_cancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h gets the first answer again, and nothing happens twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The show, with status "cancelled" */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Show"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found: SHOW_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: SHOW_CANCELLED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            /** @description Service Unavailable: LOCK_TIMEOUT, SERVICE_UNAVAILABLE, SHUTTING_DOWN */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SeatMap_seats: {
@@ -2588,7 +2717,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: SEAT_TAKEN, SEAT_HELD, SHOW_FULL, SHOW_STARTED, BOOKING_LIMIT_EXCEEDED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
+            /** @description Conflict: SHOW_CANCELLED, SEAT_TAKEN, SEAT_HELD, SHOW_FULL, SHOW_STARTED, BOOKING_LIMIT_EXCEEDED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2807,7 +2936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: SEAT_TAKEN, SEAT_HELD, SHOW_FULL, SHOW_STARTED, HOLD_LIMIT_EXCEEDED, ADDRESS_HOLD_LIMIT_EXCEEDED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
+            /** @description Conflict: SHOW_CANCELLED, SEAT_TAKEN, SEAT_HELD, SHOW_FULL, SHOW_STARTED, HOLD_LIMIT_EXCEEDED, ADDRESS_HOLD_LIMIT_EXCEEDED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2950,7 +3079,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: HOLD_ALREADY_CONFIRMED, HOLD_RELEASED, SEAT_TAKEN, SHOW_FULL, SHOW_STARTED, BOOKING_LIMIT_EXCEEDED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
+            /** @description Conflict: HOLD_ALREADY_CONFIRMED, HOLD_RELEASED, SHOW_CANCELLED, SEAT_TAKEN, SHOW_FULL, SHOW_STARTED, BOOKING_LIMIT_EXCEEDED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];

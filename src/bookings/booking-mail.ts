@@ -7,7 +7,7 @@ import { Transaction } from '../database/statement';
 import { JobKind } from '../jobs/job-kind';
 import { Jobs } from '../jobs/jobs';
 import { Mailer } from '../mail/mailer';
-import { BookingsMail, bookingCancelledMail, bookingsConfirmedMail, qrContentId, showReminderMail } from '../mail/templates/bookings';
+import { BookingsMail, bookingCancelledMail, bookingsConfirmedMail, qrContentId, showCancelledMail, showReminderMail } from '../mail/templates/bookings';
 import { calendarOf } from '../mail/templates/calendar';
 import { BOOKINGS_FOR_MAIL, BookingForMailRow } from './sql/bookings-for-mail';
 import { MARK_DUE_REMINDERS } from './sql/reminders';
@@ -16,6 +16,8 @@ import { MARK_DUE_REMINDERS } from './sql/reminders';
 export const BOOKINGS_CONFIRMED = new JobKind<{ bookingIds: number[] }>('mail.bookings-confirmed');
 export const BOOKING_CANCELLED = new JobKind<{ bookingId: number }>('mail.booking-cancelled');
 export const SHOW_REMINDER = new JobKind<{ bookingIds: number[] }>('mail.show-reminder');
+/** One customer's bookings of a show that was cancelled (all of them cancelled with it): one message. */
+export const SHOW_CANCELLED = new JobKind<{ bookingIds: number[] }>('mail.show-cancelled');
 
 /** How often each instance looks for bookings to remind: a reminder is due within this of its time. */
 const REMINDER_SWEEP_MS = 30_000;
@@ -43,6 +45,7 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
     this.jobs.register(BOOKINGS_CONFIRMED, ({ data }) => this.sendConfirmation(data.bookingIds));
     this.jobs.register(BOOKING_CANCELLED, ({ data }) => this.sendCancellation(data.bookingId));
     this.jobs.register(SHOW_REMINDER, ({ data }) => this.sendReminder(data.bookingIds));
+    this.jobs.register(SHOW_CANCELLED, ({ data }) => this.sendShowCancelled(data.bookingIds));
   }
 
   /**
@@ -100,6 +103,15 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
     await this.jobs.add(tx, BOOKING_CANCELLED, { bookingId });
   }
 
+  /** A cancelled show: one message per customer, each group the ids of one customer's bookings it cancelled, in one statement. */
+  showCancelled(tx: Transaction, groups: number[][]): Promise<void> {
+    return this.jobs.addMany(
+      tx,
+      SHOW_CANCELLED,
+      groups.filter((ids) => ids.length > 0).map((bookingIds) => ({ bookingIds })),
+    );
+  }
+
   private async sendConfirmation(bookingIds: number[]): Promise<void> {
     const rows = await this.db.rows(BOOKINGS_FOR_MAIL, bookingIds);
     if (rows.length === 0) return;
@@ -144,6 +156,13 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
     if (rows.length === 0) return;
     const tickets = rows.map((row) => ({ booking_id: row.id, seat_label: row.seat_label, ticket_code: row.ticket_code }));
     await this.mailer.deliver('show-reminder', rows[0].email, showReminderMail(this.mailer.cinemaName, { ...this.showOf(rows[0]), tickets }));
+  }
+
+  private async sendShowCancelled(bookingIds: number[]): Promise<void> {
+    const rows = await this.db.rows(BOOKINGS_FOR_MAIL, bookingIds);
+    if (rows.length === 0) return;
+    const seatLabels = rows.map((row) => row.seat_label);
+    await this.mailer.deliver('show-cancelled', rows[0].email, showCancelledMail(this.mailer.cinemaName, { ...this.showOf(rows[0]), seatLabels }));
   }
 
   private showOf(row: BookingForMailRow) {

@@ -38,6 +38,7 @@ export class BookingsController {
     'VALIDATION_FAILED',
     'SEAT_OUT_OF_RANGE',
     'SHOW_NOT_FOUND',
+    'SHOW_CANCELLED',
     'SEAT_TAKEN',
     'SEAT_HELD',
     'SHOW_FULL',

@@ -11,6 +11,6 @@ import { HoldsService } from './holds/holds.service';
 @Module({
   controllers: [BookingsController, HoldsController, BookingLimitsController],
   providers: [BookingsService, HoldsService, HoldExpiryScheduler, FullShows, BookingMail],
-  exports: [BookingsService, HoldsService],
+  exports: [BookingsService, HoldsService, BookingMail],
 })
 export class BookingsModule {}

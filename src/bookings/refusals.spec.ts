@@ -6,6 +6,11 @@ describe('refusalError: a statement\'s refusal code becomes the answer', () => {
   it.each<[string, Refused, { status: number; code: string; detail: string; extras: object }]>([
     ['no such show', refused({ refusal: 'SHOW_NOT_FOUND' }), { status: 404, code: 'SHOW_NOT_FOUND', detail: 'No show has this id.', extras: {} }],
     [
+      'the show is cancelled',
+      refused({ refusal: 'SHOW_CANCELLED' }),
+      { status: 409, code: 'SHOW_CANCELLED', detail: 'The show is cancelled; its seats can no longer be sold or held, and it can no longer be changed.', extras: {} },
+    ],
+    [
       'seats out of range, with the range',
       refused({ refusal: 'SEAT_OUT_OF_RANGE', seats: [0, 51], total_seats: 50 }),
       { status: 400, code: 'SEAT_OUT_OF_RANGE', detail: 'No such seat: 0, 51. This show has seats 1 to 50.', extras: { seats: [0, 51] } },

@@ -34,6 +34,7 @@ const TOO_LATE_TO_CANCEL = 'The show has already started; the booking can no lon
 /** Code → error: the one place a refusal becomes an answer. The statements decide; nothing here re-derives. */
 const ANSWERS: Record<Refusal, (refused: Refused) => AppError> = {
   SHOW_NOT_FOUND: () => new ShowError('SHOW_NOT_FOUND'),
+  SHOW_CANCELLED: () => new ShowError('SHOW_CANCELLED'),
   SEAT_OUT_OF_RANGE: ({ seats, total_seats }) => BookingError.outOfRange(seats ?? [], total_seats ?? null),
   SHOW_STARTED: ({ booking_id }) => (booking_id ? new ShowError('SHOW_STARTED', TOO_LATE_TO_CANCEL) : new ShowError('SHOW_STARTED')),
   SEAT_TAKEN: ({ seats }) => BookingError.taken(seats ?? []),

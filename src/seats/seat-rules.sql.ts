@@ -50,6 +50,9 @@ export const seatStatus = (s: string, now: string) =>
 /** Show row `sh` has started: its seats can no longer be sold, held or given back. */
 export const hasStarted = (sh: string, now: string) => `(${sh}.date_time <= ${now})`;
 
+/** A show's `status` (the show row's, or a seat row's copy, show_status) says it is cancelled: nothing of it is sold or held again. */
+export const isShowCancelled = (status: string) => `(${status} = 'cancelled')`;
+
 /**
  * A lateral subquery of show `sh`'s seats that cannot be sold right now, as
  * `booked_seats` and `held_seats` (served by the partial index seats_taken_idx).
@@ -66,16 +69,18 @@ SELECT count(*) FILTER (WHERE ${isBooked('t')})::int AS booked_seats,
  */
 export const Refusal = {
   SHOW_NOT_FOUND: 1,
-  SEAT_OUT_OF_RANGE: 2,
-  SHOW_STARTED: 3,
+  SHOW_CANCELLED: 2,
+  SEAT_OUT_OF_RANGE: 3,
+  SHOW_STARTED: 4,
   /** SHOW_FULL instead when every seat of the show is booked. */
-  SEAT_TAKEN: 4,
-  SEAT_HELD: 5,
+  SEAT_TAKEN: 5,
+  SEAT_HELD: 6,
 } as const;
 export const AVAILABLE = 9;
 
 export const refusalRank = (sh: string, s: string, who: string, now: string) => `CASE
       WHEN ${sh}.id IS NULL THEN ${Refusal.SHOW_NOT_FOUND}
+      WHEN ${isShowCancelled(`coalesce(${s}.show_status, ${sh}.status)`)} THEN ${Refusal.SHOW_CANCELLED}
       WHEN ${s}.seat_number IS NULL THEN ${Refusal.SEAT_OUT_OF_RANGE}
       WHEN ${hasStarted(sh, now)} THEN ${Refusal.SHOW_STARTED}
       WHEN ${isBooked(s)} THEN ${Refusal.SEAT_TAKEN}
@@ -94,7 +99,7 @@ export const refusalRank = (sh: string, s: string, who: string, now: string) => 
  * that are refused whatever happens (seats no show can have).
  */
 export const judgeRequests = (who: string, now: string, lock = true) => `locked AS (
-  SELECT s.show_id, s.seat_number, s.total_seats, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
+  SELECT s.show_id, s.seat_number, s.total_seats, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
     FROM seats s JOIN wanted w ON s.show_id = w.show_id AND s.seat_number = w.seat_number${
       lock
         ? `
@@ -120,6 +125,7 @@ export const judgeRequests = (who: string, now: string, lock = true) => `locked 
  */
 export const refusalColumns = (v: string) => `CASE ${v}.rank
       WHEN ${Refusal.SHOW_NOT_FOUND} THEN 'SHOW_NOT_FOUND'
+      WHEN ${Refusal.SHOW_CANCELLED} THEN 'SHOW_CANCELLED'
       WHEN ${Refusal.SEAT_OUT_OF_RANGE} THEN 'SEAT_OUT_OF_RANGE'
       WHEN ${Refusal.SHOW_STARTED} THEN 'SHOW_STARTED'
       WHEN ${Refusal.SEAT_TAKEN} THEN CASE WHEN

@@ -82,7 +82,7 @@ export class SeatMapService {
       if (expires_at) validUntil = Math.min(validUntil, expires_at.getTime());
       return { seat_number, status };
     });
-    const map: SeatMapResponse = { show_id: showId, total_seats: rows.length, available_seats: available, seats };
+    const map: SeatMapResponse = { show_id: showId, show_status: rows[0].show_status!, total_seats: rows.length, available_seats: available, seats };
     const body = JSON.stringify(map);
     return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, validUntil };
   }

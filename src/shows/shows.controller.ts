@@ -47,9 +47,26 @@ export class ShowsController {
   @Patch('shows/:id')
   @ApiOperation({ summary: 'Move, rename or resize a show (admin)' })
   @ApiOkResponse({ type: ShowResponse })
-  @ApiProblems('VALIDATION_FAILED', 'SHOW_NOT_FOUND', 'SCREEN_BUSY', 'SHOW_HAS_BOOKINGS')
+  @ApiProblems('VALIDATION_FAILED', 'SHOW_NOT_FOUND', 'SCREEN_BUSY', 'SHOW_HAS_BOOKINGS', 'SHOW_CANCELLED')
   update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateShowDto): Promise<ShowResponse> {
     return this.shows.update(id, dto);
+  }
+
+  @Auth('admin')
+  @Idempotent({ retryOnConflict: true })
+  @Post('shows/:id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel a show (admin)',
+    description:
+      'Before or after its start, whatever was checked in: every booking of it is cancelled (checked in or not), every hold ended, its seats ' +
+      'freed and its screen free for another show; each customer with bookings of it gets one e-mail naming their seats. Afterwards its bookings, ' +
+      'holds, confirmations and changes are refused with SHOW_CANCELLED.',
+  })
+  @ApiOkResponse({ type: ShowResponse, description: 'The show, with status "cancelled"' })
+  @ApiProblems('VALIDATION_FAILED', 'SHOW_NOT_FOUND', 'SHOW_CANCELLED', 'CONCURRENT_UPDATE', 'LOCK_TIMEOUT')
+  cancel(@Param('id', ParseIdPipe) id: number): Promise<ShowResponse> {
+    return this.shows.cancel(id);
   }
 
   @Auth('admin')

@@ -6,6 +6,7 @@ const SHOW_ERRORS = {
   SCREEN_BUSY: { status: 409, detail: 'Another show occupies this screen at that time.' },
   SHOW_HAS_BOOKINGS: { status: 409, detail: 'The show has booked or held seats that this change would remove.' },
   SHOW_STARTED: { status: 409, detail: 'The show has already started; its seats can no longer be sold or held.' },
+  SHOW_CANCELLED: { status: 409, detail: 'The show is cancelled; its seats can no longer be sold or held, and it can no longer be changed.' },
 };
 
 export type ShowErrorCode = keyof typeof SHOW_ERRORS;

@@ -1,21 +1,29 @@
 import { Injectable } from '@nestjs/common';
+import { BookingMail } from '../bookings/booking-mail';
+import { END_SHOW_HOLDS } from '../bookings/holds/sql/end-holds';
+import { CANCEL_SHOW_BOOKINGS } from '../bookings/sql/cancel-booking';
 import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors/app-error';
 import { Page, PageQuery } from '../common/http/pagination';
 import { Database } from '../database/database';
 import { first, Queryable } from '../database/statement';
+import { Metrics } from '../metrics/metrics';
 import { MovieError } from '../movies/movies.errors';
 import { GET_MOVIE, SHARE_MOVIE_DURATION } from '../movies/sql/movies';
 import { ADD_SEAT_ROWS, LOCK_SHOW_SEATS, REMOVE_SEAT_ROWS } from '../seats/sql/seat-rows';
 import { CreateShowDto, ShowResponse, UpdateShowDto } from './dto/show.dto';
 import { screenBusyOnOverlap, ShowError } from './shows.errors';
-import { COUNT_SHOWS_OF_MOVIE, DELETE_SHOW, GET_SHOW, INSERT_SHOW, LOCK_SHOW, LOCK_SHOW_HOLDS, SHOWS_OF_MOVIE, toShow, UPDATE_SHOW } from './sql/shows';
+import { CANCEL_SHOW, COUNT_SHOWS_OF_MOVIE, DELETE_SHOW, GET_SHOW, INSERT_SHOW, LOCK_SHOW, LOCK_SHOW_HOLDS, SHOWS_OF_MOVIE, toShow, UPDATE_SHOW } from './sql/shows';
+
+const ALREADY_CANCELLED = 'The show is already cancelled.';
 
 @Injectable()
 export class ShowsService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
+    private readonly mail: BookingMail,
   ) {}
 
   async listForMovie(movieId: number, page: PageQuery): Promise<Page<ShowResponse>> {
@@ -62,6 +70,7 @@ export class ShowsService {
       this.db.transaction(async (tx) => {
         const show = await first(tx, LOCK_SHOW, id);
         if (!show) throw new ShowError('SHOW_NOT_FOUND');
+        if (show.status === 'cancelled') throw new ShowError('SHOW_CANCELLED');
         const newTotal = dto.total_seats ?? show.total_seats;
         if (newTotal !== show.total_seats) {
           const seats = await tx.rows(LOCK_SHOW_SEATS, id, newTotal, this.clock.now());
@@ -73,6 +82,35 @@ export class ShowsService {
         return this.get(id, tx);
       }),
     );
+  }
+
+  /**
+   * Cancels a show, before or after its start and whatever was checked in, in
+   * one transaction that takes its locks in the documented order: the show
+   * (so no hold or confirmation of it starts meanwhile), its active holds,
+   * which end and free their seats, every seat (a booking in flight finishes
+   * first, and one that waited reads the seat as we leave it), then its
+   * bookings, all cancelled, their seats freed, and each customer's message
+   * queued in the same transaction (a cancellation that rolls back tells
+   * nobody). Last the show's status, which frees its screen.
+   */
+  async cancel(id: number): Promise<ShowResponse> {
+    const now = this.clock.now();
+    const { show, holds, bookings } = await this.db.transaction(async (tx) => {
+      const locked = await first(tx, LOCK_SHOW, id);
+      if (!locked) throw new ShowError('SHOW_NOT_FOUND');
+      if (locked.status === 'cancelled') throw new ShowError('SHOW_CANCELLED', ALREADY_CANCELLED);
+      const [holds] = await tx.rows(END_SHOW_HOLDS, id, now);
+      await tx.rows(LOCK_SHOW_SEATS, id, 0, now);
+      const bookings = await tx.rows(CANCEL_SHOW_BOOKINGS, id, now);
+      await this.mail.showCancelled(tx, idsByCustomer(bookings));
+      await tx.rows(CANCEL_SHOW, id, now);
+      return { show: await this.get(id, tx), holds, bookings };
+    });
+    this.metrics.bookingsCancelled.inc(bookings.length);
+    if (holds.released > 0) this.metrics.holds.inc({ event: 'released' }, holds.released);
+    if (holds.expired > 0) this.metrics.holds.inc({ event: 'expired' }, holds.expired);
+    return show;
   }
 
   async remove(id: number): Promise<void> {
@@ -93,4 +131,11 @@ export class ShowsService {
     if (date.getUTCFullYear() > 9999) throw ValidationFailedError.field('date_time', 'must be before the year 10000 (UTC)');
     return date;
   }
+}
+
+/** The ids of the bookings, one group per customer (the rows come ordered by customer). */
+function idsByCustomer(bookings: { id: number; user_id: number }[]): number[][] {
+  const groups = new Map<number, number[]>();
+  for (const { id, user_id } of bookings) groups.set(user_id, [...(groups.get(user_id) ?? []), id]);
+  return [...groups.values()];
 }

@@ -43,6 +43,7 @@ describe('bookings (e2e)', () => {
         screen_name: show.screen_name,
         date_time: show.date_time,
         total_seats: show.total_seats,
+        show_status: 'scheduled',
       });
       const all = await api.myBookings(mia).expect(200);
       expect(all.headers['x-total-count']).toBe('3');

@@ -32,6 +32,8 @@ describe('catalogue (e2e)', () => {
         available_seats: 80,
         booked_seats: 0,
         held_seats: 0,
+        status: 'scheduled',
+        cancelled_at: null,
       });
       expect((await api.show(res.body.id).expect(200)).body).toEqual(res.body);
       const { rows } = await ctx.db.pool.query('SELECT count(*)::int AS n FROM seats WHERE show_id = $1', [res.body.id]);
@@ -58,6 +60,8 @@ describe('catalogue (e2e)', () => {
           available_seats: 50,
           booked_seats: 0,
           held_seats: 0,
+          status: 'scheduled',
+          cancelled_at: null,
         });
       }
       const paged = await api.movieShows(movie.id, 'limit=1&offset=1').expect(200);

@@ -113,6 +113,42 @@ describe('the database keeps the invariants by itself (a migrated database, no H
     ).rejects.toMatchObject({ code: '23P01', constraint: 'shows_screen_no_overlap' });
   });
 
+  it('a cancelled show frees its screen: another show may overlap it', async () => {
+    const show = await insertShow(database, 1);
+    const { rows } = await query(`UPDATE shows SET status = 'cancelled', cancelled_at = now() WHERE id = $1 RETURNING movie_id, screen_name, date_time`, [show]);
+    await query(`INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats) VALUES ($1, $2, $3, $3::timestamptz + interval '2 hours', 10)`, [
+      rows[0].movie_id,
+      rows[0].screen_name,
+      rows[0].date_time,
+    ]);
+    await expect(query(`UPDATE shows SET status = 'scheduled', cancelled_at = NULL WHERE id = $1`, [show])).rejects.toMatchObject({
+      code: '23P01',
+      constraint: 'shows_screen_no_overlap',
+    });
+  });
+
+  it("a cancelled show's seats are neither booked nor held; its status is on every seat row", async () => {
+    const booked = await insertShow(database, 2);
+    await insertBookings(database, john, booked, [1]);
+    // The status cascades onto the seat rows (seats_show_fk), which must be free by then.
+    await expect(query(`UPDATE shows SET status = 'cancelled', cancelled_at = now() WHERE id = $1`, [booked])).rejects.toMatchObject({
+      code: '23514',
+      constraint: 'seats_free_when_show_cancelled',
+    });
+    const show = await insertShow(database, 2);
+    await query(`UPDATE shows SET status = 'cancelled', cancelled_at = now() WHERE id = $1`, [show]);
+    expect((await query(`SELECT DISTINCT show_status FROM seats WHERE show_id = $1`, [show])).rows).toEqual([{ show_status: 'cancelled' }]);
+    await expect(insertBookings(database, jane, show, [1])).rejects.toMatchObject({ code: '23514', constraint: 'seats_free_when_show_cancelled' });
+    await expect(insertHold(database, jane, show, [2], inAnHour())).rejects.toMatchObject({ code: '23514', constraint: 'seats_free_when_show_cancelled' });
+    await expect(query(`UPDATE seats SET show_status = 'scheduled' WHERE show_id = $1`, [show])).rejects.toMatchObject({ code: '23503', constraint: 'seats_show_fk' });
+  });
+
+  it('a show is cancelled exactly when it has a cancellation time, and has no other status', async () => {
+    const show = await insertShow(database, 1);
+    await expect(query(`UPDATE shows SET status = 'cancelled' WHERE id = $1`, [show])).rejects.toMatchObject({ code: '23514', constraint: 'shows_cancelled_at_check' });
+    await expect(query(`UPDATE shows SET status = 'postponed' WHERE id = $1`, [show])).rejects.toMatchObject({ code: '23514', constraint: 'shows_status_check' });
+  });
+
   it('a booking is cancelled exactly when it has a cancellation time', async () => {
     const show = await insertShow(database, 2);
     await expect(

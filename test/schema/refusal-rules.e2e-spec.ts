@@ -6,7 +6,7 @@ import { insertBookings, insertHold, insertShow, insertUser, migratedDatabase, M
 /**
  * The seat rules, case by case, straight against the statements that decide
  * (no HTTP): what a request is answered, in the documented precedence
- * SHOW_NOT_FOUND, SEAT_OUT_OF_RANGE, SHOW_STARTED, SEAT_TAKEN / SHOW_FULL,
+ * SHOW_NOT_FOUND, SHOW_CANCELLED, SEAT_OUT_OF_RANGE, SHOW_STARTED, SEAT_TAKEN / SHOW_FULL,
  * SEAT_HELD, and which seats justify it. Each case builds a 5-seat show in the
  * state it describes.
  */
@@ -26,6 +26,7 @@ describe('the refusal rules (the deciding statements on a migrated database, no 
 
   interface World {
     started?: boolean;
+    cancelled?: boolean;
     bookedByOther?: number[];
     heldByOther?: number[];
     heldByMe?: number[];
@@ -38,6 +39,7 @@ describe('the refusal rules (the deciding statements on a migrated database, no 
     if (world.heldByOther) await insertHold(database, other, show, world.heldByOther, later);
     if (world.heldByMe) await insertHold(database, me, show, world.heldByMe, later);
     if (world.expiredHoldOfOther) await insertHold(database, other, show, world.expiredHoldOfOther, earlier);
+    if (world.cancelled) await database.pool.query(`UPDATE shows SET status = 'cancelled', cancelled_at = now() WHERE id = $1`, [show]);
     return show;
   }
 
@@ -61,6 +63,8 @@ describe('the refusal rules (the deciding statements on a migrated database, no 
     ['every other seat booked, one held: taken, not full', { bookedByOther: [1, 2, 3, 4], heldByOther: [5] }, [4, 5], { refusal: 'SEAT_TAKEN', seats: [4, 5], total_seats: null }],
     ['out of range before taken', { bookedByOther: [1] }, [1, 7], { refusal: 'SEAT_OUT_OF_RANGE', seats: [7], total_seats: 5 }],
     ['started before taken', { started: true, bookedByOther: [1] }, [1], { refusal: 'SHOW_STARTED', seats: null, total_seats: null }],
+    ['a cancelled show', { cancelled: true }, [1, 2], { refusal: 'SHOW_CANCELLED', seats: null, total_seats: null }],
+    ['cancelled before out of range and started', { cancelled: true, started: true }, [1, 7], { refusal: 'SHOW_CANCELLED', seats: null, total_seats: null }],
   ];
 
   it.each(bookingCases)('booking: %s', async (_case, world, seats, expected) => {
@@ -94,6 +98,7 @@ describe('the refusal rules (the deciding statements on a migrated database, no 
     ['a booked seat', { bookedByOther: [1] }, [1], { refusal: 'SEAT_TAKEN', seats: [1] }],
     ['more than my limit of 3, with 2 held already', { heldByMe: [1, 2] }, [3, 4], { refusal: 'HOLD_LIMIT_EXCEEDED', seats: null }],
     ['a show that has started', { started: true }, [1], { refusal: 'SHOW_STARTED', seats: null }],
+    ['a cancelled show', { cancelled: true }, [1], { refusal: 'SHOW_CANCELLED', seats: null }],
   ];
 
   const ADDRESS = '203.0.113.7';
@@ -131,6 +136,11 @@ describe('the refusal rules (the deciding statements on a migrated database, no 
   ] as const)('seats no show can have are judged on a snapshot: %s', async (_case, seats, expected) => {
     const show = await showIn({});
     expect(await database.db.rows(JUDGE_IMPOSSIBLE_SEATS, show, [...seats], now)).toEqual([expected]);
+  });
+
+  it('seats no show can have, on a cancelled show: cancelled first', async () => {
+    const show = await showIn({ cancelled: true });
+    expect(await database.db.rows(JUDGE_IMPOSSIBLE_SEATS, show, [0], now)).toEqual([{ refusal: 'SHOW_CANCELLED', seats: null, total_seats: null }]);
   });
 
   it('seats no show can have, on a show that does not exist: not found first', async () => {

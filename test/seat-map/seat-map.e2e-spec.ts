@@ -27,6 +27,7 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual({
       show_id: show.id,
+      show_status: 'scheduled',
       total_seats: 6,
       available_seats: 6,
       seats: range(1, 6).map((seat_number) => ({ seat_number, status: 'available' })),

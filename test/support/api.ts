@@ -130,6 +130,11 @@ export class ApiClient {
     return this.send('delete', `/shows/${id}/`, caller, undefined, options);
   }
 
+  /** POST /shows/{id}/cancel/ (admin). */
+  cancelShow(caller: Caller, id: Id, options?: CallOptions): Test {
+    return this.send('post', `/shows/${id}/cancel/`, caller, undefined, options);
+  }
+
   // --- seats
 
   /** GET /shows/{id}/seats/, with `If-None-Match: etag` when given. */

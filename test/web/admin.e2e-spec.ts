@@ -103,6 +103,33 @@ describeWithBrowser('staff pages (browser e2e)', () => {
     await api.show(show.id).expect(200);
   });
 
+  it('cancels a show after a confirmation step: its row and its page say Cancelled, and its seats are no longer offered', async () => {
+    const movie = (await api.createMovie(admin, { title: `Cancelled film ${unique()}`, duration_minutes: 90 }).expect(201)).body;
+    const show = (await api.createShow(admin, movie.id, { screen_name: `Screen ${unique()}`, date_time: startAt(5, 15).iso, total_seats: 20 }).expect(201)).body;
+    await api.book(john, show.id, [3]).expect(201);
+
+    await page.goto(`/admin/movies/${movie.id}`);
+    await page.getByText('1 sold · 0 held · 19 free').waitFor();
+    const row = page.getByRole('row', { name: new RegExp(show.screen_name) });
+    // The first click only asks; "Keep it" changes nothing.
+    await row.getByRole('button', { name: /^Cancel the show of/ }).click();
+    const confirm = row.getByRole('group', { name: /^Cancel the show of .*\?$/ });
+    await confirm.getByText(/^Cancel this show\? Its 1 booked seat and any holds are cancelled/).waitFor();
+    await confirm.getByRole('button', { name: 'Keep it' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect((await api.show(show.id).expect(200)).body.status).toBe('scheduled');
+
+    await row.getByRole('button', { name: /^Cancel the show of/ }).click();
+    await row.getByRole('button', { name: 'Yes, cancel the show' }).click();
+    await row.getByText(/^Cancelled/).waitFor();
+    expect((await api.show(show.id).expect(200)).body).toMatchObject({ status: 'cancelled', booked_seats: 0 });
+    expect(await row.getByRole('button', { name: /^(Edit|Cancel) the show of/ }).count()).toBe(0);
+
+    await page.goto(`/shows/${show.id}`);
+    await page.getByText(/^Cancelled: this show will not take place/).waitFor();
+    expect(await page.getByRole('button', { name: /^Row A seat/ }).count()).toBe(0);
+  });
+
   it('is for staff only: a customer is told so and sees no admin link', async () => {
     const customer = await openTab(browser, ctx.url);
     await signInTab(customer, john);

@@ -74,4 +74,6 @@ export class MyBookingResponse extends BookingResponse {
   @ApiProperty({ example: 'Screen 1' }) screen_name: string;
   @ApiProperty({ type: 'string', format: 'date-time', example: '2026-12-01T18:30:00.000Z', description: "The show's start" }) date_time: string;
   @ApiProperty({ type: 'integer', example: 100, description: "The show's seats: a front end draws its rows from them" }) total_seats: number;
+  @ApiProperty({ enum: ['scheduled', 'cancelled'], example: 'scheduled', description: "The show's status: a cancelled show cancelled its bookings" })
+  show_status: 'scheduled' | 'cancelled';
 }

@@ -13,7 +13,7 @@ import { refusalError } from '../refusals';
 import { BOOK_SEATS, LOCK_CUSTOMER_SHOWS } from '../sql/book-seats';
 import { toBooking } from '../sql/booking-row';
 import { HoldResponse } from './hold.dto';
-import { EXPIRE_DUE_HOLDS, LOCK_HOLD_TO_CONFIRM, LOCK_HOLDER_SHOW, MARK_HOLD_CONFIRMED, RELEASE_HOLD } from './sql/end-holds';
+import { EXPIRE_DUE_HOLDS, LOCK_HOLD_TO_CONFIRM, LOCK_HOLDER_SHOW, MARK_HOLD_CONFIRMED, RELEASE_HOLD, SHARE_HOLD_SHOW } from './sql/end-holds';
 import { HOLD_SEATS, LOCK_ADDRESS_SHOW, SHARE_SHOW } from './sql/hold-seats';
 import { toHold } from './sql/hold-row';
 import { COUNT_MY_HOLDS, MY_HOLDS } from './sql/my-holds';
@@ -65,6 +65,8 @@ export class HoldsService {
     const bookings = await this.db.transaction(async (tx) => {
       // Lock 1 first: the booking cap counts the holder's bookings of the show exactly.
       await tx.rows(LOCK_HOLDER_SHOW, holdId);
+      // Lock 2: a cancellation of the show is either committed, and seen, or waits for us.
+      await tx.rows(SHARE_HOLD_SHOW, holdId);
       const [hold] = await tx.rows(LOCK_HOLD_TO_CONFIRM, holdId, now, ...actingAs(user, 'confirm-hold'));
       if (hold.refusal !== null) throw refusalError(hold);
       const seats = hold.seat_numbers;

@@ -5,7 +5,7 @@ import { seatLabel } from '../../seats/seat-label.sql';
 import { BOOKING_COLUMNS, BookingRow } from './booking-row';
 import { lockCustomerShows } from './customer-show-lock';
 
-export type SeatRefusal = 'SHOW_NOT_FOUND' | 'SEAT_OUT_OF_RANGE' | 'SHOW_STARTED' | 'SEAT_TAKEN' | 'SHOW_FULL' | 'SEAT_HELD';
+export type SeatRefusal = 'SHOW_NOT_FOUND' | 'SHOW_CANCELLED' | 'SEAT_OUT_OF_RANGE' | 'SHOW_STARTED' | 'SEAT_TAKEN' | 'SHOW_FULL' | 'SEAT_HELD';
 export type BookingRefusal = SeatRefusal | 'BOOKING_LIMIT_EXCEEDED';
 
 /** One row per booking made, or one row per refused request (booking columns NULL). */

@@ -58,3 +58,25 @@ SELECT d.refusal, d.booking_id, c.*
     SEAT_CHANGES.of(...rows.filter(isCancelled).map((row) => ({ show_id: row.show_id, status: 'available' as const, seats: [row.seat_number] }))),
   ],
 });
+
+/**
+ * Cancels every booked booking of a show being cancelled, checked in or not,
+ * and frees their seats. Run after its caller locked the show row and every
+ * seat of the show (LOCK_SHOW_SEATS, lock 4) in earlier statements of its
+ * transaction: a booking in flight then has committed before this statement
+ * takes its snapshot, so it is cancelled too; the bookings are locked here,
+ * after their seats (lock 5). One row per booking cancelled, by customer and seat.
+ */
+export const CANCEL_SHOW_BOOKINGS = statement<[showId: number, now: Date], BookingRow>({
+  name: 'cancel-show-bookings',
+  text: `
+WITH cancelled AS (
+  UPDATE bookings b SET status = 'cancelled', cancelled_at = $2::timestamptz
+   WHERE b.show_id = $1 AND b.status = 'booked'
+  RETURNING ${BOOKING_COLUMNS}
+), freed AS (
+  ${freeBookedSeats('cancelled')}
+)
+SELECT * FROM cancelled ORDER BY user_id, seat_number`,
+  events: (rows) => (rows.length === 0 ? [] : [SEAT_CHANGES.of({ show_id: rows[0].show_id, status: 'available', seats: rows.map((row) => row.seat_number).sort((a, b) => a - b) })]),
+});

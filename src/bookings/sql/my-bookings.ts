@@ -1,4 +1,5 @@
 import { statement } from '../../database/statement';
+import type { ShowStatus } from '../../shows/entities/show.entity';
 import type { MyBookingResponse } from '../dto/booking.dto';
 import { BookingRow, toBooking } from './booking-row';
 
@@ -7,6 +8,7 @@ export interface MyBookingRow extends BookingRow {
   screen_name: string;
   date_time: Date;
   total_seats: number;
+  show_status: ShowStatus;
 }
 
 type Status = 'booked' | 'cancelled' | null;
@@ -16,7 +18,7 @@ export const MY_BOOKINGS = statement<[userId: number, status: Status, showId: nu
   name: 'my-bookings',
   text: `
 SELECT b.id, b.user_id, b.show_id, b.seat_number, b.status, b.created_at, b.cancelled_at, b.ticket_code, b.seat_label, b.checked_in_at,
-       m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats
+       m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats, sh.status AS show_status
   FROM bookings b JOIN shows sh ON sh.id = b.show_id JOIN movies m ON m.id = sh.movie_id
  WHERE b.user_id = $1 AND ($2::text IS NULL OR b.status = $2) AND ($3::int IS NULL OR b.show_id = $3)
  ORDER BY b.created_at DESC, b.id DESC
@@ -29,5 +31,5 @@ export const COUNT_MY_BOOKINGS = statement<[userId: number, status: Status, show
 });
 
 export function toMyBooking(row: MyBookingRow): MyBookingResponse {
-  return { ...toBooking(row), movie_title: row.movie_title, screen_name: row.screen_name, date_time: row.date_time.toISOString(), total_seats: row.total_seats };
+  return { ...toBooking(row), movie_title: row.movie_title, screen_name: row.screen_name, date_time: row.date_time.toISOString(), total_seats: row.total_seats, show_status: row.show_status };
 }

@@ -5,8 +5,8 @@ import { statement } from '../../database/statement';
  * reminded for that start, and returns them grouped by customer and show (one
  * message each). A booking is reminded for a start time, not once for all:
  * a show moved after its reminder is reminded again before its new time; a
- * cancelled booking, or one of a show that no longer starts in the window, is
- * not. Bookings made inside the window are not reminded (their confirmation
+ * cancelled booking, one of a cancelled show, or one of a show that no longer
+ * starts in the window, is not. Bookings made inside the window are not reminded (their confirmation
  * has just said it all). SKIP LOCKED: every instance may sweep at once.
  */
 export const MARK_DUE_REMINDERS = statement<[now: Date, hours: number], { booking_ids: number[] }>({
@@ -17,6 +17,7 @@ WITH due AS (
     FROM bookings b
     JOIN shows sh ON sh.id = b.show_id
    WHERE b.status = 'booked'
+     AND sh.status = 'scheduled'
      AND b.reminded_for IS DISTINCT FROM sh.date_time
      AND sh.date_time > $1
      AND sh.date_time <= $1 + make_interval(hours => $2)

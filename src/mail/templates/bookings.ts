@@ -62,6 +62,34 @@ export function bookingCancelledMail(cinemaName: string, mail: CancelledMail): R
   ]);
 }
 
+export interface ShowCancelledMail {
+  username: string;
+  title: string;
+  startsAt: string;
+  screen: string;
+  /** The customer's seats of the show, all cancelled with it. */
+  seatLabels: string[];
+  /** The customer's bookings page. */
+  link: string;
+}
+
+/** The show was cancelled by the cinema: the customer's bookings of it are cancelled, their tickets void. */
+export function showCancelledMail(cinemaName: string, mail: ShowCancelledMail): Rendered {
+  const one = mail.seatLabels.length === 1;
+  const subject = `${cinemaName}: show cancelled, ${mail.title} on ${when(mail.startsAt)}`;
+  return layout(
+    cinemaName,
+    subject,
+    [
+      `Hello ${mail.username},`,
+      `we are sorry: the show of ${mail.title} on ${when(mail.startsAt)}, ${mail.screen}, is cancelled.`,
+      `Your ${one ? 'booking of seat' : 'bookings of seats'} ${mail.seatLabels.join(', ')} ${one ? 'is' : 'are'} cancelled with it, and ${one ? 'its ticket no longer admits' : 'their tickets no longer admit'} anyone.`,
+    ],
+    `<p style="margin:12px 0"><a href="${escapeHtml(mail.link)}">Your bookings</a></p>`,
+    `Your bookings: ${mail.link}`,
+  );
+}
+
 /** REMINDER_HOURS_BEFORE the show: when and where, and which seats. */
 export function showReminderMail(cinemaName: string, mail: BookingsMail): Rendered {
   const subject = `${cinemaName}: ${mail.title} starts ${when(mail.startsAt)}`;

@@ -4,17 +4,18 @@
 WITH wanted AS (
   SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[]) AS w(req, user_id, show_id, seat_number)
 ), locked AS (
-  SELECT s.show_id, s.seat_number, s.total_seats, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
+  SELECT s.show_id, s.seat_number, s.total_seats, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
     FROM seats s JOIN wanted w ON s.show_id = w.show_id AND s.seat_number = w.seat_number
    ORDER BY s.show_id, s.seat_number
      FOR UPDATE OF s
 ), judged AS (
   SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, CASE
       WHEN sh.id IS NULL THEN 1
-      WHEN l.seat_number IS NULL THEN 2
-      WHEN (sh.date_time <= $5) THEN 3
-      WHEN l.booking_id IS NOT NULL THEN 4
-      WHEN ((l.hold_id IS NOT NULL AND l.hold_expires_at > $5) AND l.held_by IS DISTINCT FROM w.user_id) THEN 5
+      WHEN (coalesce(l.show_status, sh.status) = 'cancelled') THEN 2
+      WHEN l.seat_number IS NULL THEN 3
+      WHEN (sh.date_time <= $5) THEN 4
+      WHEN l.booking_id IS NOT NULL THEN 5
+      WHEN ((l.hold_id IS NOT NULL AND l.hold_expires_at > $5) AND l.held_by IS DISTINCT FROM w.user_id) THEN 6
       ELSE 9 END AS rank
     FROM wanted w
     LEFT JOIN shows sh ON sh.id = w.show_id
@@ -50,21 +51,22 @@ SELECT v.req, CASE WHEN v.rank = 9 AND o.booked + o.wanted > $6 THEN 'BOOKING_LI
   JOIN owned o ON o.req = v.req
  CROSS JOIN LATERAL (SELECT CASE v.rank
       WHEN 1 THEN 'SHOW_NOT_FOUND'
-      WHEN 2 THEN 'SEAT_OUT_OF_RANGE'
-      WHEN 3 THEN 'SHOW_STARTED'
-      WHEN 4 THEN CASE WHEN
-             EXISTS (SELECT 1 FROM judged j WHERE j.req = v.req AND j.rank <> 4)
+      WHEN 2 THEN 'SHOW_CANCELLED'
+      WHEN 3 THEN 'SEAT_OUT_OF_RANGE'
+      WHEN 4 THEN 'SHOW_STARTED'
+      WHEN 5 THEN CASE WHEN
+             EXISTS (SELECT 1 FROM judged j WHERE j.req = v.req AND j.rank <> 5)
           OR EXISTS (SELECT 1 FROM seats f WHERE f.show_id = v.show_id AND f.booking_id IS NULL
                         AND NOT EXISTS (SELECT 1 FROM judged j WHERE j.req = v.req AND j.seat_number = f.seat_number))
         THEN 'SEAT_TAKEN' ELSE 'SHOW_FULL' END
-      WHEN 5 THEN 'SEAT_HELD'
+      WHEN 6 THEN 'SEAT_HELD'
     END AS refusal,
-    CASE WHEN v.rank IN (2, 4, 5) THEN ARRAY(
+    CASE WHEN v.rank IN (3, 5, 6) THEN ARRAY(
       SELECT j.seat_number FROM judged j
-       WHERE j.req = v.req AND j.rank BETWEEN v.rank AND CASE v.rank WHEN 4 THEN 5 ELSE v.rank END
+       WHERE j.req = v.req AND j.rank BETWEEN v.rank AND CASE v.rank WHEN 5 THEN 6 ELSE v.rank END
        ORDER BY j.seat_number)
     END AS seats,
-    CASE WHEN v.rank = 2 THEN (SELECT t.total_seats FROM shows t WHERE t.id = v.show_id) END AS total_seats) r
+    CASE WHEN v.rank = 3 THEN (SELECT t.total_seats FROM shows t WHERE t.id = v.show_id) END AS total_seats) r
   LEFT JOIN (created c JOIN wanted w ON w.show_id = c.show_id AND w.seat_number = c.seat_number) ON w.req = v.req
  ORDER BY v.req, c.seat_number;
 

@@ -31,3 +31,15 @@ WITH locked AS (
 SELECT d.refusal, d.booking_id, c.*
   FROM decided d
   LEFT JOIN cancelled c ON true;
+
+-- cancel-show-bookings (reports events, announced after commit)
+WITH cancelled AS (
+  UPDATE bookings b SET status = 'cancelled', cancelled_at = $2::timestamptz
+   WHERE b.show_id = $1 AND b.status = 'booked'
+  RETURNING id, user_id, show_id, seat_number, status, created_at, cancelled_at, ticket_code, seat_label, checked_in_at
+), freed AS (
+  UPDATE seats s SET booking_id = NULL
+    FROM cancelled c
+   WHERE s.show_id = c.show_id AND s.seat_number = c.seat_number AND s.booking_id = c.id
+)
+SELECT * FROM cancelled ORDER BY user_id, seat_number;

@@ -4,15 +4,16 @@
 WITH wanted AS (
   SELECT 0 AS req, NULL::int AS user_id, $1::int AS show_id, n AS seat_number FROM unnest($2::numeric[]) AS n
 ), locked AS (
-  SELECT s.show_id, s.seat_number, s.total_seats, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
+  SELECT s.show_id, s.seat_number, s.total_seats, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
     FROM seats s JOIN wanted w ON s.show_id = w.show_id AND s.seat_number = w.seat_number
 ), judged AS (
   SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, CASE
       WHEN sh.id IS NULL THEN 1
-      WHEN l.seat_number IS NULL THEN 2
-      WHEN (sh.date_time <= $3) THEN 3
-      WHEN l.booking_id IS NOT NULL THEN 4
-      WHEN ((l.hold_id IS NOT NULL AND l.hold_expires_at > $3) AND l.held_by IS DISTINCT FROM w.user_id) THEN 5
+      WHEN (coalesce(l.show_status, sh.status) = 'cancelled') THEN 2
+      WHEN l.seat_number IS NULL THEN 3
+      WHEN (sh.date_time <= $3) THEN 4
+      WHEN l.booking_id IS NOT NULL THEN 5
+      WHEN ((l.hold_id IS NOT NULL AND l.hold_expires_at > $3) AND l.held_by IS DISTINCT FROM w.user_id) THEN 6
       ELSE 9 END AS rank
     FROM wanted w
     LEFT JOIN shows sh ON sh.id = w.show_id
@@ -22,18 +23,19 @@ WITH wanted AS (
 )
 SELECT CASE v.rank
       WHEN 1 THEN 'SHOW_NOT_FOUND'
-      WHEN 2 THEN 'SEAT_OUT_OF_RANGE'
-      WHEN 3 THEN 'SHOW_STARTED'
-      WHEN 4 THEN CASE WHEN
-             EXISTS (SELECT 1 FROM judged j WHERE j.req = v.req AND j.rank <> 4)
+      WHEN 2 THEN 'SHOW_CANCELLED'
+      WHEN 3 THEN 'SEAT_OUT_OF_RANGE'
+      WHEN 4 THEN 'SHOW_STARTED'
+      WHEN 5 THEN CASE WHEN
+             EXISTS (SELECT 1 FROM judged j WHERE j.req = v.req AND j.rank <> 5)
           OR EXISTS (SELECT 1 FROM seats f WHERE f.show_id = v.show_id AND f.booking_id IS NULL
                         AND NOT EXISTS (SELECT 1 FROM judged j WHERE j.req = v.req AND j.seat_number = f.seat_number))
         THEN 'SEAT_TAKEN' ELSE 'SHOW_FULL' END
-      WHEN 5 THEN 'SEAT_HELD'
+      WHEN 6 THEN 'SEAT_HELD'
     END AS refusal,
-    CASE WHEN v.rank IN (2, 4, 5) THEN ARRAY(
+    CASE WHEN v.rank IN (3, 5, 6) THEN ARRAY(
       SELECT j.seat_number FROM judged j
-       WHERE j.req = v.req AND j.rank BETWEEN v.rank AND CASE v.rank WHEN 4 THEN 5 ELSE v.rank END
+       WHERE j.req = v.req AND j.rank BETWEEN v.rank AND CASE v.rank WHEN 5 THEN 6 ELSE v.rank END
        ORDER BY j.seat_number)
     END AS seats,
-    CASE WHEN v.rank = 2 THEN (SELECT t.total_seats FROM shows t WHERE t.id = v.show_id) END AS total_seats FROM verdicts v;
+    CASE WHEN v.rank = 3 THEN (SELECT t.total_seats FROM shows t WHERE t.id = v.show_id) END AS total_seats FROM verdicts v;

@@ -6,6 +6,7 @@ WITH due AS (
     FROM bookings b
     JOIN shows sh ON sh.id = b.show_id
    WHERE b.status = 'booked'
+     AND sh.status = 'scheduled'
      AND b.reminded_for IS DISTINCT FROM sh.date_time
      AND sh.date_time > $1
      AND sh.date_time <= $1 + make_interval(hours => $2)

@@ -2,7 +2,8 @@
 
 -- get-show
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
-       sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats
+       sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
+       sh.status, sh.cancelled_at
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
  CROSS JOIN LATERAL (
 SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
@@ -15,7 +16,8 @@ SELECT id FROM shows WHERE id = $1;
 
 -- shows-of-movie
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
-       sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats
+       sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
+       sh.status, sh.cancelled_at
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
  CROSS JOIN LATERAL (
 SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
@@ -34,7 +36,10 @@ VALUES ($1, $2, $3, $3::timestamptz + make_interval(mins => $4), $5)
 RETURNING id;
 
 -- lock-show
-SELECT total_seats FROM shows WHERE id = $1 FOR UPDATE;
+SELECT total_seats, status FROM shows WHERE id = $1 FOR UPDATE;
+
+-- cancel-show (reports events, announced after commit)
+UPDATE shows SET status = 'cancelled', cancelled_at = $2 WHERE id = $1 RETURNING id;
 
 -- lock-show-holds
 SELECT id FROM holds WHERE show_id = $1 ORDER BY id FOR UPDATE;

@@ -5,7 +5,11 @@ import { isTaken } from '../seat-rules.sql';
 /** Seats were added to or removed from the show: caches drop it, streams send nothing. */
 const reshaped = (showId: number) => [SEAT_CHANGES.of({ show_id: showId, status: 'available', seats: [] })];
 
-/** Seat rows `from`..`to` of a show, created with it or when it grows; they carry its total_seats (see seats_show_fk). */
+/**
+ * Seat rows `from`..`to` of a show, created with it or when it grows; they carry
+ * its total_seats and status (see seats_show_fk): `scheduled`, since a
+ * cancelled show never grows.
+ */
 export const ADD_SEAT_ROWS = statement<[showId: number, from: number, to: number], never>({
   name: 'add-seat-rows',
   text: `

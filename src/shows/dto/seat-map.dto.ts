@@ -9,6 +9,8 @@ export class SeatStateResponse {
 @ApiSchema({ name: 'SeatMap' })
 export class SeatMapResponse {
   @ApiProperty({ type: 'integer', example: 1 }) show_id: number;
+  @ApiProperty({ enum: ['scheduled', 'cancelled'], example: 'scheduled', description: "The show's status: a cancelled show's seats are free and sell no more" })
+  show_status: 'scheduled' | 'cancelled';
   @ApiProperty({ type: 'integer', example: 100 }) total_seats: number;
   @ApiProperty({ type: 'integer', example: 97 }) available_seats: number;
   @ApiProperty({ type: [SeatStateResponse], description: 'Every seat, in seat order' }) seats: SeatStateResponse[];

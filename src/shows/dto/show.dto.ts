@@ -39,4 +39,11 @@ export class ShowResponse {
   @ApiProperty({ type: 'integer', example: 97, description: 'Seats neither booked nor held' }) available_seats: number;
   @ApiProperty({ type: 'integer', example: 2, description: 'Seats booked' }) booked_seats: number;
   @ApiProperty({ type: 'integer', example: 1, description: 'Seats held by a hold that has not expired' }) held_seats: number;
+  @ApiProperty({
+    enum: ['scheduled', 'cancelled'],
+    example: 'scheduled',
+    description: 'A cancelled show (POST /shows/{id}/cancel/) sells and holds nothing, and no longer occupies its screen',
+  })
+  status: 'scheduled' | 'cancelled';
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null, description: 'Set when cancelled' }) cancelled_at: string | null;
 }

@@ -2,20 +2,19 @@ import { Check, Column, Entity, Exclusion, Index, JoinColumn, ManyToOne, Primary
 import { Movie } from '../../movies/entities/movie.entity';
 import { MAX_SEATS_PER_SHOW } from '../../seats/seat-rules.sql';
 
-/**
- * A show occupies its screen from date_time to ends_at (date_time plus the
- * movie's duration); the exclusion constraint makes two overlapping shows on
- * one screen impossible (SCREEN_BUSY). (id, total_seats) is unique so seat rows
- * can carry total_seats through their foreign key.
- */
+export type ShowStatus = 'scheduled' | 'cancelled';
+
+/** (doc) */
 @Entity('shows')
 @Index('shows_movie_id_date_time_idx', ['movieId', 'dateTime'])
 @Index('shows_date_time_idx', ['dateTime'])
-@Unique('shows_id_total_seats_key', ['id', 'totalSeats'])
+@Unique('shows_id_total_seats_status_key', ['id', 'totalSeats', 'status'])
 @Check('shows_screen_name_check', 'char_length(screen_name) >= 1')
 @Check('shows_total_seats_check', `total_seats BETWEEN 1 AND ${MAX_SEATS_PER_SHOW}`)
 @Check('shows_ends_after_start', 'ends_at > date_time')
-@Exclusion('shows_screen_no_overlap', 'USING gist (screen_name WITH =, tstzrange(date_time, ends_at) WITH &&)')
+@Check('shows_status_check', `status IN ('scheduled', 'cancelled')`)
+@Check('shows_cancelled_at_check', `(status = 'cancelled') = (cancelled_at IS NOT NULL)`)
+@Exclusion('shows_screen_no_overlap', `USING gist (screen_name WITH =, tstzrange(date_time, ends_at) WITH &&) WHERE (status = 'scheduled')`)
 export class Show {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'shows_pkey' })
   id: number;
@@ -41,4 +40,10 @@ export class Show {
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
+
+  @Column({ type: 'varchar', length: 16, default: 'scheduled' })
+  status: ShowStatus;
+
+  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null;
 }

@@ -2,6 +2,7 @@ import { statement } from '../../database/statement';
 import { SEAT_CHANGES } from '../../seat-events/seat-events.sql';
 import { seatCounts } from '../../seats/seat-rules.sql';
 import type { ShowResponse } from '../dto/show.dto';
+import type { ShowStatus } from '../entities/show.entity';
 
 export interface ShowRow {
   id: number;
@@ -13,12 +14,15 @@ export interface ShowRow {
   available_seats: number;
   booked_seats: number;
   held_seats: number;
+  status: ShowStatus;
+  cancelled_at: Date | null;
 }
 
 /** $1 is always the clock's time. */
 const SHOW_SELECT = `
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
-       sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats
+       sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
+       sh.status, sh.cancelled_at
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
  CROSS JOIN ${seatCounts('sh', '$1')} taken`;
 
@@ -55,10 +59,23 @@ VALUES ($1, $2, $3, $3::timestamptz + make_interval(mins => $4), $5)
 RETURNING id`,
 });
 
-/** The show row, locked to change or delete it (lock 2 of the documented order). */
-export const LOCK_SHOW = statement<[showId: number], { total_seats: number }>({
+/** The show row, locked to change, cancel or delete it (lock 2 of the documented order). */
+export const LOCK_SHOW = statement<[showId: number], { total_seats: number; status: ShowStatus }>({
   name: 'lock-show',
-  text: `SELECT total_seats FROM shows WHERE id = $1 FOR UPDATE`,
+  text: `SELECT total_seats, status FROM shows WHERE id = $1 FOR UPDATE`,
+});
+
+/**
+ * The last step of a show's cancellation, on the locked show whose seats are
+ * free by now (seats_free_when_show_cancelled): the status cascades onto its
+ * seat rows (seats_show_fk), and the screen is free for another show
+ * (shows_screen_no_overlap counts scheduled shows only).
+ */
+export const CANCEL_SHOW = statement<[showId: number, now: Date], { id: number }>({
+  name: 'cancel-show',
+  text: `UPDATE shows SET status = 'cancelled', cancelled_at = $2 WHERE id = $1 RETURNING id`,
+  // Its status changed: every instance drops what it knows of the show (seat map, "full").
+  events: (rows) => [SEAT_CHANGES.of(...rows.map((row) => ({ show_id: row.id, status: 'available' as const, seats: [] })))],
 });
 
 /** The show's holds (lock 3), before its seats: deleting the show cascades to both. */
@@ -105,5 +122,5 @@ export const MOVE_SHOW_ENDS = statement<[movieId: number, durationMinutes: numbe
 });
 
 export function toShow(row: ShowRow): ShowResponse {
-  return { ...row, date_time: row.date_time.toISOString() };
+  return { ...row, date_time: row.date_time.toISOString(), cancelled_at: row.cancelled_at?.toISOString() ?? null };
 }

@@ -3,7 +3,7 @@ import { api, type ApiProblem, call, type Show } from '../api/client';
 import { Link } from '../router';
 import { announce } from '../ui/announce';
 import { toProblem, useLoad } from '../ui/async';
-import { formatDateTime, fromLocalInput, toLocalInput } from '../ui/format';
+import { formatDateTime, fromLocalInput, plural, toLocalInput } from '../ui/format';
 import { Field, PageTitle, ProblemText, Ready } from '../ui/parts';
 import { EditRow, integer, Occupancy, StaffOnly, text, useStaffForm } from './admin';
 
@@ -93,8 +93,11 @@ function MovieShows({ id }: { id: number }) {
 
 function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<void> }) {
   const [editing, setEditing] = useState(false);
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const when = formatDateTime(show.date_time);
+  const cancelled = show.status === 'cancelled';
   const edit = useStaffForm(async (form) => {
     await call(
       api.PATCH('/shows/{id}', {
@@ -117,6 +120,21 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
     }
   };
 
+  const cancelShow = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await call(api.POST('/shows/{id}/cancel', { params: { path: { id: show.id } } }));
+      announce(`Cancelled the show of ${when}; its customers are told by e-mail.`);
+      setConfirmingCancel(false);
+      await onChanged();
+    } catch (error) {
+      setProblem(toProblem(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   if (editing) {
     return (
       <EditRow columns={4} label={`Edit the show of ${when}`} form={edit} onCancel={() => setEditing(false)}>
@@ -133,17 +151,43 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
       </th>
       <td>{show.screen_name}</td>
       <td>
-        <Occupancy booked={show.booked_seats} held={show.held_seats} total={show.total_seats} />
+        {cancelled ? (
+          <span className="badge">Cancelled{show.cancelled_at ? ` ${formatDateTime(show.cancelled_at)}` : ''}</span>
+        ) : (
+          <Occupancy booked={show.booked_seats} held={show.held_seats} total={show.total_seats} />
+        )}
       </td>
       <td className="row-actions">
-        <div>
-          <button type="button" className="button small secondary" onClick={() => setEditing(true)} aria-label={`Edit the show of ${when}`}>
-            Edit
-          </button>
-          <button type="button" className="button small danger" onClick={() => void remove()} aria-label={`Delete the show of ${when}`}>
-            Delete
-          </button>
-        </div>
+        {confirmingCancel ? (
+          <div className="confirm" role="group" aria-label={`Cancel the show of ${when}?`}>
+            <p>
+              Cancel this show? Its {plural(show.booked_seats, 'booked seat')} and any holds are cancelled, each customer is told by e-mail, and the
+              screen is free again. This cannot be undone.
+            </p>
+            <button type="button" className="button small danger" disabled={busy} onClick={() => void cancelShow()} autoFocus>
+              Yes, cancel the show
+            </button>
+            <button type="button" className="button small secondary" disabled={busy} onClick={() => setConfirmingCancel(false)}>
+              Keep it
+            </button>
+          </div>
+        ) : (
+          <div>
+            {!cancelled && (
+              <button type="button" className="button small secondary" onClick={() => setEditing(true)} aria-label={`Edit the show of ${when}`}>
+                Edit
+              </button>
+            )}
+            {!cancelled && (
+              <button type="button" className="button small danger" onClick={() => setConfirmingCancel(true)} aria-label={`Cancel the show of ${when}`}>
+                Cancel show…
+              </button>
+            )}
+            <button type="button" className="button small danger" onClick={() => void remove()} aria-label={`Delete the show of ${when}`}>
+              Delete
+            </button>
+          </div>
+        )}
         <ProblemText problem={problem} />
       </td>
     </tr>

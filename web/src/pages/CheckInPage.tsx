@@ -27,7 +27,7 @@ async function allOf<T>(page: (offset: number) => Promise<{ data: T[]; response:
   }
 }
 
-/** Shows not over yet: today's (and any still running) first, then the next ones. */
+/** Shows not over yet and not cancelled: today's (and any still running) first, then the next ones. */
 async function doorShows(): Promise<{ today: Show[]; upcoming: Show[] }> {
   const movies = await allOf((offset) => call(api.GET('/movies', { params: { query: { limit: PAGE, offset } } })));
   const shows: Show[] = [];
@@ -36,7 +36,7 @@ async function doorShows(): Promise<{ today: Show[]; upcoming: Show[] }> {
     const lists = await Promise.all(
       movies.slice(i, i + 4).map(async (movie) => {
         const list = await allOf((offset) => call(api.GET('/movies/{id}/shows', { params: { path: { id: movie.id }, query: { limit: PAGE, offset } } })));
-        return list.filter((show) => Date.parse(show.date_time) + movie.duration_minutes * 60_000 > Date.now());
+        return list.filter((show) => show.status === 'scheduled' && Date.parse(show.date_time) + movie.duration_minutes * 60_000 > Date.now());
       }),
     );
     shows.push(...lists.flat());

@@ -41,8 +41,8 @@ export function MoviePage({ id }: { id: number }) {
                     <Link to={`/shows/${show.id}`} className="show-time">
                       <span className="time">{formatTime(show.date_time)}</span>
                       <span className="where">{show.screen_name}</span>
-                      <span className={show.available_seats === 0 ? 'seats-left none' : 'seats-left'}>
-                        {show.available_seats === 0 ? 'Sold out' : `${plural(show.available_seats, 'seat')} free`}
+                      <span className={show.status === 'cancelled' || show.available_seats === 0 ? 'seats-left none' : 'seats-left'}>
+                        {show.status === 'cancelled' ? 'Cancelled' : show.available_seats === 0 ? 'Sold out' : `${plural(show.available_seats, 'seat')} free`}
                       </span>
                     </Link>
                   </li>

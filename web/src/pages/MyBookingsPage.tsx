@@ -89,7 +89,7 @@ function BookingItem({ booking, cancellable, onChanged }: { booking: MyBooking; 
   };
 
   return (
-    <li className={cancelled ? 'booking cancelled' : 'booking'} aria-label={what + (cancelled ? ', cancelled' : '')}>
+    <li className={cancelled ? 'booking cancelled' : 'booking'} aria-label={what + (booking.show_status === 'cancelled' ? ', show cancelled' : cancelled ? ', cancelled' : '')}>
       <div className="booking-what">
         <Link to={`/shows/${booking.show_id}`} className="booking-title">
           {booking.movie_title}
@@ -97,7 +97,12 @@ function BookingItem({ booking, cancellable, onChanged }: { booking: MyBooking; 
         <span>
           {formatDateTime(booking.date_time)} · {booking.screen_name} · {seat}
         </span>
-        {cancelled && <span className="badge">Cancelled{booking.cancelled_at ? ` ${formatDateTime(booking.cancelled_at)}` : ''}</span>}
+        {cancelled && (
+          <span className="badge">
+            {booking.show_status === 'cancelled' ? 'Show cancelled' : 'Cancelled'}
+            {booking.cancelled_at ? ` ${formatDateTime(booking.cancelled_at)}` : ''}
+          </span>
+        )}
         {booking.checked_in_at && <span className="badge">Checked in {formatDateTime(booking.checked_in_at)}</span>}
       </div>
       {!cancelled && (

@@ -28,8 +28,28 @@ export function ShowPage({ id }: { id: number }) {
   }, String(id));
   return (
     <Ready loaded={loaded} what="the show">
-      {({ show, limits }) => <ShowSeats key={show.id} show={show} limits={limits} />}
+      {({ show, limits }) => (show.status === 'cancelled' ? <CancelledShow show={show} /> : <ShowSeats key={show.id} show={show} limits={limits} />)}
     </Ready>
+  );
+}
+
+/** A cancelled show: what it was, and that nothing of it is on sale (its bookings are cancelled, in "My bookings"). */
+function CancelledShow({ show }: { show: Show }) {
+  return (
+    <section className="show-page">
+      <PageTitle title={`${show.movie_title}, ${formatTime(show.date_time)}, cancelled`}>{show.movie_title}</PageTitle>
+      <ShowFacts show={show} />
+      <p className="problem">Cancelled: this show will not take place, and its seats are not on sale. Bookings of it are cancelled.</p>
+    </section>
+  );
+}
+
+function ShowFacts({ show }: { show: Show }) {
+  return (
+    <p className="show-facts">
+      {formatDay(show.date_time)} at {formatTime(show.date_time)} · {show.screen_name} · {plural(show.total_seats, 'seat')} ·{' '}
+      <Link to={`/movies/${show.movie_id}`}>Other times</Link>
+    </p>
   );
 }
 
@@ -112,10 +132,7 @@ function ShowSeats({ show, limits }: { show: Show; limits: BookingLimits }) {
   return (
     <section className="show-page">
       <PageTitle title={title}>{show.movie_title}</PageTitle>
-      <p className="show-facts">
-        {formatDay(show.date_time)} at {formatTime(show.date_time)} · {show.screen_name} · {plural(show.total_seats, 'seat')} ·{' '}
-        <Link to={`/movies/${show.movie_id}`}>Other times</Link>
-      </p>
+      <ShowFacts show={show} />
       <p className={`stream ${stream}`} aria-live="polite">
         {stream === 'live' ? 'Live: seats change here as others choose them.' : stream === 'connecting' ? 'Connecting to live seat updates…' : 'Reconnecting to live seat updates…'}
       </p>

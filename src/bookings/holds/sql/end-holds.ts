@@ -1,14 +1,17 @@
 import { mayActSql } from '../../../common/access/may-act';
 import { statement } from '../../../database/statement';
 import { SEAT_CHANGES } from '../../../seat-events/seat-events.sql';
-import { freeHeldSeats } from '../../../seats/seat-rules.sql';
+import { freeHeldSeats, isShowCancelled } from '../../../seats/seat-rules.sql';
 import { lockCustomerShows } from '../../sql/customer-show-lock';
 import { HOLD_COLUMNS, HoldRow } from './hold-row';
 
-export type HoldRefusal = 'HOLD_NOT_FOUND' | 'NOT_HOLD_OWNER' | 'HOLD_ALREADY_CONFIRMED' | 'HOLD_RELEASED' | 'HOLD_EXPIRED';
+export type HoldRefusal = 'HOLD_NOT_FOUND' | 'NOT_HOLD_OWNER' | 'HOLD_ALREADY_CONFIRMED' | 'SHOW_CANCELLED' | 'HOLD_RELEASED' | 'HOLD_EXPIRED';
 
 /** Hold row `h` is past its expiry at `now`, whatever its status says (the sweeper may not have come by yet). */
 const isPastExpiry = (h: string, now: string) => `${h}.expires_at <= ${now}`;
+
+/** How active hold `h` ends when it is given back at `now`: released, or expired when its time was up (it ended then). */
+const endingOf = (h: string, now: string) => `CASE WHEN ${isPastExpiry(h, now)} THEN 'expired' ELSE 'released' END`;
 
 /**
  * The first WHENs of the CASE that says why the actor (`actorId`, `forAnyone`:
@@ -29,16 +32,27 @@ export const LOCK_HOLDER_SHOW = statement<[holdId: number], { locked: number }>(
   text: lockCustomerShows(`SELECT user_id, show_id FROM holds WHERE id = $1`),
 });
 
+/**
+ * Lock 2 before confirming a hold (after lock 1, before the hold's): its show,
+ * FOR KEY SHARE, as a new hold takes it. A confirmation and the show's
+ * cancellation (which locks the show FOR UPDATE) then run one after the other,
+ * and LOCK_HOLD_TO_CONFIRM reads the show as the cancellation left it.
+ */
+export const SHARE_HOLD_SHOW = statement<[holdId: number], { id: number }>({
+  name: 'share-hold-show',
+  text: `SELECT sh.id FROM shows sh WHERE sh.id = (SELECT show_id FROM holds WHERE id = $1) FOR KEY SHARE`,
+});
+
 /** The hold to confirm, or why the actor may not. */
 export type HoldToConfirm = ({ refusal: null } & HoldRow) | ({ refusal: HoldRefusal } & { [K in keyof HoldRow]: HoldRow[K] | null });
 
 /**
- * Locks a hold (lock 3 of the documented order, after lock 1) and says
+ * Locks a hold (lock 3 of the documented order, after locks 1 and 2) and says
  * whether the actor may confirm it at `now`: not when there is no such hold,
- * it is someone else's (see may-act.ts), it is confirmed or released already,
- * or it has expired (ended by the sweeper, or past its time); in that order.
- * Two confirmations of one hold run one after the other, and the second finds
- * it confirmed.
+ * it is someone else's (see may-act.ts), it is confirmed already, its show is
+ * cancelled (which ended it), it was released, or it has expired (ended by the
+ * sweeper, or past its time); in that order. Two confirmations of one hold run
+ * one after the other, and the second finds it confirmed.
  */
 export const LOCK_HOLD_TO_CONFIRM = statement<[holdId: number, now: Date, actorId: number, forAnyone: boolean], HoldToConfirm>({
   name: 'lock-hold-to-confirm',
@@ -47,11 +61,13 @@ WITH locked AS (
   SELECT ${HOLD_COLUMNS} FROM holds WHERE id = $1 FOR UPDATE
 )
 SELECT CASE ${mayNotEnd('h', '$3', '$4')}
+           WHEN ${isShowCancelled('sh.status')} THEN 'SHOW_CANCELLED'
            WHEN h.status = 'released' THEN 'HOLD_RELEASED'
            WHEN h.status = 'expired' OR ${isPastExpiry('h', '$2::timestamptz')} THEN 'HOLD_EXPIRED'
          END AS refusal, h.*
   FROM (SELECT 1) AS one
-  LEFT JOIN locked h ON true`,
+  LEFT JOIN locked h ON true
+  LEFT JOIN shows sh ON sh.id = h.show_id`,
 });
 
 export const MARK_HOLD_CONFIRMED = statement<[holdId: number], { id: number }>({
@@ -88,7 +104,7 @@ WITH locked AS (
   SELECT h.id,
          CASE ${mayNotEnd('h', '$3', '$4')}
          END AS refusal,
-         CASE WHEN h.status = 'active' THEN CASE WHEN ${isPastExpiry('h', '$2::timestamptz')} THEN 'expired' ELSE 'released' END END AS ending
+         CASE WHEN h.status = 'active' THEN ${endingOf('h', '$2::timestamptz')} END AS ending
     FROM (SELECT 1) AS one
     LEFT JOIN locked h ON true
 ), ended AS (
@@ -119,6 +135,31 @@ WITH due AS (
   UPDATE holds h SET status = 'expired', ended_at = h.expires_at FROM due WHERE h.id = due.id RETURNING h.id
 ), ${freeHeldSeats('ended')}
 SELECT (SELECT count(*)::int FROM ended) AS expired, f.show_id, f.seats
+  FROM (SELECT 1) AS one
+  LEFT JOIN (SELECT show_id, array_agg(seat_number ORDER BY seat_number) AS seats FROM freed GROUP BY show_id) f ON true`,
+  events: freedSeats,
+});
+
+/**
+ * Ends every active hold of a show being cancelled (its show row locked:
+ * nobody makes a new one meanwhile), as a release would: released, or expired
+ * when its time was up. The holds are locked by id (lock 3), then the seats
+ * they still hold (lock 4), which are freed. One row per show freed (at most
+ * one), with how many holds ended each way.
+ */
+export const END_SHOW_HOLDS = statement<[showId: number, now: Date], FreedRow & { released: number; expired: number }>({
+  name: 'end-show-holds',
+  text: `
+WITH due AS (
+  SELECT id FROM holds WHERE show_id = $1 AND status = 'active' ORDER BY id FOR UPDATE
+), ended AS (
+  UPDATE holds h SET status = ${endingOf('h', '$2::timestamptz')},
+                     ended_at = CASE WHEN ${isPastExpiry('h', '$2::timestamptz')} THEN h.expires_at ELSE $2::timestamptz END
+    FROM due WHERE h.id = due.id
+  RETURNING h.id, h.status
+), ${freeHeldSeats('ended')}
+SELECT (SELECT count(*)::int FROM ended WHERE status = 'released') AS released,
+       (SELECT count(*)::int FROM ended WHERE status = 'expired') AS expired, f.show_id, f.seats
   FROM (SELECT 1) AS one
   LEFT JOIN (SELECT show_id, array_agg(seat_number ORDER BY seat_number) AS seats FROM freed GROUP BY show_id) f ON true`,
   events: freedSeats,
