@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './app-config';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, slug } from './app-config';
 
 const STRONG_SECRET = 'k3T9x2Lq8Vw4Zr7Bn1Mc6Hs5Jd0Fg2Pa';
 /** Production needs a mail server too; the JWT cases below give one, so only the secret decides. */
@@ -141,6 +141,73 @@ describe('loadConfig', () => {
     ['MIGRATIONS_RUN', 'maybe'],
   ])('throws ConfigError for %s=%p', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+  });
+
+  describe('payments', () => {
+    const STRIPE = {
+      PAYMENT_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_test_51abc',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_51abc',
+    };
+
+    it('has the documented defaults: demo, EUR, a 15-minute window, refunds until the show', () => {
+      expect(loadConfig({}).payments).toEqual({ provider: 'demo', currency: 'EUR', paymentWindowSeconds: 900, refundCutoffMinutes: 0, stripe: undefined });
+    });
+
+    it('reads its settings', () => {
+      const config = loadConfig({ CURRENCY: 'usd', PAYMENT_WINDOW_SECONDS: '1', REFUND_CUTOFF_MINUTES: '120' });
+      expect(config.payments).toMatchObject({ currency: 'USD', paymentWindowSeconds: 1, refundCutoffMinutes: 120 });
+    });
+
+    it.each([
+      ['CURRENCY', 'EURO'],
+      ['CURRENCY', 'XYZ'],
+      ['CURRENCY', '€'],
+      ['PAYMENT_WINDOW_SECONDS', '0'],
+      ['PAYMENT_WINDOW_SECONDS', '15m'],
+      ['REFUND_CUTOFF_MINUTES', '-1'],
+      ['PAYMENT_PROVIDER', 'paypal'],
+    ])('throws ConfigError for %s=%p', (name, value) => {
+      expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+    });
+
+    it('takes Stripe with its keys, prefixing idempotency keys with the cinema name unless told otherwise', () => {
+      expect(loadConfig({ ...STRIPE, CINEMA_NAME: 'Roxy Délúxe Kino!' }).payments).toMatchObject({
+        provider: 'stripe',
+        stripe: { secretKey: 'sk_test_51abc', webhookSecret: 'whsec_abc', publishableKey: 'pk_test_51abc', idempotencyPrefix: 'roxy-deluxe-kino', api: undefined },
+      });
+      expect(loadConfig({ ...STRIPE, STRIPE_IDEMPOTENCY_PREFIX: 'roxy_prod' }).payments.stripe?.idempotencyPrefix).toBe('roxy_prod');
+      expect(() => loadConfig({ ...STRIPE, STRIPE_IDEMPOTENCY_PREFIX: 'roxy prod' })).toThrow(/STRIPE_IDEMPOTENCY_PREFIX/);
+      expect(slug('電影院')).toBe('cinema');
+    });
+
+    it.each(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_PUBLISHABLE_KEY'])('refuses to start with Stripe but no %s, in any environment', (name) => {
+      for (const env of [{ NODE_ENV: 'development' }, { NODE_ENV: 'test' }, { ...PRODUCTION, JWT_SECRET: STRONG_SECRET }]) {
+        expect(() => loadConfig({ ...env, ...STRIPE, [name]: '' })).toThrow(new RegExp(`PAYMENT_PROVIDER=stripe needs ${name}`));
+      }
+    });
+
+    it('refuses keys that are not the kind they are named for, and test and live keys mixed', () => {
+      expect(() => loadConfig({ ...STRIPE, STRIPE_SECRET_KEY: 'pk_test_51abc' })).toThrow(/STRIPE_SECRET_KEY/);
+      expect(() => loadConfig({ ...STRIPE, STRIPE_WEBHOOK_SECRET: 'sk_test_51abc' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
+      expect(() => loadConfig({ ...STRIPE, STRIPE_PUBLISHABLE_KEY: 'sk_test_51abc' })).toThrow(/STRIPE_PUBLISHABLE_KEY/);
+      expect(() => loadConfig({ ...STRIPE, STRIPE_SECRET_KEY: 'sk_live_51abc' })).toThrow(/both must be test keys or both live keys/);
+      expect(loadConfig({ ...STRIPE, STRIPE_SECRET_KEY: 'rk_test_51abc' }).payments.stripe?.secretKey).toBe('rk_test_51abc');
+    });
+
+    it('ignores Stripe settings with the demo provider', () => {
+      expect(loadConfig({ STRIPE_SECRET_KEY: 'nonsense' }).payments.stripe).toBeUndefined();
+    });
+
+    it("splits STRIPE_API_URL into the SDK's host, port and protocol", () => {
+      expect(loadConfig({ ...STRIPE, STRIPE_API_URL: 'http://127.0.0.1:4010' }).payments.stripe?.api).toEqual({ host: '127.0.0.1', port: 4010, protocol: 'http' });
+      expect(loadConfig({ ...STRIPE, STRIPE_API_URL: 'https://stripe-proxy.internal/' }).payments.stripe?.api).toEqual({ host: 'stripe-proxy.internal', port: 443, protocol: 'https' });
+      expect(loadConfig({ ...STRIPE, STRIPE_API_URL: 'http://[::1]:12111' }).payments.stripe?.api).toEqual({ host: '::1', port: 12111, protocol: 'http' });
+      for (const url of ['localhost:4010', 'ftp://127.0.0.1', 'http://127.0.0.1:4010/v1', 'http://user:pass@127.0.0.1']) {
+        expect(() => loadConfig({ ...STRIPE, STRIPE_API_URL: url })).toThrow(/STRIPE_API_URL/);
+      }
+    });
   });
 
   describe('admin account', () => {

@@ -111,6 +111,31 @@ export interface AppConfig {
     /** The door lets a ticket in from this many minutes before its show starts. */
     checkInOpensMinutes: number;
   };
+  payments: {
+    /** `demo`: no account, no network, test card numbers; `stripe`: real payments (the `stripe` settings). */
+    provider: 'demo' | 'stripe';
+    /** ISO 4217 code, upper case: the currency of new shows. */
+    currency: string;
+    /** An order may be paid within this many seconds of checkout; its hold is kept until then. */
+    paymentWindowSeconds: number;
+    /** A customer may cancel (and be refunded) a paid booking until this many minutes before its show. */
+    refundCutoffMinutes: number;
+    /** Set exactly when `provider` is `stripe`. */
+    stripe?: StripeSettings;
+  };
+}
+
+export interface StripeSettings {
+  /** `sk_…` or a restricted `rk_…` key. */
+  secretKey: string;
+  /** `whsec_…`: verifies the Stripe-Signature of webhook events. */
+  webhookSecret: string;
+  /** `pk_…`: what the web app loads Stripe.js with (same mode, test or live, as the secret key). */
+  publishableKey: string;
+  /** Idempotency keys are `<prefix>:order:<id>`, so two deployments on one Stripe account never share one. */
+  idempotencyPrefix: string;
+  /** Unset: Stripe's servers. Set (STRIPE_API_URL): another server that speaks Stripe's API, as tests use. */
+  api?: { host: string; port: number; protocol: 'http' | 'https' };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -198,6 +223,89 @@ function admin(env: Env): AppConfig['auth']['admin'] {
   if (!username || !password) throw new ConfigError('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   if (password.length < 8) throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
   return { username, password, email: env.ADMIN_EMAIL || `${username}@localhost.localdomain` };
+}
+
+/** What the default idempotency prefix is made of: the cinema's name, as lower-case ASCII words joined by '-'. */
+export function slug(name: string): string {
+  const words = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return words.slice(0, 64).replace(/-+$/, '') || 'cinema';
+}
+
+function currency(env: Env): string {
+  const raw = env.CURRENCY;
+  if (raw === undefined || raw === '') return 'EUR';
+  const code = raw.toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf('currency').includes(code)) {
+    throw new ConfigError(`CURRENCY must be an ISO 4217 currency code such as EUR or USD, got "${raw}"`);
+  }
+  return code;
+}
+
+/** STRIPE_API_URL, split as the SDK takes it. Only an origin: Stripe's paths (/v1/...) are the SDK's. */
+function stripeApi(env: Env): StripeSettings['api'] {
+  const raw = env.STRIPE_API_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`STRIPE_API_URL must be a URL such as http://127.0.0.1:12111, got "${raw}"`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError(`STRIPE_API_URL must be an http:// or https:// origin with no path, got "${raw}"`);
+  }
+  const protocol = url.protocol === 'https:' ? 'https' : 'http';
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : protocol === 'https' ? 443 : 80, protocol };
+}
+
+/**
+ * With PAYMENT_PROVIDER=stripe, in every environment: no payment can be taken or checked without the secret
+ * key, nor a webhook believed without its secret, nor a card entered without the publishable key. Keys of two
+ * modes (a live secret key, a test publishable key) could never pay one PaymentIntent, so they are refused too.
+ */
+function stripe(env: Env, cinemaName: string): StripeSettings {
+  const secretKey = env.STRIPE_SECRET_KEY || '';
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET || '';
+  const publishableKey = env.STRIPE_PUBLISHABLE_KEY || '';
+  const missing = [
+    ['STRIPE_SECRET_KEY', secretKey],
+    ['STRIPE_WEBHOOK_SECRET', webhookSecret],
+    ['STRIPE_PUBLISHABLE_KEY', publishableKey],
+  ].filter(([, value]) => !value);
+  if (missing.length) throw new ConfigError(`PAYMENT_PROVIDER=stripe needs ${missing.map(([name]) => name).join(', ')}`);
+  const secretMode = /^(?:sk|rk)_(test|live)_\S+$/.exec(secretKey)?.[1];
+  if (!secretMode) throw new ConfigError('STRIPE_SECRET_KEY must be a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_…)');
+  if (!/^whsec_\S+$/.test(webhookSecret)) throw new ConfigError('STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)');
+  const publishableMode = /^pk_(test|live)_\S+$/.exec(publishableKey)?.[1];
+  if (!publishableMode) throw new ConfigError('STRIPE_PUBLISHABLE_KEY must be a Stripe publishable key (pk_test_…, pk_live_…)');
+  if (secretMode !== publishableMode) {
+    throw new ConfigError(`STRIPE_SECRET_KEY is a ${secretMode} key but STRIPE_PUBLISHABLE_KEY a ${publishableMode} one: both must be test keys or both live keys`);
+  }
+  const idempotencyPrefix = env.STRIPE_IDEMPOTENCY_PREFIX || slug(cinemaName);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(idempotencyPrefix)) {
+    throw new ConfigError(`STRIPE_IDEMPOTENCY_PREFIX must be 1 to 64 letters, digits, '.', '_' or '-', got "${idempotencyPrefix}"`);
+  }
+  return { secretKey, webhookSecret, publishableKey, idempotencyPrefix, api: stripeApi(env) };
+}
+
+/**
+ * The demo provider is allowed in production too (a cinema of free shows needs no account, and the image's
+ * NODE_ENV is production): PaymentsModule logs a warning at start-up, since anyone could pay with a test card.
+ */
+function payments(env: Env, cinemaName: string): AppConfig['payments'] {
+  const provider = oneOf(env, 'PAYMENT_PROVIDER', ['demo', 'stripe'] as const, 'demo');
+  return {
+    provider,
+    currency: currency(env),
+    paymentWindowSeconds: int(env, 'PAYMENT_WINDOW_SECONDS', 900, 1, 86400),
+    refundCutoffMinutes: int(env, 'REFUND_CUTOFF_MINUTES', 0, 0, 7 * 24 * 60),
+    stripe: provider === 'stripe' ? stripe(env, cinemaName) : undefined,
+  };
 }
 
 /** The service's own folder (where its package.json is), whether it runs from src/ or from dist/src/. */
@@ -289,5 +397,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tickets: {
       checkInOpensMinutes: int(env, 'CHECK_IN_OPENS_MINUTES', 60, 0, 7 * 24 * 60),
     },
+    payments: payments(env, cinemaName),
   };
 }
