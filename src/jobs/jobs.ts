@@ -163,6 +163,16 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     );
   }
 
+  /**
+   * Resolves once `kind` can be added by a statement's own insert
+   * (insertJobs): it has a handler, and its queue exists with the current
+   * settings. At once after the first time.
+   */
+  ready<Data extends object>(kind: JobKind<Data>): Promise<void> {
+    if (!this.kinds.has(kind.name)) throw new Error(`the job kind ${kind.name} has no handler registered`);
+    return this.ensureQueue(kind);
+  }
+
   /** Runs `kind` on this cron schedule (UTC), once per slot across every instance; kept in the database across restarts. */
   schedule<Data extends object>(kind: JobKind<Data>, cron: string, data: Data): void {
     const apply = () =>
@@ -243,11 +253,11 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     if (!ready) {
       ready = (async () => {
         await this.start();
-        const policy = kind.options.oneAtATime ? 'stately' : 'standard';
-        const queue = { name: kind.name, policy, ...(kind.options.retryLimit === undefined ? {} : { retryLimit: kind.options.retryLimit }) } as const;
+        const queue = this.queueSettings(kind);
         // Instances and cluster workers start at once: two creations of one queue can deadlock in pg-boss,
         // and the loser finds the queue once the winner has committed.
-        for (let attempt = 1; !(await this.boss.getQueue(kind.name)); attempt++) {
+        let found: PgBoss.QueueResult | null;
+        for (let attempt = 1; !(found = await this.boss.getQueue(kind.name)); attempt++) {
           try {
             await this.boss.createQueue(kind.name, queue);
           } catch (error) {
@@ -255,12 +265,28 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
             await sleep(50 * attempt);
           }
         }
+        // Jobs written by a statement of their own (insertJobs) take these from the queue's row: keep it current.
+        const settings = ['retryLimit', 'retryDelay', 'retryBackoff', 'expireInSeconds'] as const;
+        if (settings.some((key) => found[key] !== queue[key])) await this.boss.updateQueue(kind.name, queue);
       })();
       // A queue that could not be made now is tried again by the next caller.
       ready.catch(() => this.queueReady.delete(kind.name));
       this.queueReady.set(kind.name, ready);
     }
     return ready;
+  }
+
+  /** A kind's queue: its policy, and the tries, backoff and timeout of its jobs (the kind's own tries, else JOB_RETRY_LIMIT). */
+  private queueSettings(kind: JobKind<object>) {
+    const { retryLimit, retryDelaySeconds, timeoutSeconds } = this.config.jobs;
+    return {
+      name: kind.name,
+      policy: kind.options.oneAtATime ? 'stately' : 'standard',
+      retryLimit: kind.options.retryLimit ?? retryLimit,
+      retryDelay: retryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: timeoutSeconds,
+    } as const;
   }
 
   private async startWorking(registered: Registered): Promise<void> {

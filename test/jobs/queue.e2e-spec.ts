@@ -1,6 +1,8 @@
 import { Database } from '../../src/database/database';
 import { JobKind } from '../../src/jobs/job-kind';
+import { statement } from '../../src/database/statement';
 import { Jobs } from '../../src/jobs/jobs';
+import { insertJobs } from '../../src/jobs/sql/insert-jobs.sql';
 import { E2eContext, setupE2e, startTestApp, TestApp } from '../setup/test-app';
 import { waitFor } from '../support/wait';
 import { adminToken, signupAndLogin } from '../factories';
@@ -80,6 +82,26 @@ describe('the job queue: added with the change, run once, by any instance (e2e)'
     const ran = runs.filter((run) => run.n <= 60);
     expect(ran.map((run) => run.n).sort((x, y) => x - y)).toEqual(ns);
     expect(new Set(ran.map((run) => run.id)).size).toBe(60);
+  });
+
+  it("a statement's own insert (insertJobs) makes jobs like add's: they run once, with the kind's tries; a queue that does not exist fails the statement", async () => {
+    const jobs = ctx.app.get(Jobs);
+    const db = ctx.app.get(Database);
+    const inserting = (kind: JobKind<object>) =>
+      statement<[ns: number[]], never>({
+        name: `test-insert-${kind.name}`,
+        text: `WITH added AS (${insertJobs(kind, `SELECT jsonb_build_object('n', n) AS data FROM unnest($1::int[]) AS n`)}) SELECT 1 WHERE false`,
+      });
+    await jobs.ready(FLAKY);
+    await db.transaction(async (tx) => void (await tx.rows(inserting(FLAKY), [2001, 2002])));
+    await waitFor('both inserted jobs to complete, on their third try', () => flakyTries.get(2001) === 3 && flakyTries.get(2002) === 3, 30_000);
+    const { rows } = await ctx.db.pool.query(`SELECT retry_limit, retry_backoff, state FROM pgboss.job WHERE name = $1 AND (data->>'n')::int >= 2001`, [FLAKY.name]);
+    await waitFor('the jobs to be marked completed', async () => (await ctx.db.pool.query(`SELECT 1 FROM pgboss.job WHERE name = $1 AND (data->>'n')::int >= 2001 AND state = 'completed'`, [FLAKY.name])).rowCount === 2);
+    expect(rows.map((row) => [row.retry_limit, row.retry_backoff])).toEqual([[3, true], [3, true]]);
+
+    const NOWHERE = new JobKind<{ n: number }>('test.no-queue');
+    await expect(db.transaction(async (tx) => void (await tx.rows(inserting(NOWHERE), [2003])))).rejects.toThrow(/partition/);
+    expect((await ctx.db.pool.query(`SELECT 1 FROM pgboss.job WHERE name = $1`, [NOWHERE.name])).rowCount).toBe(0);
   });
 
   it('a run that throws is tried again with backoff, and the job completes', async () => {

@@ -1,4 +1,6 @@
+import PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
+import { BOOKINGS_CONFIRMED } from '../../src/bookings/booking-mail';
 import { loadConfig } from '../../src/config/app-config';
 import { Database } from '../../src/database/database';
 import { dataSourceOptions } from '../../src/database/data-source-options';
@@ -11,11 +13,20 @@ export interface MigratedDatabase extends TestDatabase {
   db: Database;
 }
 
-/** A fresh database after the real migrations, with no HTTP app: for specs of the schema and of the statements. */
+/**
+ * A fresh database after the real migrations, with no HTTP app: for specs of
+ * the schema and of the statements. It has the job queue's schema too (pg-boss
+ * makes it when the service starts), with the queue of the jobs a statement
+ * writes itself (BOOK_SEATS: its confirmations).
+ */
 export async function migratedDatabase(): Promise<MigratedDatabase> {
   const test = await createTestDatabase();
   const dataSource = await new DataSource(dataSourceOptions(test.url, loadConfig({ NODE_ENV: 'test' }).database, ENTITIES)).initialize();
   await dataSource.runMigrations({ transaction: 'each' });
+  const boss = new PgBoss({ connectionString: test.url, schema: 'pgboss', max: 1, supervise: false, schedule: false });
+  await boss.start();
+  await boss.createQueue(BOOKINGS_CONFIRMED.name, { name: BOOKINGS_CONFIRMED.name, retryLimit: 2, retryDelay: 1, retryBackoff: true, expireInSeconds: 60 });
+  await boss.stop({ graceful: false, close: true, wait: true });
   return {
     ...test,
     dataSource,
