@@ -461,6 +461,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/holds/{id}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check out my hold of a priced show: its order (the same one again while it lasts) and what the client needs to pay */
+        post: operations["Orders_checkout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}/demo-payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pay my order with the demo provider (PAYMENT_PROVIDER=demo only): the order, paid, or refunded when its seats were gone */
+        post: operations["Orders_demoPay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order (its owner, or an admin) */
+        get: operations["Orders_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/my-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My orders, newest first (X-Total-Count header gives the full count) */
+        get: operations["Orders_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/check-ins": {
         parameters: {
             query?: never;
@@ -865,6 +933,16 @@ export interface components {
              * @example null
              */
             cancelled_at: string | null;
+            /**
+             * @description A seat's price in minor units of `currency`; 0: free
+             * @example 1250
+             */
+            price: number;
+            /**
+             * @description ISO 4217
+             * @example EUR
+             */
+            currency: string;
         };
         CreateShow: {
             /** @example Screen 1 */
@@ -877,6 +955,16 @@ export interface components {
             date_time: string;
             /** @example 100 */
             total_seats: number;
+            /**
+             * @description A seat's price in minor units of `currency` (cents); 0 (the default) is a free show
+             * @example 1250
+             */
+            price?: number;
+            /**
+             * @description ISO 4217, upper case; CURRENCY (EUR) when not given
+             * @example EUR
+             */
+            currency?: string;
         };
         UpdateShow: {
             /** @example Screen 1 */
@@ -889,6 +977,16 @@ export interface components {
             date_time?: string;
             /** @example 100 */
             total_seats?: number;
+            /**
+             * @description A seat's price in minor units of `currency` (cents); 0 (the default) is a free show
+             * @example 1250
+             */
+            price?: number;
+            /**
+             * @description ISO 4217, upper case; CURRENCY (EUR) when not given
+             * @example EUR
+             */
+            currency?: string;
         };
         SeatState: {
             /** @example 12 */
@@ -956,6 +1054,16 @@ export interface components {
              * @example null
              */
             checked_in_at: string | null;
+            /**
+             * @description What the seat was sold at, in minor units of the show's currency (0: a free show)
+             * @example 1250
+             */
+            price: number;
+            /**
+             * @description The order that paid for it (null for a free seat)
+             * @example null
+             */
+            order_id: number | null;
         };
         BookSeats: {
             /**
@@ -971,6 +1079,11 @@ export interface components {
              *     ]
              */
             seat_numbers?: number[];
+            /**
+             * Format: email
+             * @description A sale at the box office (admin or staff, a priced show): who receives the tickets
+             */
+            customer_email?: string;
         };
         MyBooking: {
             /** @example 1 */
@@ -1013,6 +1126,16 @@ export interface components {
              * @example null
              */
             checked_in_at: string | null;
+            /**
+             * @description What the seat was sold at, in minor units of the show's currency (0: a free show)
+             * @example 1250
+             */
+            price: number;
+            /**
+             * @description The order that paid for it (null for a free seat)
+             * @example null
+             */
+            order_id: number | null;
             /** @example The Matrix */
             movie_title: string;
             /** @example Screen 1 */
@@ -1088,6 +1211,85 @@ export interface components {
              * @example 10
              */
             max_booked_seats_per_show: number;
+        };
+        OrderPayment: {
+            /**
+             * @example demo
+             * @enum {string}
+             */
+            provider: "demo" | "stripe" | "box_office";
+            /**
+             * @description demo: the web page that takes the card
+             * @example /orders/12/pay
+             */
+            pay_url?: string;
+            /** @description stripe: for Stripe's Payment Element (checkout's answer only) */
+            client_secret?: string;
+            /** @description stripe: the publishable key the Payment Element needs */
+            publishable_key?: string;
+        };
+        Order: {
+            /** @example 12 */
+            id: number;
+            /** @example 3 */
+            user_id: number;
+            /** @example 7 */
+            show_id: number;
+            /**
+             * @description The hold it checked out (null for a box-office sale)
+             * @example 41
+             */
+            hold_id: number | null;
+            /**
+             * @example [
+             *       12,
+             *       13
+             *     ]
+             */
+            seat_numbers: number[];
+            /**
+             * @description seats × the show's price, in minor units of `currency`
+             * @example 2500
+             */
+            amount: number;
+            /**
+             * @description ISO 4217
+             * @example EUR
+             */
+            currency: string;
+            /**
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "failed" | "expired" | "partially_refunded" | "refunded";
+            /**
+             * Format: date-time
+             * @description Pay before then; the hold keeps the seats until then
+             */
+            expires_at: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the payment arrived
+             */
+            paid_at: string | null;
+            /** @example 0 */
+            refunded_amount: number;
+            /**
+             * @description Set when the service refunded the order
+             * @example null
+             * @enum {string|null}
+             */
+            refund_reason: "SEATS_GONE" | "SHOW_CANCELLED" | "CUSTOMER_CANCELLED" | "ADMIN_CANCELLED" | null;
+            payment: components["schemas"]["OrderPayment"];
+        };
+        DemoPayment: {
+            /**
+             * @description demo: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined
+             * @example 4242 4242 4242 4242
+             */
+            card_number: string;
         };
         CheckIn: {
             /**
@@ -2705,6 +2907,18 @@ export interface operations {
                 };
             };
             401: components["responses"]["NotAuthenticated"];
+            /** @description Payment Required: PAYMENT_REQUIRED */
+            402: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not Found: SHOW_NOT_FOUND */
             404: {
                 headers: {
@@ -3055,6 +3269,18 @@ export interface operations {
             };
             400: components["responses"]["BadBody"];
             401: components["responses"]["NotAuthenticated"];
+            /** @description Payment Required: PAYMENT_REQUIRED */
+            402: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Forbidden: NOT_HOLD_OWNER */
             403: {
                 headers: {
@@ -3230,6 +3456,334 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadInput"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Orders_checkout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h gets the first answer again, and nothing happens twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["NotAuthenticated"];
+            /** @description Forbidden: NOT_HOLD_OWNER */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: HOLD_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: HOLD_ALREADY_CONFIRMED, HOLD_RELEASED, SHOW_CANCELLED, CHECKOUT_NOT_NEEDED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone: HOLD_EXPIRED */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            /** @description Too Many Requests: RATE_LIMITED */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Bad Gateway: PAYMENT_PROVIDER_ERROR */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: PAYMENT_PROVIDER_UNAVAILABLE, SERVICE_UNAVAILABLE, SHUTTING_DOWN */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Orders_demoPay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h gets the first answer again, and nothing happens twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DemoPayment"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            /** @description Payment Required: PAYMENT_DECLINED */
+            402: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden: NOT_ORDER_OWNER */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: ORDER_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: ORDER_ALREADY_PAID, ORDER_REFUNDED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            /** @description Too Many Requests: RATE_LIMITED */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Orders_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["NotAuthenticated"];
+            /** @description Forbidden: NOT_ORDER_OWNER */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: ORDER_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Orders_mine: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the list (?limit=, ?offset=) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    /** @description How many items the whole list has */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"][];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -25,6 +25,7 @@ import { Lifecycle } from './lifecycle/lifecycle';
 import { LimitsModule } from './limits/limits.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MoviesModule } from './movies/movies.module';
+import { OrdersModule } from './orders/orders.module';
 import { ShowsModule } from './shows/shows.module';
 import { TicketsModule } from './tickets/tickets.module';
 
@@ -85,6 +86,7 @@ export class AppModule {
         MoviesModule,
         ShowsModule,
         BookingsModule,
+        OrdersModule,
         TicketsModule,
         PasswordResetModule,
       ],

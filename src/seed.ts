@@ -57,7 +57,7 @@ async function seed(url: string): Promise<void> {
         const start = new Date(firstDay.getTime() + (index + 1) * 86400_000 + (14 + screenIndex * 5) * 3600_000);
         await unlessThere(() =>
           db.transaction(async (tx) => {
-            const [show] = await tx.rows(INSERT_SHOW, movie.id, screen, start, movie.duration_minutes, SEATS);
+            const [show] = await tx.rows(INSERT_SHOW, movie.id, screen, start, movie.duration_minutes, SEATS, 0, 'EUR');
             await tx.rows(ADD_SEAT_ROWS, show.id, 1, SEATS);
           }),
         );

@@ -90,14 +90,11 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
     }
   }
 
-  /** One confirmation per group of booking ids, in one statement. */
-  confirmed(tx: Transaction, groups: number[][]): Promise<void> {
-    return this.jobs.addMany(
-      tx,
-      BOOKINGS_CONFIRMED,
-      groups.filter((ids) => ids.length > 0).map((bookingIds) => ({ bookingIds })),
-    );
+  /** Before BOOK_SEATS, which adds the confirmations of the bookings it makes itself (insertJobs). */
+  confirmationsReady(): Promise<void> {
+    return this.jobs.ready(BOOKINGS_CONFIRMED);
   }
+
 
   async cancelled(tx: Transaction, bookingId: number): Promise<void> {
     await this.jobs.add(tx, BOOKING_CANCELLED, { bookingId });

@@ -44,6 +44,7 @@ export class BookingsController {
     'SHOW_FULL',
     'SHOW_STARTED',
     'BOOKING_LIMIT_EXCEEDED',
+    'PAYMENT_REQUIRED',
     'CONCURRENT_UPDATE',
     'LOCK_TIMEOUT',
   )
@@ -52,7 +53,7 @@ export class BookingsController {
     @Param('id', ParseIdPipe) showId: number,
     @Body() dto: BookSeatsDto,
   ): Promise<BookingResponse | BookingResponse[]> {
-    const bookings = await this.bookings.book(user, showId, requestedSeats(dto));
+    const bookings = await this.bookings.book(user, showId, requestedSeats(dto), dto.customer_email ?? null);
     return dto.seat_numbers ? bookings : bookings[0];
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OrdersModule } from '../orders/orders.module';
 import { BookingLimitsController } from './booking-limits.controller';
 import { BookingMail } from './booking-mail';
 import { BookingsController } from './bookings.controller';
@@ -9,6 +10,7 @@ import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
 
 @Module({
+  imports: [OrdersModule],
   controllers: [BookingsController, HoldsController, BookingLimitsController],
   providers: [BookingsService, HoldsService, HoldExpiryScheduler, FullShows, BookingMail],
   exports: [BookingsService, HoldsService, BookingMail],

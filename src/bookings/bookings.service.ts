@@ -7,6 +7,7 @@ import { Page } from '../common/http/pagination';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { Database } from '../database/database';
+import { OrdersService } from '../orders/orders.service';
 import { BookingMail } from './booking-mail';
 import { BookingError } from './bookings.errors';
 import { BatchedRequest, BookingBatcher } from './booking-batcher';
@@ -31,6 +32,7 @@ export class BookingsService {
     private readonly metrics: Metrics,
     private readonly fullShows: FullShows,
     private readonly mail: BookingMail,
+    private readonly orders: OrdersService,
   ) {
     this.limit = config.booking.maxBookedSeatsPerShow;
     // Leave connections for everything else (cancels, holds, reads, health) while batches run.
@@ -45,7 +47,7 @@ export class BookingsService {
    * Even if the code were wrong, bookings_one_active_per_seat rejects a second
    * active booking of a seat and seats_booked_or_held a seat both booked and held.
    */
-  async book(user: AuthUser, showId: number, seatNumbers: number[]): Promise<BookingResponse[]> {
+  async book(user: AuthUser, showId: number, seatNumbers: number[], customerEmail: string | null = null): Promise<BookingResponse[]> {
     const now = this.clock.now();
     // A sell-out's late requests: the database said the show is full, and nothing changed since.
     const full = this.fullShows.refusal(showId, seatNumbers, now);
@@ -61,6 +63,10 @@ export class BookingsService {
       // Only reachable if the lock were skipped: the unique index is the last line of defence.
       if (pgConstraint(error) === 'bookings_one_active_per_seat') throw BookingError.taken(seatNumbers);
       throw error;
+    }
+    if (verdict.refused?.refusal === 'PAYMENT_REQUIRED' && (user.role === 'admin' || user.role === 'staff')) {
+      // A sale at the box office: paid at the desk, as an order of its own.
+      verdict = { bookings: await this.orders.sellAtBoxOffice(user, showId, seatNumbers, customerEmail) };
     }
     if (verdict.refused) {
       this.metrics.bookingsRefused.inc({ code: verdict.refused.refusal });
@@ -86,12 +92,11 @@ export class BookingsService {
     const stamps = new Map(batch.map((request) => [request.showId, this.fullShows.stamp(request.showId)]));
     let rows: BookSeatsRow[];
     try {
+      // BOOK_SEATS adds each request's confirmation message itself: sent if and only if its bookings commit.
+      await this.mail.confirmationsReady();
       rows = await this.db.transaction(async (tx) => {
         await tx.rows(LOCK_CUSTOMER_SHOWS, batch.map((r) => r.userId), batch.map((r) => r.showId));
-        const booked = await tx.rows(BOOK_SEATS, ...columns, now, this.limit);
-        // Each request's confirmation, with the bookings in one statement: sent if and only if they commit.
-        await this.mail.confirmed(tx, bookingIdsByRequest(booked, batch.length));
-        return booked;
+        return tx.rows(BOOK_SEATS, ...columns, now, this.limit, null);
       });
     } catch (error) {
       if (batch.length === 1) throw error;
@@ -132,11 +137,4 @@ export class BookingsService {
     ]);
     return new Page(items.map(toMyBooking), total);
   }
-}
-
-/** The ids of the bookings each request of a batch made (requests indexed from 0, as BOOK_SEATS's `req`). */
-function bookingIdsByRequest(rows: BookSeatsRow[], count: number): number[][] {
-  const ids: number[][] = Array.from({ length: count }, () => []);
-  for (const row of rows) if (row.id !== null) ids[row.req].push(row.id);
-  return ids;
 }

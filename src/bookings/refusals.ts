@@ -1,4 +1,5 @@
 import { AppError } from '../common/errors/app-error';
+import { OrderError } from '../orders/orders.errors';
 import { ShowError } from '../shows/shows.errors';
 import { BookingError } from './bookings.errors';
 import { HoldError } from './holds/holds.errors';
@@ -37,6 +38,7 @@ const ANSWERS: Record<Refusal, (refused: Refused) => AppError> = {
   SHOW_CANCELLED: () => new ShowError('SHOW_CANCELLED'),
   SEAT_OUT_OF_RANGE: ({ seats, total_seats }) => BookingError.outOfRange(seats ?? [], total_seats ?? null),
   SHOW_STARTED: ({ booking_id }) => (booking_id ? new ShowError('SHOW_STARTED', TOO_LATE_TO_CANCEL) : new ShowError('SHOW_STARTED')),
+  PAYMENT_REQUIRED: () => new OrderError('PAYMENT_REQUIRED'),
   SEAT_TAKEN: ({ seats }) => BookingError.taken(seats ?? []),
   SHOW_FULL: ({ seats }) => BookingError.showFull(seats ?? []),
   SEAT_HELD: ({ seats }) => BookingError.held(seats ?? []),

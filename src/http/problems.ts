@@ -6,7 +6,9 @@ import { apiProblemsFrom } from '../common/http/api-problem';
 import { IdempotencyError } from '../idempotency/idempotency.errors';
 import { JobError } from '../jobs/jobs.errors';
 import { MovieError } from '../movies/movies.errors';
+import { OrderError } from '../orders/orders.errors';
 import { PasswordResetError } from '../password-reset/password-reset.errors';
+import { PaymentError } from '../payments/payments.errors';
 import { ShowError } from '../shows/shows.errors';
 import { TicketError } from '../tickets/tickets.errors';
 import { UserError } from '../users/users.errors';
@@ -16,4 +18,4 @@ import { UserError } from '../users/users.errors';
  * module's error table gives it: `@ApiProblems('VALIDATION_FAILED', 'SEAT_TAKEN')`.
  * Every module's error class is here, so any code a service can throw can be named.
  */
-export const ApiProblems = apiProblemsFrom(AuthError, BookingError, CommonError, HoldError, IdempotencyError, JobError, MovieError, PasswordResetError, ShowError, TicketError, UserError);
+export const ApiProblems = apiProblemsFrom(AuthError, BookingError, CommonError, HoldError, IdempotencyError, JobError, MovieError, OrderError, PasswordResetError, PaymentError, ShowError, TicketError, UserError);

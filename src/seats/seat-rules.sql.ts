@@ -19,8 +19,8 @@
  *      writer that touches an order;
  *   1. the advisory lock (user, show): a customer's holds, bookings and confirms of one show, one at a time
  *      (the hold limit and the booking cap count exactly, across processes);
- *   2. the show row: FOR UPDATE to change or delete it, FOR KEY SHARE to hold its seats;
- *   3. hold rows, by id: confirm, release, expiry, a show's deletion;
+ *   2. the show row: FOR UPDATE to change, cancel or delete it, FOR KEY SHARE to hold its seats or confirm a hold;
+ *   3. hold rows, by id: confirm, release, expiry, a show's cancellation or deletion;
  *   4. seat rows, FOR UPDATE (TypeORM's pessimistic_write), in (show_id, seat_number) order;
  *   5. booking rows: cancel locks its booking after the booking's seat; a check-in locks only its booking.
  *
@@ -72,17 +72,31 @@ export const Refusal = {
   SHOW_CANCELLED: 2,
   SEAT_OUT_OF_RANGE: 3,
   SHOW_STARTED: 4,
+  /** A priced show's seats are sold through a paid order only (a booking statement given none). */
+  PAYMENT_REQUIRED: 5,
   /** SHOW_FULL instead when every seat of the show is booked. */
-  SEAT_TAKEN: 5,
-  SEAT_HELD: 6,
+  SEAT_TAKEN: 6,
+  SEAT_HELD: 7,
 } as const;
 export const AVAILABLE = 9;
 
-export const refusalRank = (sh: string, s: string, who: string, now: string) => `CASE
+/**
+ * A cancelled show is read on the locked seat row when there is one (its
+ * show_status, kept equal to the show's by seats_show_fk), and on the show row
+ * otherwise: a seat whose lock we waited for while the show was being
+ * cancelled comes back in its committed version, while `sh` is the
+ * statement's snapshot, from before the cancellation committed.
+ */
+export const refusalRank = (sh: string, s: string, who: string, now: string, order?: string) => `CASE
       WHEN ${sh}.id IS NULL THEN ${Refusal.SHOW_NOT_FOUND}
       WHEN ${isShowCancelled(`coalesce(${s}.show_status, ${sh}.status)`)} THEN ${Refusal.SHOW_CANCELLED}
       WHEN ${s}.seat_number IS NULL THEN ${Refusal.SEAT_OUT_OF_RANGE}
-      WHEN ${hasStarted(sh, now)} THEN ${Refusal.SHOW_STARTED}
+      WHEN ${hasStarted(sh, now)} THEN ${Refusal.SHOW_STARTED}${
+        order === undefined
+          ? ''
+          : `
+      WHEN ${sh}.price > 0 AND ${order} IS NULL THEN ${Refusal.PAYMENT_REQUIRED}`
+      }
       WHEN ${isBooked(s)} THEN ${Refusal.SEAT_TAKEN}
       WHEN ${isHeldAgainst(s, who, now)} THEN ${Refusal.SEAT_HELD}
       ELSE ${AVAILABLE} END`;
@@ -96,9 +110,12 @@ export const refusalRank = (sh: string, s: string, who: string, now: string) => 
  * show's total_seats as that row says (a seat's label is made from it), `verdicts`
  * gives each request its rank. `who` is whose own holds count as free.
  * Without `lock`, the same rules on the statement's snapshot, for requests
- * that are refused whatever happens (seats no show can have).
+ * that are refused whatever happens (seats no show can have). A sale passes
+ * `order`, the SQL of the order paying for it (NULL when none): a priced
+ * show's seats are then PAYMENT_REQUIRED without one; `judged` carries the
+ * show's price, which the booking keeps.
  */
-export const judgeRequests = (who: string, now: string, lock = true) => `locked AS (
+export const judgeRequests = (who: string, now: string, lock = true, order?: string) => `locked AS (
   SELECT s.show_id, s.seat_number, s.total_seats, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
     FROM seats s JOIN wanted w ON s.show_id = w.show_id AND s.seat_number = w.seat_number${
       lock
@@ -108,7 +125,7 @@ export const judgeRequests = (who: string, now: string, lock = true) => `locked 
         : ''
     }
 ), judged AS (
-  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, ${refusalRank('sh', 'l', who, now)} AS rank
+  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, sh.price, ${refusalRank('sh', 'l', who, now, order)} AS rank
     FROM wanted w
     LEFT JOIN shows sh ON sh.id = w.show_id
     LEFT JOIN locked l ON l.show_id = w.show_id AND l.seat_number = w.seat_number
@@ -128,6 +145,7 @@ export const refusalColumns = (v: string) => `CASE ${v}.rank
       WHEN ${Refusal.SHOW_CANCELLED} THEN 'SHOW_CANCELLED'
       WHEN ${Refusal.SEAT_OUT_OF_RANGE} THEN 'SEAT_OUT_OF_RANGE'
       WHEN ${Refusal.SHOW_STARTED} THEN 'SHOW_STARTED'
+      WHEN ${Refusal.PAYMENT_REQUIRED} THEN 'PAYMENT_REQUIRED'
       WHEN ${Refusal.SEAT_TAKEN} THEN CASE WHEN
              EXISTS (SELECT 1 FROM judged j WHERE j.req = ${v}.req AND j.rank <> ${Refusal.SEAT_TAKEN})
           OR EXISTS (SELECT 1 FROM seats f WHERE f.show_id = ${v}.show_id AND f.booking_id IS NULL

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { BookingMail } from '../bookings/booking-mail';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { END_SHOW_HOLDS } from '../bookings/holds/sql/end-holds';
 import { CANCEL_SHOW_BOOKINGS } from '../bookings/sql/cancel-booking';
 import { Clock } from '../common/clock';
@@ -24,6 +25,7 @@ export class ShowsService {
     private readonly clock: Clock,
     private readonly metrics: Metrics,
     private readonly mail: BookingMail,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async listForMovie(movieId: number, page: PageQuery): Promise<Page<ShowResponse>> {
@@ -48,7 +50,7 @@ export class ShowsService {
       this.db.transaction(async (tx) => {
         const movie = await first(tx, SHARE_MOVIE_DURATION, movieId);
         if (!movie) throw new MovieError('MOVIE_NOT_FOUND');
-        const [{ id }] = await tx.rows(INSERT_SHOW, movieId, dto.screen_name, dateTime, movie.duration_minutes, dto.total_seats);
+        const [{ id }] = await tx.rows(INSERT_SHOW, movieId, dto.screen_name, dateTime, movie.duration_minutes, dto.total_seats, dto.price ?? 0, dto.currency ?? this.config.payments.currency);
         await tx.rows(ADD_SEAT_ROWS, id, 1, dto.total_seats);
         return this.get(id, tx);
       }),
@@ -62,8 +64,8 @@ export class ShowsService {
    * cascade of total_seats onto the seat rows takes no lock out of order.
    */
   async update(id: number, dto: UpdateShowDto): Promise<ShowResponse> {
-    if (dto.screen_name === undefined && dto.date_time === undefined && dto.total_seats === undefined) {
-      throw new ValidationFailedError([], 'Send at least one of screen_name, date_time, total_seats.');
+    if (dto.screen_name === undefined && dto.date_time === undefined && dto.total_seats === undefined && dto.price === undefined && dto.currency === undefined) {
+      throw new ValidationFailedError([], 'Send at least one of screen_name, date_time, total_seats, price, currency.');
     }
     const dateTime = dto.date_time === undefined ? null : this.futureDate(dto.date_time);
     return screenBusyOnOverlap(() =>
@@ -77,7 +79,7 @@ export class ShowsService {
           if (seats.some((seat) => seat.taken)) throw new ShowError('SHOW_HAS_BOOKINGS', 'total_seats would drop below a booked or held seat.');
           if (newTotal < show.total_seats) await tx.rows(REMOVE_SEAT_ROWS, id, newTotal);
         }
-        await tx.rows(UPDATE_SHOW, id, dto.screen_name ?? null, dateTime, newTotal);
+        await tx.rows(UPDATE_SHOW, id, dto.screen_name ?? null, dateTime, newTotal, dto.price ?? null, dto.currency ?? null);
         if (newTotal > show.total_seats) await tx.rows(ADD_SEAT_ROWS, id, show.total_seats + 1, newTotal);
         return this.get(id, tx);
       }),

@@ -32,6 +32,8 @@ describe('bookings (e2e)', () => {
       ticket_code: expect.stringMatching(TICKET_CODE),
       seat_label: 'A3',
       checked_in_at: null,
+      price: 0,
+      order_id: null,
     });
     const after = await api.show(show.id).expect(200);
     expect(after.body.available_seats).toBe(9);

@@ -34,6 +34,8 @@ describe('catalogue (e2e)', () => {
         held_seats: 0,
         status: 'scheduled',
         cancelled_at: null,
+        price: 0,
+        currency: 'EUR',
       });
       expect((await api.show(res.body.id).expect(200)).body).toEqual(res.body);
       const { rows } = await ctx.db.pool.query('SELECT count(*)::int AS n FROM seats WHERE show_id = $1', [res.body.id]);
@@ -62,6 +64,8 @@ describe('catalogue (e2e)', () => {
           held_seats: 0,
           status: 'scheduled',
           cancelled_at: null,
+          price: 0,
+          currency: 'EUR',
         });
       }
       const paged = await api.movieShows(movie.id, 'limit=1&offset=1').expect(200);
@@ -110,7 +114,7 @@ describe('catalogue (e2e)', () => {
       ['a day that does not exist', { date_time: '2031-02-30T10:00:00Z' }, 'date_time'],
       ['an empty screen name', { screen_name: '' }, 'screen_name'],
       ['a numeric screen name', { screen_name: 7 }, 'screen_name'],
-      ['an unknown field', { price: 10 }, 'price'],
+      ['an unknown field', { ticket_price: 10 }, 'ticket_price'],
     ])('rejects a show with %s: 400 VALIDATION_FAILED, nothing created', async (_label, overrides, field) => {
       const movie = await createMovie(ctx.http, admin);
       const body = { screen_name: `Screen ${unique()}`, date_time: at(0), total_seats: 10, ...overrides };

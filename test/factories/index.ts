@@ -61,6 +61,9 @@ export interface ShowFields {
   screen_name: string;
   date_time: string;
   total_seats: number;
+  /** Minor units; absent: a free show. */
+  price?: number;
+  currency?: string;
 }
 
 export interface CreatedShow extends ShowFields {

@@ -44,7 +44,7 @@ describe('the refusal rules (the deciding statements on a migrated database, no 
   }
 
   async function book(show: number, seats: number[], limit = 10) {
-    const rows = await database.db.rows(BOOK_SEATS, seats.map(() => 0), seats.map(() => me), seats.map(() => show), seats, now, limit);
+    const rows = await database.db.rows(BOOK_SEATS, seats.map(() => 0), seats.map(() => me), seats.map(() => show), seats, now, limit, null);
     return rows[0].refusal === null
       ? { booked: rows.map((row) => row.seat_number) }
       : { refusal: rows[0].refusal, seats: rows[0].seats, total_seats: rows[0].total_seats };
@@ -84,7 +84,7 @@ describe('the refusal rules (the deciding statements on a migrated database, no 
 
   it('booking: requests in one batch are judged each on their own seats', async () => {
     const show = await showIn({ bookedByOther: [1] });
-    const rows = await database.db.rows(BOOK_SEATS, [0, 1, 1], [me, other, other], [show, show, show], [1, 2, 3], now, 10);
+    const rows = await database.db.rows(BOOK_SEATS, [0, 1, 1], [me, other, other], [show, show, show], [1, 2, 3], now, 10, null);
     expect(rows.map((row) => ({ req: row.req, refusal: row.refusal, seat: row.seat_number }))).toEqual([
       { req: 0, refusal: 'SEAT_TAKEN', seat: null },
       { req: 1, refusal: null, seat: 2 },

@@ -44,6 +44,8 @@ export function expectNewBookings(
       ticket_code: expect.stringMatching(TICKET_CODE),
       seat_label: expect.stringMatching(SEAT_LABEL),
       checked_in_at: null,
+      price: 0,
+      order_id: null,
     })),
   );
   return bookings;

@@ -177,6 +177,24 @@ export class ApiClient {
     return this.withQuery(this.send('get', '/my-bookings/', caller, undefined, options), query);
   }
 
+  // --- orders and payment
+
+  checkout(caller: Caller, holdId: Id, options?: CallOptions): Test {
+    return this.send('post', `/holds/${holdId}/checkout/`, caller, undefined, options);
+  }
+
+  demoPay(caller: Caller, orderId: Id, cardNumber: string, options?: CallOptions): Test {
+    return this.send('post', `/orders/${orderId}/demo-payment/`, caller, { card_number: cardNumber }, options);
+  }
+
+  order(caller: Caller, orderId: Id, options?: CallOptions): Test {
+    return this.send('get', `/orders/${orderId}/`, caller, undefined, options);
+  }
+
+  myOrders(caller: Caller, query?: Query, options?: CallOptions): Test {
+    return this.withQuery(this.send('get', '/my-orders/', caller, undefined, options), query);
+  }
+
   // --- tickets and check-in
 
   /** GET /bookings/{id}/ticket.png: the body is the PNG, as a Buffer. */

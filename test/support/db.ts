@@ -17,7 +17,8 @@ const BOOKING_ROW = `id, user_id, show_id, seat_number, status,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
   to_char(cancelled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS cancelled_at,
   ticket_code, seat_label,
-  to_char(checked_in_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS checked_in_at`;
+  to_char(checked_in_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS checked_in_at,
+  price, order_id`;
 
 /** Every booking of a show, as the database holds it, timestamps in the API's format. */
 export async function bookingsOf(pool: Pool, showId: number): Promise<BookingRow[]> {

@@ -4,9 +4,11 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
+  MaxLength,
   ValidateIf,
 } from 'class-validator';
 import { ShowFilterQuery } from '../../common/http/pagination';
@@ -40,6 +42,12 @@ export class BookSeatsDto {
   @IsArray()
   @IsInt({ each: true })
   seat_numbers?: number[];
+
+  @ApiPropertyOptional({ format: 'email', maxLength: 254, description: 'A sale at the box office (admin or staff, a priced show): who receives the tickets' })
+  @IsOptional()
+  @IsEmail({}, { message: 'customer_email must be an e-mail address' })
+  @MaxLength(254)
+  customer_email?: string;
 }
 
 export class MyBookingsQuery extends ShowFilterQuery {
@@ -66,6 +74,8 @@ export class BookingResponse {
   ticket_code: string;
   @ApiProperty({ example: 'C7', description: 'The seat as it was sold: its row letter(s) and its number in the row (see GET /shows/{id}/seats/)' }) seat_label: string;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null, description: 'When the ticket was checked in at the door' }) checked_in_at: string | null;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1250, description: "What the seat was sold at, in minor units of the show's currency (0: a free show)" }) price: number;
+  @ApiProperty({ type: 'integer', nullable: true, example: null, description: 'The order that paid for it (null for a free seat)' }) order_id: number | null;
 }
 
 @ApiSchema({ name: 'MyBooking' })

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Order } from '../../orders/entities/order.entity';
 import { Seat } from '../../shows/entities/seat.entity';
 import { User } from '../../users/entities/user.entity';
 
@@ -16,6 +17,8 @@ export type BookingStatus = 'booked' | 'cancelled';
 @Unique('bookings_ticket_code_key', ['ticketCode'])
 @Index('bookings_one_active_per_seat', ['showId', 'seatNumber'], { unique: true, where: `status = 'booked'` })
 @Index('bookings_user_id_created_at_idx', ['userId', 'createdAt', 'id'])
+@Check('bookings_price_check', 'price >= 0')
+@Index('bookings_order_id_idx', ['orderId'], { where: 'order_id IS NOT NULL' })
 @Index('bookings_user_show_active_idx', ['userId', 'showId'], { where: `status = 'booked'` })
 export class Booking {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'bookings_pkey' })
@@ -64,4 +67,16 @@ export class Booking {
   /** The show start its reminder was sent for (a show moved since is reminded again). */
   @Column({ name: 'reminded_for', type: 'timestamptz', nullable: true })
   remindedFor: Date | null;
+
+  /** What the seat was sold at (minor units of the show's currency); 0 for a free show. */
+  @Column({ type: 'integer', default: 0 })
+  price: number;
+
+  /** The order that paid for it (NULL for a free seat). */
+  @Column({ name: 'order_id', type: 'integer', nullable: true })
+  orderId: number | null;
+
+  @ManyToOne(() => Order)
+  @JoinColumn({ name: 'order_id', foreignKeyConstraintName: 'bookings_order_id_fkey' })
+  order?: Order;
 }

@@ -58,6 +58,7 @@ export class HoldsController {
   @ApiCreatedResponse({ type: [BookingResponse], description: 'The bookings, in seat order' })
   @ApiProblems(
     'NOT_HOLD_OWNER',
+    'PAYMENT_REQUIRED',
     'HOLD_NOT_FOUND',
     'HOLD_ALREADY_CONFIRMED',
     'HOLD_RELEASED',

@@ -54,7 +54,7 @@ export class HoldsService {
 
   /**
    * Turns an active hold into bookings. The hold row is locked first (after
-   * lock 1 of the holder and the show), and LOCK_HOLD_TO_CONFIRM says on it
+   * lock 1 of the holder and the show, and the show's key-share lock 2), and LOCK_HOLD_TO_CONFIRM says on it
    * whether the caller may confirm it, so two confirmations of one hold run
    * one after the other and the second finds it confirmed: never two
    * bookings. The seats are booked by the booking statement itself, for the
@@ -62,6 +62,8 @@ export class HoldsService {
    */
   async confirm(user: AuthUser, holdId: number): Promise<BookingResponse[]> {
     const now = this.clock.now();
+    // BOOK_SEATS adds the confirmation message of the bookings it makes.
+    await this.mail.confirmationsReady();
     const bookings = await this.db.transaction(async (tx) => {
       // Lock 1 first: the booking cap counts the holder's bookings of the show exactly.
       await tx.rows(LOCK_HOLDER_SHOW, holdId);
@@ -71,14 +73,13 @@ export class HoldsService {
       if (hold.refusal !== null) throw refusalError(hold);
       const seats = hold.seat_numbers;
       const limit = this.config.booking.maxBookedSeatsPerShow;
-      const rows = await tx.rows(BOOK_SEATS, seats.map(() => 0), seats.map(() => hold.user_id), seats.map(() => hold.show_id), seats, now, limit);
+      const rows = await tx.rows(BOOK_SEATS, seats.map(() => 0), seats.map(() => hold.user_id), seats.map(() => hold.show_id), seats, now, limit, null);
       const [verdict] = verdictsOf(rows, 1, limit);
       if (verdict.refused) {
         this.metrics.bookingsRefused.inc({ code: verdict.refused.refusal });
         throw refusalError(verdict.refused);
       }
       await tx.rows(MARK_HOLD_CONFIRMED, hold.id);
-      await this.mail.confirmed(tx, [verdict.bookings.map((booking) => booking.id)]);
       return verdict.bookings.map(toBooking);
     });
     this.metrics.holds.inc({ event: 'confirmed' });

@@ -17,9 +17,13 @@ export interface BookingRow {
   ticket_code: string;
   seat_label: string;
   checked_in_at: Date | null;
+  /** What the seat was sold at, in minor units of the show's currency (0: free). */
+  price: number;
+  /** The order that paid for it; NULL for a free seat. */
+  order_id: number | null;
 }
 
-export const BOOKING_COLUMNS = 'id, user_id, show_id, seat_number, status, created_at, cancelled_at, ticket_code, seat_label, checked_in_at';
+export const BOOKING_COLUMNS = 'id, user_id, show_id, seat_number, status, created_at, cancelled_at, ticket_code, seat_label, checked_in_at, price, order_id';
 
 export function toBooking(row: BookingRow): BookingResponse {
   return {
@@ -33,5 +37,7 @@ export function toBooking(row: BookingRow): BookingResponse {
     ticket_code: row.ticket_code,
     seat_label: row.seat_label,
     checked_in_at: row.checked_in_at?.toISOString() ?? null,
+    price: row.price,
+    order_id: row.order_id,
   };
 }

@@ -17,7 +17,7 @@ type Status = 'booked' | 'cancelled' | null;
 export const MY_BOOKINGS = statement<[userId: number, status: Status, showId: number | null, limit: number, offset: number], MyBookingRow>({
   name: 'my-bookings',
   text: `
-SELECT b.id, b.user_id, b.show_id, b.seat_number, b.status, b.created_at, b.cancelled_at, b.ticket_code, b.seat_label, b.checked_in_at,
+SELECT b.id, b.user_id, b.show_id, b.seat_number, b.status, b.created_at, b.cancelled_at, b.ticket_code, b.seat_label, b.checked_in_at, b.price, b.order_id,
        m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats, sh.status AS show_status
   FROM bookings b JOIN shows sh ON sh.id = b.show_id JOIN movies m ON m.id = sh.movie_id
  WHERE b.user_id = $1 AND ($2::text IS NULL OR b.status = $2) AND ($3::int IS NULL OR b.show_id = $3)

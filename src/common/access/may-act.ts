@@ -11,6 +11,9 @@ const FOR_ANYONE = {
   'cancel-booking': ['admin'],
   'confirm-hold': ['admin'],
   'release-hold': ['admin'],
+  /** Paying is the order's owner's; admins read every order. */
+  'pay-order': [],
+  'read-order': ['admin'],
   /** A ticket's code is its entry: only its owner and admins see it (door staff scan it, they do not read it here). */
   'read-ticket': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -22,7 +22,7 @@ WITH locked AS (
   UPDATE bookings b SET status = 'cancelled', cancelled_at = $2::timestamptz
     FROM decided d
    WHERE b.id = d.booking_id AND d.refusal IS NULL
-  RETURNING id, user_id, show_id, seat_number, status, created_at, cancelled_at, ticket_code, seat_label, checked_in_at
+  RETURNING id, user_id, show_id, seat_number, status, created_at, cancelled_at, ticket_code, seat_label, checked_in_at, price, order_id
 ), freed AS (
   UPDATE seats s SET booking_id = NULL
     FROM cancelled c
@@ -36,7 +36,7 @@ SELECT d.refusal, d.booking_id, c.*
 WITH cancelled AS (
   UPDATE bookings b SET status = 'cancelled', cancelled_at = $2::timestamptz
    WHERE b.show_id = $1 AND b.status = 'booked'
-  RETURNING id, user_id, show_id, seat_number, status, created_at, cancelled_at, ticket_code, seat_label, checked_in_at
+  RETURNING id, user_id, show_id, seat_number, status, created_at, cancelled_at, ticket_code, seat_label, checked_in_at, price, order_id
 ), freed AS (
   UPDATE seats s SET booking_id = NULL
     FROM cancelled c

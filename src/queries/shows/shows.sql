@@ -3,7 +3,7 @@
 -- get-show
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
        sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
-       sh.status, sh.cancelled_at
+       sh.status, sh.cancelled_at, sh.price, sh.currency
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
  CROSS JOIN LATERAL (
 SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
@@ -17,7 +17,7 @@ SELECT id FROM shows WHERE id = $1;
 -- shows-of-movie
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
        sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
-       sh.status, sh.cancelled_at
+       sh.status, sh.cancelled_at, sh.price, sh.currency
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
  CROSS JOIN LATERAL (
 SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
@@ -31,8 +31,8 @@ SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
 SELECT count(*)::int AS total FROM shows WHERE movie_id = $1;
 
 -- insert-show
-INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats)
-VALUES ($1, $2, $3, $3::timestamptz + make_interval(mins => $4), $5)
+INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats, price, currency)
+VALUES ($1, $2, $3, $3::timestamptz + make_interval(mins => $4), $5, $6, $7)
 RETURNING id;
 
 -- lock-show
@@ -46,6 +46,8 @@ SELECT id FROM holds WHERE show_id = $1 ORDER BY id FOR UPDATE;
 
 -- update-show (reports events, announced after commit)
 UPDATE shows SET screen_name = coalesce($2, screen_name),
+                 price = coalesce($5, price),
+                 currency = coalesce($6, currency),
                  date_time = coalesce($3, date_time),
                  ends_at = coalesce($3, date_time) + make_interval(mins => (SELECT duration_minutes FROM movies WHERE id = shows.movie_id)),
                  total_seats = $4

@@ -1,6 +1,11 @@
 import { ApiProperty, ApiSchema, PartialType } from '@nestjs/swagger';
-import { IsInt, IsISO8601, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { MAX_SEATS_PER_SHOW } from '../../seats/seat-rules.sql';
+
+/** The most a seat may cost, in minor units (a million in a two-decimal currency). */
+export const MAX_PRICE = 100_000_000;
+/** ISO 4217 codes, as this runtime knows them. */
+const CURRENCIES = Intl.supportedValuesOf('currency');
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -23,6 +28,19 @@ export class CreateShowDto {
   @Max(MAX_SEATS_PER_SHOW)
   @IsInt()
   total_seats: number;
+
+  @ApiProperty({ type: 'integer', required: false, minimum: 0, maximum: MAX_PRICE, example: 1250, description: "A seat's price in minor units of `currency` (cents); 0 (the default) is a free show" })
+  @IsOptional()
+  @Min(0)
+  @Max(MAX_PRICE)
+  @IsInt()
+  price?: number;
+
+  @ApiProperty({ required: false, example: 'EUR', description: 'ISO 4217, upper case; CURRENCY (EUR) when not given' })
+  @IsOptional()
+  @IsIn(CURRENCIES, { message: 'currency must be an ISO 4217 code in upper case, such as EUR or USD' })
+  @IsString()
+  currency?: string;
 }
 
 @ApiSchema({ name: 'UpdateShow' })
@@ -46,4 +64,6 @@ export class ShowResponse {
   })
   status: 'scheduled' | 'cancelled';
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null, description: 'Set when cancelled' }) cancelled_at: string | null;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1250, description: "A seat's price in minor units of `currency`; 0: free" }) price: number;
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217' }) currency: string;
 }

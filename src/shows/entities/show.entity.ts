@@ -4,7 +4,13 @@ import { MAX_SEATS_PER_SHOW } from '../../seats/seat-rules.sql';
 
 export type ShowStatus = 'scheduled' | 'cancelled';
 
-/** (doc) */
+/**
+ * A scheduled show occupies its screen from date_time to ends_at (date_time
+ * plus the movie's duration); the exclusion constraint makes two overlapping
+ * scheduled shows on one screen impossible (SCREEN_BUSY), and a cancelled show
+ * frees its screen. (id, total_seats, status) is unique so seat rows can carry
+ * total_seats and status through their foreign key.
+ */
 @Entity('shows')
 @Index('shows_movie_id_date_time_idx', ['movieId', 'dateTime'])
 @Index('shows_date_time_idx', ['dateTime'])
@@ -12,6 +18,8 @@ export type ShowStatus = 'scheduled' | 'cancelled';
 @Check('shows_screen_name_check', 'char_length(screen_name) >= 1')
 @Check('shows_total_seats_check', `total_seats BETWEEN 1 AND ${MAX_SEATS_PER_SHOW}`)
 @Check('shows_ends_after_start', 'ends_at > date_time')
+@Check('shows_price_check', 'price BETWEEN 0 AND 100000000')
+@Check('shows_currency_check', `currency ~ '^[A-Z]{3}$'`)
 @Check('shows_status_check', `status IN ('scheduled', 'cancelled')`)
 @Check('shows_cancelled_at_check', `(status = 'cancelled') = (cancelled_at IS NOT NULL)`)
 @Exclusion('shows_screen_no_overlap', `USING gist (screen_name WITH =, tstzrange(date_time, ends_at) WITH &&) WHERE (status = 'scheduled')`)
@@ -46,4 +54,12 @@ export class Show {
 
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;
+
+  /** A seat's price in the currency's minor units (cents); 0 is a free show, booked without an order. */
+  @Column({ type: 'integer', default: 0 })
+  price: number;
+
+  /** ISO 4217. */
+  @Column({ type: 'varchar', length: 3, default: 'EUR' })
+  currency: string;
 }

@@ -16,13 +16,15 @@ export interface ShowRow {
   held_seats: number;
   status: ShowStatus;
   cancelled_at: Date | null;
+  price: number;
+  currency: string;
 }
 
 /** $1 is always the clock's time. */
 const SHOW_SELECT = `
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
        sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
-       sh.status, sh.cancelled_at
+       sh.status, sh.cancelled_at, sh.price, sh.currency
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
  CROSS JOIN ${seatCounts('sh', '$1')} taken`;
 
@@ -51,11 +53,14 @@ export const COUNT_SHOWS_OF_MOVIE = statement<[movieId: number], { total: number
 });
 
 /** A show occupies its screen from date_time for the movie's duration: ends_at is what the overlap constraint sees. */
-export const INSERT_SHOW = statement<[movieId: number, screenName: string, dateTime: Date, durationMinutes: number, totalSeats: number], { id: number }>({
+export const INSERT_SHOW = statement<
+  [movieId: number, screenName: string, dateTime: Date, durationMinutes: number, totalSeats: number, price: number, currency: string],
+  { id: number }
+>({
   name: 'insert-show',
   text: `
-INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats)
-VALUES ($1, $2, $3, $3::timestamptz + make_interval(mins => $4), $5)
+INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats, price, currency)
+VALUES ($1, $2, $3, $3::timestamptz + make_interval(mins => $4), $5, $6, $7)
 RETURNING id`,
 });
 
@@ -89,10 +94,15 @@ export const LOCK_SHOW_HOLDS = statement<[showId: number], { id: number }>({
  * here, under the lock, since a movie PATCH may have changed it meanwhile. The
  * new total_seats cascades onto its seat rows (seats_show_fk).
  */
-export const UPDATE_SHOW = statement<[showId: number, screenName: string | null, dateTime: Date | null, totalSeats: number], { id: number }>({
+export const UPDATE_SHOW = statement<
+  [showId: number, screenName: string | null, dateTime: Date | null, totalSeats: number, price: number | null, currency: string | null],
+  { id: number }
+>({
   name: 'update-show',
   text: `
 UPDATE shows SET screen_name = coalesce($2, screen_name),
+                 price = coalesce($5, price),
+                 currency = coalesce($6, currency),
                  date_time = coalesce($3, date_time),
                  ends_at = coalesce($3, date_time) + make_interval(mins => (SELECT duration_minutes FROM movies WHERE id = shows.movie_id)),
                  total_seats = $4

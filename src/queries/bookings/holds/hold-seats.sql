@@ -15,13 +15,13 @@ WITH wanted AS (
    ORDER BY s.show_id, s.seat_number
      FOR UPDATE OF s
 ), judged AS (
-  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, CASE
+  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, sh.price, CASE
       WHEN sh.id IS NULL THEN 1
       WHEN (coalesce(l.show_status, sh.status) = 'cancelled') THEN 2
       WHEN l.seat_number IS NULL THEN 3
       WHEN (sh.date_time <= $4) THEN 4
-      WHEN l.booking_id IS NOT NULL THEN 5
-      WHEN ((l.hold_id IS NOT NULL AND l.hold_expires_at > $4) AND l.held_by IS DISTINCT FROM NULL) THEN 6
+      WHEN l.booking_id IS NOT NULL THEN 6
+      WHEN ((l.hold_id IS NOT NULL AND l.hold_expires_at > $4) AND l.held_by IS DISTINCT FROM NULL) THEN 7
       ELSE 9 END AS rank
     FROM wanted w
     LEFT JOIN shows sh ON sh.id = w.show_id
@@ -70,16 +70,17 @@ SELECT coalesce(d.limit_refusal, r.refusal) AS refusal,
       WHEN 2 THEN 'SHOW_CANCELLED'
       WHEN 3 THEN 'SEAT_OUT_OF_RANGE'
       WHEN 4 THEN 'SHOW_STARTED'
-      WHEN 5 THEN CASE WHEN
-             EXISTS (SELECT 1 FROM judged j WHERE j.req = v.req AND j.rank <> 5)
+      WHEN 5 THEN 'PAYMENT_REQUIRED'
+      WHEN 6 THEN CASE WHEN
+             EXISTS (SELECT 1 FROM judged j WHERE j.req = v.req AND j.rank <> 6)
           OR EXISTS (SELECT 1 FROM seats f WHERE f.show_id = v.show_id AND f.booking_id IS NULL
                         AND NOT EXISTS (SELECT 1 FROM judged j WHERE j.req = v.req AND j.seat_number = f.seat_number))
         THEN 'SEAT_TAKEN' ELSE 'SHOW_FULL' END
-      WHEN 6 THEN 'SEAT_HELD'
+      WHEN 7 THEN 'SEAT_HELD'
     END AS refusal,
-    CASE WHEN v.rank IN (3, 5, 6) THEN ARRAY(
+    CASE WHEN v.rank IN (3, 6, 7) THEN ARRAY(
       SELECT j.seat_number FROM judged j
-       WHERE j.req = v.req AND j.rank BETWEEN v.rank AND CASE v.rank WHEN 5 THEN 6 ELSE v.rank END
+       WHERE j.req = v.req AND j.rank BETWEEN v.rank AND CASE v.rank WHEN 6 THEN 7 ELSE v.rank END
        ORDER BY j.seat_number)
     END AS seats,
     CASE WHEN v.rank = 3 THEN (SELECT t.total_seats FROM shows t WHERE t.id = v.show_id) END AS total_seats) r

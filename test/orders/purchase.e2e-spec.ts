@@ -1,0 +1,170 @@
+import { ManualClock } from '../../src/common/clock';
+import { BookingWorld, bookingWorld, TestUser } from '../factories';
+import { Mailbox } from '../support/mailbox';
+import { expectProblem } from '../support/problem';
+import { waitFor } from '../support/wait';
+
+const PRICE = 1250;
+const PAYS = '4242 4242 4242 4242';
+const DECLINED = '4000 0000 0000 0002';
+
+interface Order {
+  id: number;
+  status: string;
+  amount: number;
+  currency: string;
+  hold_id: number;
+  seat_numbers: number[];
+  expires_at: string;
+  paid_at: string | null;
+  refunded_amount: number;
+  refund_reason: string | null;
+  payment: { provider: string; pay_url?: string };
+}
+
+describe('selling for money with the demo provider: checkout, pay, late payments, refunds (e2e)', () => {
+  const clock = new ManualClock();
+  let { ctx, api, admin, john, jane, newShow } = {} as BookingWorld; // assigned in beforeAll
+  let mailbox: Mailbox;
+
+  const pricedShow = (seats = 20) => newShow(seats, { price: PRICE, currency: 'EUR' });
+  const bookingsOfOrder = async (orderId: number) =>
+    (await ctx.db.pool.query(`SELECT seat_number, price, status FROM bookings WHERE order_id = $1 ORDER BY seat_number`, [orderId])).rows;
+  /** The first message to `user` whose subject says `words`, once it has arrived. */
+  const mailTo = async (user: TestUser, words: string) => {
+    const find = () => mailbox.to(`${user.username}@example.com`).find((m) => (m.subject ?? '').includes(words));
+    await waitFor(`a message to ${user.username} about "${words}"`, () => find() !== undefined, 15_000);
+    return find()!;
+  };
+  const holdAndCheckOut = async (user: TestUser, showId: number, seats: number[]): Promise<Order> => {
+    const hold = (await api.hold(user, showId, seats).expect(201)).body as { id: number };
+    return (await api.checkout(user, hold.id).expect(201)).body as Order;
+  };
+
+  beforeAll(async () => {
+    mailbox = await Mailbox.open();
+    ({ ctx, api, admin, john, jane, newShow } = await bookingWorld({ clock, env: { SMTP_URL: mailbox.url, JOBS_POLL_SECONDS: '0.5', PAYMENT_WINDOW_SECONDS: '600' } }));
+  });
+  beforeEach(() => clock.set(new Date()));
+
+  afterAll(async () => {
+    await ctx?.teardown();
+    await mailbox?.stop();
+  });
+
+  it('hold, checkout, pay: the order is paid, its bookings carry the price and the order, and the tickets are e-mailed', async () => {
+    const show = await pricedShow();
+    expect((await api.show(show.id).expect(200)).body).toMatchObject({ price: PRICE, currency: 'EUR' });
+    const order = await holdAndCheckOut(john, show.id, [3, 4]);
+    expect(order).toMatchObject({ status: 'pending', amount: 2 * PRICE, currency: 'EUR', seat_numbers: [3, 4], paid_at: null, payment: { provider: 'demo', pay_url: `/orders/${order.id}/pay` } });
+
+    const paid = (await api.demoPay(john, order.id, PAYS).expect(200)).body as Order;
+    expect(paid).toMatchObject({ id: order.id, status: 'paid', refunded_amount: 0, refund_reason: null });
+    expect(paid.paid_at).not.toBeNull();
+    expect(await bookingsOfOrder(order.id)).toEqual([
+      { seat_number: 3, price: PRICE, status: 'booked' },
+      { seat_number: 4, price: PRICE, status: 'booked' },
+    ]);
+    const mine = (await api.myBookings(john, { show_id: show.id }).expect(200)).body as { price: number; order_id: number }[];
+    expect(mine.map((b) => [b.price, b.order_id])).toEqual([
+      [PRICE, order.id],
+      [PRICE, order.id],
+    ]);
+    expect((await api.order(john, order.id).expect(200)).body).toMatchObject({ status: 'paid' });
+    expect(((await api.myOrders(john).expect(200)).body as Order[])[0]).toMatchObject({ id: order.id, status: 'paid' });
+    const mail = await mailTo(john, show.movie_title);
+    expect(mail.text).toContain('seats A3, A4');
+  });
+
+  it("a priced show is not booked without money: a customer's direct booking and a hold's confirm are 402, and nothing changes", async () => {
+    const show = await pricedShow();
+    expectProblem(await api.book(john, show.id, [1]), 402, 'PAYMENT_REQUIRED');
+    const hold = (await api.hold(john, show.id, [2]).expect(201)).body as { id: number };
+    expectProblem(await api.confirm(john, hold.id), 402, 'PAYMENT_REQUIRED');
+    const { rows } = await ctx.db.pool.query(`SELECT count(*)::int AS n FROM bookings WHERE show_id = $1`, [show.id]);
+    expect(rows[0].n).toBe(0);
+    // A free show needs no checkout.
+    const free = await newShow(5);
+    const freeHold = (await api.hold(john, free.id, [1]).expect(201)).body as { id: number };
+    expectProblem(await api.checkout(john, freeHold.id), 409, 'CHECKOUT_NOT_NEEDED');
+  });
+
+  it('a declined card fails the order; checking out again gives the same order, pending, and a good card pays it', async () => {
+    const show = await pricedShow();
+    const order = await holdAndCheckOut(jane, show.id, [5]);
+    expectProblem(await api.demoPay(jane, order.id, DECLINED), 402, 'PAYMENT_DECLINED');
+    expect((await api.order(jane, order.id).expect(200)).body).toMatchObject({ status: 'failed' });
+    expect(await bookingsOfOrder(order.id)).toEqual([]);
+    const again = (await api.checkout(jane, order.hold_id).expect(201)).body as Order;
+    expect(again).toMatchObject({ id: order.id, status: 'pending', expires_at: order.expires_at });
+    expect((await api.demoPay(jane, order.id, PAYS).expect(200)).body).toMatchObject({ status: 'paid' });
+    expectProblem(await api.demoPay(jane, order.id, PAYS), 409, 'ORDER_ALREADY_PAID');
+  });
+
+  it('a late payment whose seats are still free books them', async () => {
+    const show = await pricedShow();
+    const order = await holdAndCheckOut(john, show.id, [7]);
+    clock.set(new Date(new Date(order.expires_at).getTime() + 1000));
+    expect((await api.order(john, order.id).expect(200)).body).toMatchObject({ status: 'expired' });
+    expect((await api.demoPay(john, order.id, PAYS).expect(200)).body).toMatchObject({ status: 'paid' });
+    expect(await bookingsOfOrder(order.id)).toEqual([{ seat_number: 7, price: PRICE, status: 'booked' }]);
+  });
+
+  it('a late payment whose seats were sold meanwhile is refunded in full at once, and the customer is told', async () => {
+    const show = await pricedShow();
+    const order = await holdAndCheckOut(john, show.id, [8, 9]);
+    clock.set(new Date(new Date(order.expires_at).getTime() + 1000));
+    // Sold at the box office meanwhile.
+    await api.book(admin, show.id, [9]).expect(201);
+    const refunded = (await api.demoPay(john, order.id, PAYS).expect(200)).body as Order;
+    expect(refunded).toMatchObject({ status: 'refunded', refunded_amount: 2 * PRICE, refund_reason: 'SEATS_GONE' });
+    expect(refunded.paid_at).not.toBeNull();
+    expect(await bookingsOfOrder(order.id)).toEqual([]);
+    await waitFor('the refund to be carried out', async () => {
+      const { rows } = await ctx.db.pool.query(`SELECT status, amount FROM refunds WHERE order_id = $1`, [order.id]);
+      return rows.length === 1 && rows[0].status === 'succeeded' && rows[0].amount === 2 * PRICE;
+    });
+    const mail = await mailTo(john, 'refunded');
+    expect(mail.text).toContain('€25.00');
+    expect(mail.text).toContain('given to someone else');
+  });
+
+  it('twenty payments of one order at once: one set of bookings, the order paid once', async () => {
+    const show = await pricedShow();
+    const order = await holdAndCheckOut(jane, show.id, [11, 12]);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => api.demoPay(jane, order.id, PAYS)));
+    expect(answers.every((res) => res.status === 200 || (res.status === 409 && res.body.code === 'ORDER_ALREADY_PAID'))).toBe(true);
+    expect(answers.some((res) => res.status === 200)).toBe(true);
+    expect(await bookingsOfOrder(order.id)).toHaveLength(2);
+  });
+
+  it('an admin sells a priced seat at the box office: a paid order of its own, no checkout', async () => {
+    const show = await pricedShow();
+    const [sold] = (await api.book(admin, show.id, [15]).expect(201)).body as { price: number; order_id: number }[];
+    expect(sold.price).toBe(PRICE);
+    expect(sold.order_id).toEqual(expect.any(Number));
+    const { rows } = await ctx.db.pool.query(`SELECT provider, status, amount FROM orders WHERE show_id = $1`, [show.id]);
+    expect(rows).toEqual([{ provider: 'box_office', status: 'paid', amount: PRICE }]);
+  });
+
+  it("refuses what is not one's to pay or check out, and bad prices, changing nothing", async () => {
+    const show = await pricedShow();
+    const order = await holdAndCheckOut(john, show.id, [17]);
+    expectProblem(await api.demoPay(jane, order.id, PAYS), 403, 'NOT_ORDER_OWNER');
+    expectProblem(await api.order(jane, order.id), 403, 'NOT_ORDER_OWNER');
+    expectProblem(await api.checkout(jane, order.hold_id), 403, 'NOT_HOLD_OWNER');
+    expectProblem(await api.demoPay(john, 999_999, PAYS), 404, 'ORDER_NOT_FOUND');
+    expectProblem(await api.demoPay(john, order.id, '1234 5678 9012 3456'), 400, 'VALIDATION_FAILED');
+    expectProblem(await api.demoPay(john, order.id, 'not a card'), 400, 'VALIDATION_FAILED');
+    expect((await api.order(john, order.id).expect(200)).body).toMatchObject({ status: 'pending' });
+
+    const hold = (await api.hold(john, show.id, [18]).expect(201)).body as { id: number; expires_at: string };
+    clock.set(new Date(new Date(hold.expires_at).getTime() + 1000));
+    expectProblem(await api.checkout(john, hold.id), 410, 'HOLD_EXPIRED');
+
+    const movieId = show.movie_id;
+    for (const fields of [{ price: -1 }, { price: 100_000_001 }, { price: 12.5 }, { currency: 'eur' }, { currency: 'XYZ' }, { currency: 12 }]) {
+      expectProblem(await api.createShow(admin, movieId, { screen_name: 'Screen bad', date_time: new Date(Date.now() + 86400_000).toISOString(), total_seats: 5, ...fields }), 400, 'VALIDATION_FAILED');
+    }
+  });
+});
