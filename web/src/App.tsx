@@ -7,7 +7,9 @@ import { LoginPage, SignupPage } from './pages/AccountPages';
 import { MoviePage } from './pages/MoviePage';
 import { MoviesPage } from './pages/MoviesPage';
 import { MyBookingsPage } from './pages/MyBookingsPage';
+import { MyOrdersPage } from './pages/MyOrdersPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { PaymentPage } from './pages/PaymentPage';
 import { ForgotPasswordPage, ResetPasswordPage } from './pages/PasswordResetPages';
 import { ShowPage } from './pages/ShowPage';
 import { TicketPage } from './pages/TicketPage';
@@ -26,6 +28,10 @@ function Page({ route }: { route: Route }) {
       return <ShowPage id={route.id} />;
     case 'my-bookings':
       return <MyBookingsPage />;
+    case 'my-orders':
+      return <MyOrdersPage />;
+    case 'pay':
+      return <PaymentPage id={route.id} />;
     case 'ticket':
       return <TicketPage id={route.id} />;
     case 'check-in':
@@ -82,6 +88,13 @@ export function App() {
               <li>
                 <Link to="/my-bookings" aria-current={current('my-bookings')}>
                   My bookings
+                </Link>
+              </li>
+            )}
+            {state.status === 'signed-in' && (
+              <li>
+                <Link to="/my-orders" aria-current={current('my-orders')}>
+                  My orders
                 </Link>
               </li>
             )}

@@ -6,6 +6,8 @@ export type Route =
   | { page: 'movie'; id: number }
   | { page: 'show'; id: number }
   | { page: 'my-bookings' }
+  | { page: 'my-orders' }
+  | { page: 'pay'; id: number }
   | { page: 'ticket'; id: number }
   | { page: 'check-in' }
   | { page: 'login' }
@@ -21,6 +23,8 @@ const PATTERNS: [RegExp, (id: number) => Route][] = [
   [/^\/movies\/(\d{1,10})$/, (id) => ({ page: 'movie', id })],
   [/^\/shows\/(\d{1,10})$/, (id) => ({ page: 'show', id })],
   [/^\/my-bookings$/, () => ({ page: 'my-bookings' })],
+  [/^\/my-orders$/, () => ({ page: 'my-orders' })],
+  [/^\/orders\/(\d{1,10})\/pay$/, (id) => ({ page: 'pay', id })],
   [/^\/tickets\/(\d{1,10})$/, (id) => ({ page: 'ticket', id })],
   [/^\/check-in$/, () => ({ page: 'check-in' })],
   [/^\/login$/, () => ({ page: 'login' })],

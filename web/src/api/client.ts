@@ -14,6 +14,7 @@ export type Hold = Schemas['Hold'];
 export type Booking = Schemas['Booking'];
 export type MyBooking = Schemas['MyBooking'];
 export type BookingLimits = Schemas['BookingLimits'];
+export type Order = Schemas['Order'];
 
 
 /** The typed client for the API on this origin (same paths, same types as openapi/openapi.json). */

@@ -3,9 +3,9 @@ import { api, type ApiProblem, call, type Show } from '../api/client';
 import { Link } from '../router';
 import { announce } from '../ui/announce';
 import { toProblem, useLoad } from '../ui/async';
-import { formatDateTime, fromLocalInput, plural, toLocalInput } from '../ui/format';
-import { Field, PageTitle, ProblemText, Ready } from '../ui/parts';
-import { EditRow, integer, Occupancy, StaffOnly, text, useStaffForm } from './admin';
+import { formatDateTime, formatPrice, fromLocalInput, plural, toLocalInput, toMajorInput } from '../ui/format';
+import { Field, PageTitle, ProblemText, Ready, SelectField } from '../ui/parts';
+import { CURRENCIES, DEFAULT_CURRENCY, EditRow, integer, Occupancy, priceOf, StaffOnly, text, useStaffForm } from './admin';
 
 /** How often the occupancy on the list is read again while the page is open. */
 const REFRESH_MS = 10_000;
@@ -38,7 +38,12 @@ function MovieShows({ id }: { id: number }) {
     const { data } = await call(
       api.POST('/movies/{id}/shows', {
         params: { path: { id } },
-        body: { screen_name: text(form, 'screen_name'), date_time: fromLocalInput(text(form, 'date_time')), total_seats: integer(form, 'total_seats', 'Seats') },
+        body: {
+          screen_name: text(form, 'screen_name'),
+          date_time: fromLocalInput(text(form, 'date_time')),
+          total_seats: integer(form, 'total_seats', 'Seats'),
+          ...priceOf(form),
+        },
       }),
     );
     await reload();
@@ -58,6 +63,7 @@ function MovieShows({ id }: { id: number }) {
             <Field label="Screen" name="screen_name" required error={create.fields.screen_name} />
             <Field label="Starts at" name="date_time" type="datetime-local" required error={create.fields.date_time} hint="Your time zone." />
             <Field label="Seats" name="total_seats" inputMode="numeric" required hint="1 to 2000." error={create.fields.total_seats} />
+            <PriceFields fields={create.fields} />
             <ProblemText problem={create.formProblem} />
             <button type="submit" className="button" disabled={create.busy}>
               Schedule show
@@ -72,6 +78,7 @@ function MovieShows({ id }: { id: number }) {
                 <tr>
                   <th scope="col">Starts</th>
                   <th scope="col">Screen</th>
+                  <th scope="col">Price</th>
                   <th scope="col">Occupancy</th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
@@ -102,7 +109,12 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
     await call(
       api.PATCH('/shows/{id}', {
         params: { path: { id: show.id } },
-        body: { screen_name: text(form, 'screen_name'), date_time: fromLocalInput(text(form, 'date_time')), total_seats: integer(form, 'total_seats', 'Seats') },
+        body: {
+          screen_name: text(form, 'screen_name'),
+          date_time: fromLocalInput(text(form, 'date_time')),
+          total_seats: integer(form, 'total_seats', 'Seats'),
+          ...priceOf(form),
+        },
       }),
     );
     setEditing(false);
@@ -137,10 +149,11 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
 
   if (editing) {
     return (
-      <EditRow columns={4} label={`Edit the show of ${when}`} form={edit} onCancel={() => setEditing(false)}>
+      <EditRow columns={5} label={`Edit the show of ${when}`} form={edit} onCancel={() => setEditing(false)}>
         <Field label="Screen" name="screen_name" defaultValue={show.screen_name} error={edit.fields.screen_name} />
         <Field label="Starts at" name="date_time" type="datetime-local" defaultValue={toLocalInput(show.date_time)} error={edit.fields.date_time} />
         <Field label="Seats" name="total_seats" inputMode="numeric" defaultValue={show.total_seats} error={edit.fields.total_seats} />
+        <PriceFields fields={edit.fields} show={show} />
       </EditRow>
     );
   }
@@ -150,6 +163,7 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
         <Link to={`/shows/${show.id}`}>{when}</Link>
       </th>
       <td>{show.screen_name}</td>
+      <td>{formatPrice(show.price, show.currency)}</td>
       <td>
         {cancelled ? (
           <span className="badge">Cancelled{show.cancelled_at ? ` ${formatDateTime(show.cancelled_at)}` : ''}</span>
@@ -191,5 +205,23 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
         <ProblemText problem={problem} />
       </td>
     </tr>
+  );
+}
+
+/** A show's price per seat, typed in major units, and its currency (a new show's is EUR unless chosen). */
+function PriceFields({ fields, show }: { fields: Record<string, string>; show?: Show }) {
+  const currencies = show && !CURRENCIES.includes(show.currency) ? [show.currency, ...CURRENCIES] : CURRENCIES;
+  return (
+    <>
+      <Field
+        label="Price per seat"
+        name="price"
+        inputMode="decimal"
+        defaultValue={show ? toMajorInput(show.price, show.currency) : ''}
+        hint="For example 12.50; empty or 0 is free."
+        error={fields.price}
+      />
+      <SelectField label="Currency" name="currency" options={currencies} defaultValue={show?.currency ?? DEFAULT_CURRENCY} error={fields.currency} />
+    </>
   );
 }

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, ApiProblem, call, type Hold, newIdempotencyKey, type Show } from '../api/client';
-import { Link, loginPath } from '../router';
+import { api, ApiProblem, call, type Hold, newIdempotencyKey, type Order, type Show } from '../api/client';
+import { Link, loginPath, navigate } from '../router';
 import { seatList } from '../seats/layout';
 import type { SeatStore } from '../seats/store';
 import { announce } from '../ui/announce';
 import { toProblem } from '../ui/async';
-import { formatCountdown, formatTime, plural } from '../ui/format';
+import { formatCountdown, formatMoney, formatTime, plural } from '../ui/format';
 
 export type Notice = { kind: 'problem' | 'success'; text: string; link?: { to: string; text: string } };
 
@@ -13,7 +13,7 @@ export type Notice = { kind: 'problem' | 'success'; text: string; link?: { to: s
 const TAKEN: Record<string, 'booked' | 'held'> = { SEAT_TAKEN: 'booked', SHOW_FULL: 'booked', SEAT_HELD: 'held' };
 
 /** A POST that changes something, with one Idempotency-Key: a retry after a lost answer changes nothing twice. */
-async function once<T>(send: (key: string) => Promise<T>): Promise<T> {
+export async function once<T>(send: (key: string) => Promise<T>): Promise<T> {
   const key = newIdempotencyKey();
   try {
     return await send(key);
@@ -23,8 +23,14 @@ async function once<T>(send: (key: string) => Promise<T>): Promise<T> {
   }
 }
 
+/** Where an order is paid: its pay_url when it is a path of this app, otherwise the app's own payment page. */
+export const payPathOf = (order: Order): string => {
+  const url = order.payment.pay_url;
+  return url && url.startsWith('/') && !url.startsWith('//') ? url : `/orders/${order.id}/pay`;
+};
+
 /** The server's clock minus this browser's, from an answer's Date header (a countdown follows the server). */
-const skewOf = (response: Response): number => {
+export const skewOf = (response: Response): number => {
   const date = Date.parse(response.headers.get('date') ?? '');
   return Number.isNaN(date) ? 0 : date + 500 - Date.now();
 };
@@ -42,9 +48,11 @@ interface Props {
 }
 
 /**
- * The checkout: the seats chosen, holding them (a countdown to expires_at),
- * then confirming (the booking) or releasing them. Every refusal is shown
- * here in the API's words; seats it names are marked taken on the map.
+ * The checkout: the seats chosen (and what they cost), holding them (a
+ * countdown to expires_at), then confirming (the booking of a free show) or
+ * checking out (a priced show: the order, paid on its payment page), or
+ * releasing them. Every refusal is shown here in the API's words; seats it
+ * names are marked taken on the map.
  */
 export function Checkout({ show, store, holds, signedIn, disabled, notice, setNotice, onHoldsChanged, onExpired }: Props) {
   const [busy, setBusy] = useState(false);
@@ -59,6 +67,8 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
   }, [busy, justHeld, holds]);
   const selected = store.selected();
   const layout = store.layout;
+  const priced = show.price > 0;
+  const total = (seats: number) => formatMoney(seats * show.price, show.currency);
 
   const fail = (error: unknown) => {
     const problem = toProblem(error);
@@ -90,14 +100,36 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
       setJustHeld(data.id);
       store.clearSelection();
       await onHoldsChanged();
-      const text = `${seatList(layout, data.seat_numbers)} ${data.seat_numbers.length === 1 ? 'is' : 'are'} held for you until ${formatTime(data.expires_at)}. Confirm to book.`;
+      const text = `${seatList(layout, data.seat_numbers)} ${data.seat_numbers.length === 1 ? 'is' : 'are'} held for you until ${formatTime(data.expires_at)}. ${priced ? 'Check out to pay for them.' : 'Confirm to book.'}`;
       setNotice({ kind: 'success', text });
       announce(text);
     });
 
+  /** A priced show's hold becomes an order, paid on its own page (the same order again while it lasts). */
+  const checkOut = async (held: Hold) => {
+    const { data } = await once((key) => call(api.POST('/holds/{id}/checkout', { params: { path: { id: held.id }, header: { 'Idempotency-Key': key } } })));
+    navigate(payPathOf(data));
+  };
+
   const confirm = (held: Hold) =>
     run(async () => {
-      const { data } = await once((key) => call(api.POST('/holds/{id}/confirm', { params: { path: { id: held.id }, header: { 'Idempotency-Key': key } } })));
+      if (priced) {
+        try {
+          return await checkOut(held);
+        } catch (error) {
+          // The show was made free meanwhile: the hold is confirmed as before.
+          if (!(error instanceof ApiProblem && error.code === 'CHECKOUT_NOT_NEEDED')) throw error;
+        }
+      }
+      const confirmed = await once((key) => call(api.POST('/holds/{id}/confirm', { params: { path: { id: held.id }, header: { 'Idempotency-Key': key } } }))).catch(
+        (error: unknown) => {
+          // The show was given a price meanwhile: its seats are paid for first.
+          if (error instanceof ApiProblem && error.code === 'PAYMENT_REQUIRED') return null;
+          throw error;
+        },
+      );
+      if (!confirmed) return await checkOut(held);
+      const { data } = confirmed;
       await onHoldsChanged();
       const seats = data.map((booking) => booking.seat_number);
       const text = `Booked: ${seatList(layout, seats)}. Enjoy the show!`;
@@ -123,11 +155,12 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
         <div key={held.id} className="hold" role="group" aria-label={`Hold of ${seatList(layout, held.seat_numbers)}`}>
           <p>
             Held for you: <strong>{seatList(layout, held.seat_numbers)}</strong>
+            {priced && <> · {total(held.seat_numbers.length)}</>}
           </p>
-          <Countdown expiresAt={held.expires_at} skew={skew} onExpired={() => void onExpired()} />
+          <Countdown expiresAt={held.expires_at} skew={skew} onExpired={() => void onExpired()} verb={priced ? 'check out' : 'confirm'} />
           <div className="actions">
             <button type="button" className="button" disabled={busy || disabled} onClick={() => void confirm(held)} id={`confirm-hold-${held.id}`}>
-              Confirm booking of {plural(held.seat_numbers.length, 'seat')}
+              {priced ? `Check out and pay ${total(held.seat_numbers.length)}` : `Confirm booking of ${plural(held.seat_numbers.length, 'seat')}`}
             </button>
             <button type="button" className="button secondary" disabled={busy} onClick={() => void release(held)}>
               Release
@@ -136,9 +169,19 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
         </div>
       ))}
       {selected.length > 0 ? (
-        <p>
-          Chosen: <strong>{seatList(layout, selected)}</strong>
-        </p>
+        <>
+          <p>
+            Chosen: <strong>{seatList(layout, selected)}</strong>
+          </p>
+          {priced && (
+            <p className="total">
+              Total: <strong>{total(selected.length)}</strong>{' '}
+              <span className="muted">
+                ({plural(selected.length, 'seat')} × {formatMoney(show.price, show.currency)})
+              </span>
+            </p>
+          )}
+        </>
       ) : (
         holds.length === 0 && <p className="muted">Choose up to {store.maxSelected} available seats on the map.</p>
       )}
@@ -169,7 +212,7 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
 }
 
 /** Time left on a hold; read out once a minute is left and when it runs out, never every second. */
-function Countdown({ expiresAt, skew, onExpired }: { expiresAt: string; skew: number; onExpired: () => void }) {
+export function Countdown({ expiresAt, skew, onExpired, verb }: { expiresAt: string; skew: number; onExpired: () => void; verb: string }) {
   const [ms, setMs] = useState(() => Date.parse(expiresAt) - (Date.now() + skew));
   const expired = useRef(onExpired);
   expired.current = onExpired;
@@ -181,7 +224,7 @@ function Countdown({ expiresAt, skew, onExpired }: { expiresAt: string; skew: nu
       setMs(left);
       if (left <= 60_000 && left > 0 && !warned) {
         warned = true;
-        announce('One minute left to confirm your seats.');
+        announce(`One minute left to ${verb} your seats.`);
       }
       if (left <= 0 && !done) {
         done = true;
@@ -192,10 +235,10 @@ function Countdown({ expiresAt, skew, onExpired }: { expiresAt: string; skew: nu
     tick();
     const timer = setInterval(tick, 250);
     return () => clearInterval(timer);
-  }, [expiresAt, skew]);
+  }, [expiresAt, skew, verb]);
   return (
     <p className={ms <= 60_000 ? 'countdown urgent' : 'countdown'}>
-      <time>{formatCountdown(ms)}</time> left to confirm
+      <time>{formatCountdown(ms)}</time> left to {verb}
     </p>
   );
 }

@@ -1,7 +1,7 @@
 import { api, call, type Show } from '../api/client';
 import { Link } from '../router';
 import { useLoad } from '../ui/async';
-import { dayKey, formatDay, formatTime, plural } from '../ui/format';
+import { dayKey, formatDay, formatPrice, formatTime, plural } from '../ui/format';
 import { PageTitle, Ready } from '../ui/parts';
 
 /** A movie's shows, grouped by day (the browser's time zone). */
@@ -41,6 +41,7 @@ export function MoviePage({ id }: { id: number }) {
                     <Link to={`/shows/${show.id}`} className="show-time">
                       <span className="time">{formatTime(show.date_time)}</span>
                       <span className="where">{show.screen_name}</span>
+                      <span className="price">{formatPrice(show.price, show.currency)}</span>
                       <span className={show.status === 'cancelled' || show.available_seats === 0 ? 'seats-left none' : 'seats-left'}>
                         {show.status === 'cancelled' ? 'Cancelled' : show.available_seats === 0 ? 'Sold out' : `${plural(show.available_seats, 'seat')} free`}
                       </span>

@@ -8,7 +8,7 @@ import { SeatLegend, SeatMap } from '../seats/SeatMap';
 import { SeatStore, selectionLimitOf } from '../seats/store';
 import { announce } from '../ui/announce';
 import { useLoad } from '../ui/async';
-import { formatDay, formatTime, plural } from '../ui/format';
+import { formatDay, formatPrice, formatTime, plural } from '../ui/format';
 import { PageTitle, Ready } from '../ui/parts';
 import { Checkout, type Notice } from './Checkout';
 
@@ -48,6 +48,7 @@ function ShowFacts({ show }: { show: Show }) {
   return (
     <p className="show-facts">
       {formatDay(show.date_time)} at {formatTime(show.date_time)} · {show.screen_name} · {plural(show.total_seats, 'seat')} ·{' '}
+      <span className="price">{show.price === 0 ? 'Free' : `${formatPrice(show.price, show.currency)} a seat`}</span> ·{' '}
       <Link to={`/movies/${show.movie_id}`}>Other times</Link>
     </p>
   );

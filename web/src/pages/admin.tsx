@@ -4,6 +4,7 @@ import { session } from '../api/session';
 import { Link, loginPath } from '../router';
 import { announce } from '../ui/announce';
 import { toProblem } from '../ui/async';
+import { fromMajorInput, minorDigits } from '../ui/format';
 import { PageTitle, ProblemText } from '../ui/parts';
 
 /** Staff pages render only for an admin; others are told why. */
@@ -91,6 +92,25 @@ export const integer = (form: FormData, name: string, label: string): number => 
     detail: `${label} must be a whole number.`,
     errors: [{ field: name, message: `${label} must be a whole number.` }],
   });
+};
+
+/** The currencies the show forms offer (the API takes any ISO 4217 code; a show's own is added when it is another). */
+export const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'JPY'];
+export const DEFAULT_CURRENCY = 'EUR';
+
+/**
+ * A show's price and currency from its form: the price typed in major units
+ * ("12.50"; empty is free) in the API's minor units (1250), refused here in
+ * the API's way when it is not an amount of that currency.
+ */
+export const priceOf = (form: FormData): { price: number; currency: string } => {
+  const currency = text(form, 'currency') || DEFAULT_CURRENCY;
+  const typed = text(form, 'price');
+  const price = typed === '' ? 0 : fromMajorInput(typed, currency);
+  if (price !== null) return { price, currency };
+  const digits = minorDigits(currency);
+  const message = `Price must be an amount in ${currency}, such as ${digits === 0 ? '1200' : `12.${'5'.padEnd(digits, '0')}`}.`;
+  throw new ApiProblem(400, { type: 'about:blank', title: 'Bad Request', status: 400, code: 'VALIDATION_FAILED', detail: message, errors: [{ field: 'price', message }] });
 };
 
 /** Sold, held and free seats of a show, as numbers and as one bar. */

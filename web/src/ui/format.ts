@@ -30,3 +30,43 @@ export function formatCountdown(ms: number): string {
 }
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** How many minor units make a major one in `currency` (2 for EUR, 0 for JPY), as Intl knows it. */
+export function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** An amount in minor units (the API's), in its currency, as this browser writes money: "€12.50". */
+export function formatMoney(minor: number, currency: string): string {
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat(undefined, { style: 'currency', currency });
+    } catch {
+      // A code this browser does not know is still shown, plainly.
+      return `${(minor / 10 ** 2).toFixed(2)} ${currency}`;
+    }
+    moneyFormats.set(currency, format);
+  }
+  return format.format(minor / 10 ** minorDigits(currency));
+}
+
+/** A seat's price: "Free" for 0. */
+export const formatPrice = (minor: number, currency: string) => (minor === 0 ? 'Free' : formatMoney(minor, currency));
+
+/** Minor units as a major-unit input's value ("12.50"), for an edit form. */
+export const toMajorInput = (minor: number, currency: string) => (minor / 10 ** minorDigits(currency)).toFixed(minorDigits(currency));
+
+/** A major-unit amount typed by a person ("12.50", "12,5", "12") in minor units; null when it is not one. */
+export function fromMajorInput(value: string, currency: string): number | null {
+  const digits = minorDigits(currency);
+  const match = /^(\d{1,9})(?:[.,](\d*))?$/.exec(value.trim());
+  if (!match || (match[2] ?? '').length > digits) return null;
+  return Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || '0');
+}

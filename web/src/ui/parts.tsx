@@ -1,4 +1,4 @@
-import { type InputHTMLAttributes, type ReactNode, useEffect, useId, useRef } from 'react';
+import { type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, useEffect, useId, useRef } from 'react';
 import type { ApiProblem } from '../api/client';
 import type { Loaded } from './async';
 
@@ -40,13 +40,48 @@ export function Field({
   error,
   hint,
   ...input
-}: { label: string; name: string; error?: string; hint?: string } & InputHTMLAttributes<HTMLInputElement>) {
+}: { label: string; name: string; error?: string; hint?: string; ref?: Ref<HTMLInputElement> } & InputHTMLAttributes<HTMLInputElement>) {
   const id = `${name}-${useId()}`;
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
+      {hint && (
+        <span className="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span className="field-error" id={`${id}-error`}>
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** A labelled select with its error under it, like Field. */
+export function SelectField({
+  label,
+  name,
+  options,
+  error,
+  hint,
+  ...select
+}: { label: string; name: string; options: string[]; error?: string; hint?: string } & SelectHTMLAttributes<HTMLSelectElement>) {
+  const id = `${name}-${useId()}`;
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={described} {...select}>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
       {hint && (
         <span className="hint" id={`${id}-hint`}>
           {hint}
