@@ -529,6 +529,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/payments/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's webhook (PAYMENT_PROVIDER=stripe; 404 otherwise): payment_intent.succeeded, payment_intent.payment_failed, charge.refunded
+         * @description Verified on the raw body with `Stripe-Signature`; each event id is recorded once, in the transaction of its effect, so a repeated event answers 200 and changes nothing. The payment or refund an event names is re-read from Stripe before anything changes. A non-2xx answer makes Stripe deliver the event again later.
+         */
+        post: operations["StripeWebhook_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/check-ins": {
         parameters: {
             query?: never;
@@ -1290,6 +1310,18 @@ export interface components {
              * @example 4242 4242 4242 4242
              */
             card_number: string;
+        };
+        /** @description Stripe reads only the status; the body says what became of the event. */
+        StripeEventReceived: {
+            /** @example evt_1QxYz2AbCdEf */
+            event_id: string;
+            /** @example payment_intent.succeeded */
+            type: string;
+            /**
+             * @description true when this event was received before: nothing changed this time
+             * @example false
+             */
+            duplicate: boolean;
         };
         CheckIn: {
             /**
@@ -2545,7 +2577,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: SHOW_HAS_BOOKINGS, IDEMPOTENCY_IN_PROGRESS */
+            /** @description Conflict: SHOW_HAS_BOOKINGS, SHOW_HAS_ORDERS, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3787,6 +3819,104 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    StripeWebhook_receive: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Stripe's signature of the raw body: `t=<timestamp>,v1=<HMAC-SHA256>` */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A Stripe event, exactly as Stripe sent it */
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Received: handled now, or before (duplicate) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeEventReceived"];
+                };
+            };
+            /** @description Bad Request: INVALID_SIGNATURE, VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: PAYMENT_NOT_READY, CONCURRENT_UPDATE */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            /** @description Bad Gateway: PAYMENT_PROVIDER_ERROR */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: PAYMENT_PROVIDER_UNAVAILABLE, LOCK_TIMEOUT, SERVICE_UNAVAILABLE, SHUTTING_DOWN */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     Tickets_checkIn: {

@@ -7,6 +7,7 @@ import { problem, PROBLEM_CODE, sendProblem } from './common/filters/problem-det
 import { BodylessRoutes } from './http/bodyless-routes';
 import { compression } from './http/compression';
 import { rateCeiling } from './http/rate-ceiling';
+import { rawBodies } from './http/raw-body';
 import { checkRequestInput } from './http/request-body';
 import { securityHeaders } from './http/security-headers';
 import { setupSwagger } from './http/swagger';
@@ -89,6 +90,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   if (!(await serveWebApp(fastify, config.webRoot))) {
     logger.warn(`the web app is not built (no ${config.webRoot}/index.html): the API runs without it; \`npm run build\` builds it`);
   }
+  rawBodies(fastify);
   checkRequestInput(fastify, app.get(BodylessRoutes).keys);
   pagedAnswers(fastify);
   if (config.corsOrigins.length > 0) {

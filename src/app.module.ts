@@ -26,6 +26,7 @@ import { LimitsModule } from './limits/limits.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MoviesModule } from './movies/movies.module';
 import { OrdersModule } from './orders/orders.module';
+import { StripeWebhookModule } from './payments/webhooks/stripe-webhook.module';
 import { ShowsModule } from './shows/shows.module';
 import { TicketsModule } from './tickets/tickets.module';
 
@@ -87,6 +88,7 @@ export class AppModule {
         ShowsModule,
         BookingsModule,
         OrdersModule,
+        StripeWebhookModule,
         TicketsModule,
         PasswordResetModule,
       ],

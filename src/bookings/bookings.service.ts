@@ -7,7 +7,10 @@ import { Page } from '../common/http/pagination';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { Database } from '../database/database';
+import { Jobs } from '../jobs/jobs';
+import { REFUND_PAYOUT } from '../orders/order-jobs';
 import { OrdersService } from '../orders/orders.service';
+import { LOCK_BOOKING_ORDER, REFUND_CANCELLED_BOOKING } from '../orders/sql/refunds';
 import { BookingMail } from './booking-mail';
 import { BookingError } from './bookings.errors';
 import { BatchedRequest, BookingBatcher } from './booking-batcher';
@@ -33,6 +36,7 @@ export class BookingsService {
     private readonly fullShows: FullShows,
     private readonly mail: BookingMail,
     private readonly orders: OrdersService,
+    private readonly jobs: Jobs,
   ) {
     this.limit = config.booking.maxBookedSeatsPerShow;
     // Leave connections for everything else (cancels, holds, reads, health) while batches run.
@@ -118,9 +122,16 @@ export class BookingsService {
    * refusal, and frees the seat, announced after commit.
    */
   async cancel(user: AuthUser, bookingId: number): Promise<BookingResponse> {
+    const now = this.clock.now();
+    await this.jobs.ready(REFUND_PAYOUT);
     const row = await this.db.transaction(async (tx) => {
-      const [decided] = await tx.rows(CANCEL_BOOKING, bookingId, this.clock.now(), ...actingAs(user, 'cancel-booking'));
-      if (isCancelled(decided)) await this.mail.cancelled(tx, decided.id);
+      // Lock 0: a paid seat's order, whose refund comes with the cancel.
+      await tx.rows(LOCK_BOOKING_ORDER, bookingId);
+      const [decided] = await tx.rows(CANCEL_BOOKING, bookingId, now, ...actingAs(user, 'cancel-booking'));
+      if (isCancelled(decided)) {
+        await tx.rows(REFUND_CANCELLED_BOOKING, decided.id, now, decided.user_id === user.id ? 'CUSTOMER_CANCELLED' : 'ADMIN_CANCELLED');
+        await this.mail.cancelled(tx, decided.id);
+      }
       return decided;
     });
     if (!isCancelled(row)) throw refusalError(row);

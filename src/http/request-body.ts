@@ -35,7 +35,8 @@ const refuse = (reply: FastifyReply, detail: string) => sendProblem(reply, probl
 export function checkRequestInput(fastify: FastifyInstance, bodyless: ReadonlySet<string>): void {
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('preValidation', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const body = request.body;
+    // A @RawBody() route's bytes are its handler's to verify and read: there is no JSON here to judge.
+    const body = Buffer.isBuffer(request.body) ? undefined : request.body;
     if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) return refuse(reply, 'The request body must be a JSON object.');
     if (body !== undefined && nestingDepth(body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
       return refuse(reply, `The request body is nested deeper than ${MAX_BODY_DEPTH} levels.`);

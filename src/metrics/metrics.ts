@@ -65,6 +65,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly payments = new Counter({
+    name: 'payments_total',
+    help: 'Payments settled, by provider and outcome: succeeded (seats booked), declined, refunded_seats_gone / refunded_show_cancelled (paid, refunded at once)',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly refunds = new Counter({
+    name: 'refunds_total',
+    help: "Refunds the provider carried out (succeeded) or refused (failed), by the provider's verdict",
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly rateLimited = new Counter({
     name: 'rate_limit_rejections_total',
     help: 'Requests refused 429 by a limit, by the limit',

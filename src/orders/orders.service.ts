@@ -119,14 +119,20 @@ export class OrdersService implements OnModuleInit {
    * as nothing), and the order is paid; when the seats cannot be had, the
    * order is refunded in full at once and the customer told. An order already
    * settled is answered as it is.
+   *
+   * `first`, when given, runs in the same transaction right after the order's
+   * lock, before anything is decided (a webhook records its event there, so
+   * the event and its effect commit together); when it answers false, nothing
+   * more is done and the order is answered as it is.
    */
-  async settle(orderId: number): Promise<OrderRow> {
+  async settle(orderId: number, first?: (tx: Transaction, order: OrderRow) => Promise<boolean>): Promise<OrderRow> {
     const now = this.clock.now();
     // BOOK_SEATS adds the tickets' confirmation and REFUND_UNSEATED_ORDER the refund's payout themselves.
     await Promise.all([this.jobs.ready(BOOKINGS_CONFIRMED), this.jobs.ready(REFUND_PAYOUT)]);
     return this.db.transaction(async (tx) => {
       const [order] = await tx.rows(LOCK_ORDER, orderId, now, 0, true);
       if (order.refusal !== null) throw new OrderError(order.refusal);
+      if (first && !(await first(tx, order as OrderRow))) return order as OrderRow;
       if (PAID.has(order.status!)) return order as OrderRow;
       const seats = order.seat_numbers!;
       const limit = this.config.booking.maxBookedSeatsPerShow;

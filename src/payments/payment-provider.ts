@@ -29,6 +29,12 @@ export interface PaymentState {
   /** Minor units and ISO 4217 (upper case) as the provider holds them; null where it keeps no record (demo). */
   amount: number | null;
   currency: string | null;
+  /**
+   * The order this deployment made the payment for, as the payment itself says (Stripe: `metadata.order_id`,
+   * when `metadata.deployment` is this deployment's STRIPE_IDEMPOTENCY_PREFIX); null for a payment of another
+   * deployment on the same account, or where the provider keeps no record (demo).
+   */
+  orderId?: number | null;
 }
 
 export interface RefundRequest {

@@ -7,6 +7,9 @@ const PAYMENT_ERRORS = {
   PAYMENT_PROVIDER_UNAVAILABLE: { status: 503, detail: 'The payment provider cannot be reached right now. Try again shortly.', transient: true },
   // The provider answered and refused (a bad key, an amount it does not take, an unknown payment): a retry gets the same.
   PAYMENT_PROVIDER_ERROR: { status: 502, detail: 'The payment provider refused the request.' },
+  // A webhook's event came before what it is about can be settled (its order's checkout has not finished, the
+  // provider does not show the payment as succeeded yet): nothing was recorded, and the provider sends it again.
+  PAYMENT_NOT_READY: { status: 409, detail: 'This event cannot be settled yet; nothing was recorded. Deliver it again later.', transient: true },
 };
 
 export type PaymentErrorCode = keyof typeof PAYMENT_ERRORS;

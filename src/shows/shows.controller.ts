@@ -75,7 +75,7 @@ export class ShowsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a show without bookings or holds (admin)' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems('SHOW_NOT_FOUND', 'SHOW_HAS_BOOKINGS')
+  @ApiProblems('SHOW_NOT_FOUND', 'SHOW_HAS_BOOKINGS', 'SHOW_HAS_ORDERS')
   remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.shows.remove(id);
   }

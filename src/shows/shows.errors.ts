@@ -5,6 +5,7 @@ const SHOW_ERRORS = {
   SHOW_NOT_FOUND: { status: 404, detail: 'No show has this id.' },
   SCREEN_BUSY: { status: 409, detail: 'Another show occupies this screen at that time.' },
   SHOW_HAS_BOOKINGS: { status: 409, detail: 'The show has booked or held seats that this change would remove.' },
+  SHOW_HAS_ORDERS: { status: 409, detail: 'The show has orders, and money records are kept: cancel the show instead (POST /shows/{id}/cancel/).' },
   SHOW_STARTED: { status: 409, detail: 'The show has already started; its seats can no longer be sold or held.' },
   SHOW_CANCELLED: { status: 409, detail: 'The show is cancelled; its seats can no longer be sold or held, and it can no longer be changed.' },
 };

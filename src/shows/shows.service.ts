@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BookingMail } from '../bookings/booking-mail';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Jobs } from '../jobs/jobs';
+import { REFUND_PAYOUT } from '../orders/order-jobs';
+import { LOCK_SHOW_ORDERS, REFUND_SHOW_ORDERS } from '../orders/sql/refunds';
 import { END_SHOW_HOLDS } from '../bookings/holds/sql/end-holds';
 import { CANCEL_SHOW_BOOKINGS } from '../bookings/sql/cancel-booking';
 import { Clock } from '../common/clock';
@@ -26,6 +29,7 @@ export class ShowsService {
     private readonly metrics: Metrics,
     private readonly mail: BookingMail,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: Jobs,
   ) {}
 
   async listForMovie(movieId: number, page: PageQuery): Promise<Page<ShowResponse>> {
@@ -98,13 +102,17 @@ export class ShowsService {
    */
   async cancel(id: number): Promise<ShowResponse> {
     const now = this.clock.now();
+    await this.jobs.ready(REFUND_PAYOUT);
     const { show, holds, bookings } = await this.db.transaction(async (tx) => {
+      // Lock 0: the show's orders, which are refunded with it.
+      await tx.rows(LOCK_SHOW_ORDERS, id);
       const locked = await first(tx, LOCK_SHOW, id);
       if (!locked) throw new ShowError('SHOW_NOT_FOUND');
       if (locked.status === 'cancelled') throw new ShowError('SHOW_CANCELLED', ALREADY_CANCELLED);
       const [holds] = await tx.rows(END_SHOW_HOLDS, id, now);
       await tx.rows(LOCK_SHOW_SEATS, id, 0, now);
       const bookings = await tx.rows(CANCEL_SHOW_BOOKINGS, id, now);
+      await tx.rows(REFUND_SHOW_ORDERS, id, now);
       await this.mail.showCancelled(tx, idsByCustomer(bookings));
       await tx.rows(CANCEL_SHOW, id, now);
       return { show: await this.get(id, tx), holds, bookings };
@@ -117,7 +125,10 @@ export class ShowsService {
 
   async remove(id: number): Promise<void> {
     await this.db.transaction(async (tx) => {
+      // Lock 0 first: money records are kept, so a show that was ever paid for stays (cancel it instead).
+      const orders = await tx.rows(LOCK_SHOW_ORDERS, id);
       if (!(await first(tx, LOCK_SHOW, id))) throw new ShowError('SHOW_NOT_FOUND');
+      if (orders.length > 0) throw new ShowError('SHOW_HAS_ORDERS');
       await tx.rows(LOCK_SHOW_HOLDS, id);
       const seats = await tx.rows(LOCK_SHOW_SEATS, id, 0, this.clock.now());
       if (seats.some((seat) => seat.taken)) throw new ShowError('SHOW_HAS_BOOKINGS', 'The show has booked or held seats; cancel them first.');

@@ -84,7 +84,7 @@ describe('payment providers: Stripe against a local fake of its API (e2e)', () =
       for (const request of creations) {
         expect(request.idempotencyKey).toBe('roxy-deluxe:order:7');
         expect(request.headers.authorization).toBe(`Bearer ${SECRET_KEY}`);
-        expect(request.body).toEqual({ amount: '1500', currency: 'eur', description: ORDER.description, metadata: { order_id: '7' } });
+        expect(request.body).toEqual({ amount: '1500', currency: 'eur', description: ORDER.description, metadata: { order_id: '7', deployment: 'roxy-deluxe' } });
       }
       expect([...fake.paymentIntents.values()].filter((intent) => intent.metadata.order_id === '7')).toHaveLength(1);
     });
@@ -140,13 +140,20 @@ describe('payment providers: Stripe against a local fake of its API (e2e)', () =
   describe('retrieve', () => {
     it('reads the PaymentIntent as Stripe holds it now', async () => {
       const { reference } = await provider.createPayment({ ...ORDER, id: 20 });
-      expect(await provider.retrieve(reference)).toEqual({ status: 'requires_payment', amount: 1500, currency: 'EUR' });
+      expect(await provider.retrieve(reference)).toEqual({ status: 'requires_payment', amount: 1500, currency: 'EUR', orderId: 20 });
       fake.succeed(reference, 'processing');
       expect(await provider.retrieve(reference)).toMatchObject({ status: 'processing' });
       fake.succeed(reference);
-      expect(await provider.retrieve(reference)).toEqual({ status: 'succeeded', amount: 1500, currency: 'EUR' });
+      expect(await provider.retrieve(reference)).toEqual({ status: 'succeeded', amount: 1500, currency: 'EUR', orderId: 20 });
       fake.succeed(reference, 'canceled');
       expect(await provider.retrieve(reference)).toMatchObject({ status: 'canceled' });
+    });
+
+    it("names the order only for this deployment's payments: another deployment on the account has its own order ids", async () => {
+      const { provider: staging } = stripeProvider(fake.url, { STRIPE_IDEMPOTENCY_PREFIX: 'roxy-staging' });
+      const { reference } = await staging.createPayment({ ...ORDER, id: 21 });
+      expect(await staging.retrieve(reference)).toMatchObject({ orderId: 21 });
+      expect(await provider.retrieve(reference)).toMatchObject({ orderId: null });
     });
 
     it('throws PAYMENT_PROVIDER_ERROR for a payment Stripe does not know', async () => {

@@ -4,10 +4,16 @@ import { insertJobs } from '../../jobs/sql/insert-jobs.sql';
 import { SEAT_CHANGES } from '../../seat-events/seat-events.sql';
 import { freeHeldSeats } from '../../seats/seat-rules.sql';
 import type { OrderProvider, RefundReason } from '../entities/order.entity';
+import { PAYMENT_OUTCOMES, PaymentOutcome } from '../order-events';
 import { REFUND_PAYOUT } from '../order-jobs';
 import { isPaid, ORDER_COLUMNS, OrderRow, shownStatus } from './order-row';
 
 const RETURNING_ORDER = (now: string) => `${ORDER_COLUMNS}, ${shownStatus('o', now)} AS shown_status`;
+
+/** The payment outcome of each order a statement wrote, for the metrics (announced after commit). */
+const outcomes = (outcome: (row: OrderRow) => PaymentOutcome) => (rows: OrderRow[]) => [
+  PAYMENT_OUTCOMES.of(...rows.map((row) => ({ provider: row.provider, outcome: outcome(row) }))),
+];
 
 /**
  * A checkout of a hold the caller may confirm, locked by LOCK_HOLD_TO_CONFIRM
@@ -93,6 +99,7 @@ export const MARK_ORDER_FAILED = statement<[orderId: number, now: Date], OrderRo
   text: `
 UPDATE orders o SET status = 'failed' WHERE id = $1 AND status IN ('pending', 'failed')
 RETURNING ${RETURNING_ORDER('$2::timestamptz')}`,
+  events: outcomes(() => 'declined'),
 });
 
 /**
@@ -107,6 +114,7 @@ WITH hold AS (
 )
 UPDATE orders o SET status = 'paid', paid_at = $2 WHERE id = $1 AND NOT ${isPaid('o')}
 RETURNING ${RETURNING_ORDER('$2::timestamptz')}`,
+  events: outcomes(() => 'succeeded'),
 });
 
 /**
@@ -140,6 +148,7 @@ SELECT o.${ORDER_COLUMNS.split(', ').join(', o.')}, ${shownStatus('o', '$2::time
         .filter((row) => row.freed_show !== null)
         .map((row) => ({ show_id: row.freed_show as number, status: 'available' as const, seats: row.freed_seats })),
     ),
+    ...outcomes((row) => (row.refund_reason === 'SHOW_CANCELLED' ? 'refunded_show_cancelled' : 'refunded_seats_gone'))(rows),
   ],
 });
 
@@ -167,4 +176,22 @@ INSERT INTO orders AS o (user_id, show_id, seat_numbers, amount, currency, statu
 SELECT $1, sh.id, $3::int[], cardinality($3::int[]) * sh.price, sh.currency, 'paid', 'box_office', $4, $4, $4, $5
   FROM shows sh WHERE sh.id = $2
 RETURNING ${RETURNING_ORDER('$4::timestamptz')}`,
+  events: outcomes(() => 'succeeded'),
+});
+
+/**
+ * The order a provider's payment is for: the one that stored it (checkout's
+ * answer), else the one the payment itself names (`orderId`, a Stripe
+ * PaymentIntent's metadata) when that order is of this provider and has
+ * stored no other payment (the event came before checkout's answer). Not
+ * locked: the settlement locks it (lock 0) and checks again.
+ */
+export const ORDER_OF_PAYMENT = statement<[provider: OrderProvider, reference: string, orderId: number | null], Pick<OrderRow, 'id' | 'amount' | 'currency' | 'status' | 'payment_ref'>>({
+  name: 'order-of-payment',
+  text: `
+SELECT id, amount, currency, status, payment_ref
+  FROM orders
+ WHERE provider = $1 AND (payment_ref = $2 OR (id = $3 AND (payment_ref IS NULL OR payment_ref = $2)))
+ ORDER BY payment_ref = $2 DESC NULLS LAST
+ LIMIT 1`,
 });

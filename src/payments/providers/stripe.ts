@@ -73,7 +73,9 @@ export class StripePaymentProvider extends PaymentProvider {
               amount: order.amount,
               currency: order.currency.toLowerCase(),
               description: order.description,
-              metadata: { order_id: String(order.id) },
+              // The deployment too: a webhook endpoint hears of every PaymentIntent of the account, and another
+              // deployment's order ids are not ours (see retrieve's orderId).
+              metadata: { order_id: String(order.id), deployment: this.settings.idempotencyPrefix },
             },
             { idempotencyKey: this.orderKey(order.id) },
           ),
@@ -84,7 +86,13 @@ export class StripePaymentProvider extends PaymentProvider {
   async retrieve(reference: string): Promise<PaymentState> {
     const { stripe } = await this.sdk();
     const intent = await this.call('read a payment', () => stripe.paymentIntents.retrieve(reference));
-    return { status: PAYMENT_STATUS[intent.status], amount: intent.amount, currency: intent.currency.toUpperCase() };
+    const ours = intent.metadata?.deployment === this.settings.idempotencyPrefix && /^[1-9][0-9]{0,9}$/.test(intent.metadata?.order_id ?? '');
+    return {
+      status: PAYMENT_STATUS[intent.status],
+      amount: intent.amount,
+      currency: intent.currency.toUpperCase(),
+      orderId: ours ? Number(intent.metadata.order_id) : null,
+    };
   }
 
   async refund({ reference, amount, key }: RefundRequest): Promise<RefundResult> {

@@ -43,11 +43,11 @@ SELECT CASE WHEN o.id IS NULL THEN 'ORDER_NOT_FOUND' WHEN NOT (o.user_id = $3::i
 -- lock-order-by-ref
 SELECT id, user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, payment_ref, created_at, expires_at, paid_at, refunded_amount, refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $3::timestamptz THEN 'expired' ELSE o.status END AS shown_status FROM orders o WHERE provider = $1 AND payment_ref = $2 FOR UPDATE;
 
--- mark-order-failed
+-- mark-order-failed (reports events, announced after commit)
 UPDATE orders o SET status = 'failed' WHERE id = $1 AND status IN ('pending', 'failed')
 RETURNING id, user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, payment_ref, created_at, expires_at, paid_at, refunded_amount, refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status;
 
--- mark-order-paid
+-- mark-order-paid (reports events, announced after commit)
 WITH hold AS (
   UPDATE holds h SET status = 'confirmed' FROM orders o WHERE o.id = $1 AND h.id = o.hold_id AND h.status = 'active' RETURNING h.id
 )
@@ -95,8 +95,15 @@ SELECT id, user_id, show_id, hold_id, seat_numbers, amount, currency, status, pr
 -- count-my-orders
 SELECT count(*)::int AS total FROM orders WHERE user_id = $1;
 
--- place-box-office-order
+-- place-box-office-order (reports events, announced after commit)
 INSERT INTO orders AS o (user_id, show_id, seat_numbers, amount, currency, status, provider, created_at, expires_at, paid_at, customer_email)
 SELECT $1, sh.id, $3::int[], cardinality($3::int[]) * sh.price, sh.currency, 'paid', 'box_office', $4, $4, $4, $5
   FROM shows sh WHERE sh.id = $2
 RETURNING id, user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, payment_ref, created_at, expires_at, paid_at, refunded_amount, refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $4::timestamptz THEN 'expired' ELSE o.status END AS shown_status;
+
+-- order-of-payment
+SELECT id, amount, currency, status, payment_ref
+  FROM orders
+ WHERE provider = $1 AND (payment_ref = $2 OR (id = $3 AND (payment_ref IS NULL OR payment_ref = $2)))
+ ORDER BY payment_ref = $2 DESC NULLS LAST
+ LIMIT 1;
