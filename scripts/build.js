@@ -70,13 +70,22 @@ function build(name) {
   utimesSync(stamp, started, started);
 }
 
-const args = process.argv.slice(2);
-const ifStale = args.includes('--if-stale');
-const only = args.filter((arg) => arg in TARGETS);
-for (const name of only.length > 0 ? only : Object.keys(TARGETS)) {
-  if (!ifStale) build(name);
-  else if (isStale(TARGETS[name])) {
-    console.error(`building the ${name === 'web' ? 'web app' : 'service'} (its sources changed since the last build)...`);
-    build(name);
+/** Builds each of `names` (every target when none) whose sources are newer than its last build. */
+function buildStale(names = Object.keys(TARGETS)) {
+  for (const name of names) {
+    if (isStale(TARGETS[name])) {
+      console.error(`building the ${name === 'web' ? 'web app' : 'service'} (its sources changed since the last build)...`);
+      build(name);
+    }
   }
+}
+
+module.exports = { buildStale };
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const only = args.filter((arg) => arg in TARGETS);
+  const names = only.length > 0 ? only : Object.keys(TARGETS);
+  if (args.includes('--if-stale')) buildStale(names);
+  else names.forEach(build);
 }
