@@ -202,9 +202,22 @@ describe('race mix: 200 users, 50 seats, holds, confirms, bookings and cancels i
     );
     const bookingOfSeat = new Map(expected.map((b) => [b.seat_number, b.id]));
     const holds = liveHolds();
-    // A booking clears the hold from its seat (the holder may book their own held seat directly).
+    // A booking clears the hold from its seat: the holder may book their own held seat directly (in a later
+    // wave), and the seat stays free of the hold when that booking is cancelled again.
+    const bookedByHolderLater = (h: { id: number; user_id: number }, seat: number) => {
+      const heldAt = answers.findIndex((a) => a.kind === 'hold' && a.res.status === 201 && a.res.body.id === h.id);
+      return answers.some(
+        (a, i) =>
+          i > heldAt &&
+          a.res.status === 201 &&
+          a.kind !== 'hold' &&
+          ([] as BookingAnswer[]).concat(a.res.body).some((b) => b.user_id === h.user_id && b.seat_number === seat),
+      );
+    };
     const holdOfSeat = new Map(
-      holds.flatMap((h) => h.seat_numbers.filter((seat) => !bookingOfSeat.has(seat)).map((seat) => [seat, h.id] as const)),
+      holds.flatMap((h) =>
+        h.seat_numbers.filter((seat) => !bookingOfSeat.has(seat) && !bookedByHolderLater(h, seat)).map((seat) => [seat, h.id] as const),
+      ),
     );
     expect(seatRows.rows).toEqual(
       range(1, SEATS).map((seat) => ({

@@ -59,7 +59,8 @@ describe('WEB_CONCURRENCY workers (the real service, e2e)', () => {
       await chmod(dir, 0o755);
       service = await untilHealthy(await spawnService({ DATA_DIR: join(dir, 'data'), EMBEDDED_PG_PORT: String(20000 + (process.pid % 20000)), WEB_CONCURRENCY: '2', LOG_LEVEL: 'info' }), 60_000);
       await waitFor('both workers to listen', () => service!.output().includes('2 workers are listening'));
-      expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
+      // Ready once each worker's job queue has started too (a second after it listens, longer on a busy machine).
+      await waitFor('readiness', async () => (await fetch(`${service!.url}/health/ready`)).status === 200, 30_000);
       expect(service.output().match(/embedded PostgreSQL \d+ listening/g)).toHaveLength(1);
       expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
       expect(service.output()).toMatch(/every worker has stopped/);
