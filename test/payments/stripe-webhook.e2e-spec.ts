@@ -287,8 +287,10 @@ describe('Stripe: the webhook settles payments once, whatever repeats, races and
     expect(calls.length).toBe(5);
     expect(new Set(calls.map((r) => r.idempotencyKey))).toEqual(new Set([`${PREFIX}:refund:${refund.id}`]));
     expect([...fake.refunds.values()].filter((r) => r.payment_intent === intentId)).toHaveLength(1);
-    const jobs = await query(`SELECT state, retry_count FROM pgboss.job WHERE name = 'payments.refund' AND data->>'refundId' = $1`, [String(refund.id)]);
-    expect(jobs).toEqual([{ state: 'completed', retry_count: 1 }]);
+    // The queue marks the run completed just after the handler has written the refund's verdict.
+    const jobsOf = () => query(`SELECT state, retry_count FROM pgboss.job WHERE name = 'payments.refund' AND data->>'refundId' = $1`, [String(refund.id)]);
+    await waitFor('the job to be marked completed', async () => (await jobsOf())[0]?.state === 'completed');
+    expect(await jobsOf()).toEqual([{ state: 'completed', retry_count: 1 }]);
   });
 
   it('a pending refund is followed up by a refund event: Stripe is asked again and its verdict written', async () => {
