@@ -1268,6 +1268,23 @@ export interface components {
              */
             seat_numbers: number[];
             /**
+             * @description The seats by label, in the order of `seat_numbers`
+             * @example [
+             *       "A12",
+             *       "A13"
+             *     ]
+             */
+            seat_labels: string[];
+            /** @example Inception */
+            movie_title: string;
+            /** @example Screen 1 */
+            screen_name: string;
+            /**
+             * Format: date-time
+             * @description The show's start
+             */
+            date_time: string;
+            /**
              * @description seats × the show's price, in minor units of `currency`
              * @example 2500
              */
@@ -3095,7 +3112,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: ALREADY_CANCELLED, CHECKED_IN, SHOW_STARTED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
+            /** @description Conflict: ALREADY_CANCELLED, CHECKED_IN, SHOW_STARTED, REFUND_CUTOFF_PASSED, CONCURRENT_UPDATE, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];

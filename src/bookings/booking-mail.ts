@@ -7,7 +7,7 @@ import { Transaction } from '../database/statement';
 import { JobKind } from '../jobs/job-kind';
 import { Jobs } from '../jobs/jobs';
 import { Mailer } from '../mail/mailer';
-import { BookingsMail, bookingCancelledMail, bookingsConfirmedMail, qrContentId, showCancelledMail, showReminderMail } from '../mail/templates/bookings';
+import { BookingsMail, bookingCancelledMail, RefundLine, bookingsConfirmedMail, qrContentId, showCancelledMail, showReminderMail } from '../mail/templates/bookings';
 import { calendarOf } from '../mail/templates/calendar';
 import { BOOKINGS_FOR_MAIL, BookingForMailRow } from './sql/bookings-for-mail';
 import { MARK_DUE_REMINDERS } from './sql/reminders';
@@ -145,7 +145,7 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
   private async sendCancellation(bookingId: number): Promise<void> {
     const [row] = await this.db.rows(BOOKINGS_FOR_MAIL, [bookingId]);
     if (!row) return;
-    await this.mailer.deliver('booking-cancelled', row.email, bookingCancelledMail(this.mailer.cinemaName, { ...this.showOf(row), seatLabel: row.seat_label }));
+    await this.mailer.deliver('booking-cancelled', row.email, bookingCancelledMail(this.mailer.cinemaName, { ...this.showOf(row), seatLabel: row.seat_label, refund: refundOf([row]) }));
   }
 
   private async sendReminder(bookingIds: number[]): Promise<void> {
@@ -159,7 +159,7 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
     const rows = await this.db.rows(BOOKINGS_FOR_MAIL, bookingIds);
     if (rows.length === 0) return;
     const seatLabels = rows.map((row) => row.seat_label);
-    await this.mailer.deliver('show-cancelled', rows[0].email, showCancelledMail(this.mailer.cinemaName, { ...this.showOf(rows[0]), seatLabels }));
+    await this.mailer.deliver('show-cancelled', rows[0].email, showCancelledMail(this.mailer.cinemaName, { ...this.showOf(rows[0]), seatLabels, refund: refundOf(rows) }));
   }
 
   private showOf(row: BookingForMailRow) {
@@ -171,4 +171,11 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
       link: `${this.mailer.publicUrl}/my-bookings`,
     };
   }
+}
+
+/** The money that goes back with these cancelled bookings (all of one show, so one currency): NULL for free seats. */
+function refundOf(rows: BookingForMailRow[]): RefundLine | null {
+  const paid = rows.filter((row) => row.provider !== null && row.price > 0);
+  if (paid.length === 0) return null;
+  return { amount: paid.reduce((sum, row) => sum + row.price, 0), currency: paid[0].currency, provider: paid[0].provider! };
 }

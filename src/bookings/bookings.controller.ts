@@ -71,7 +71,7 @@ export class BookingsController {
   @Idempotent({ retryOnConflict: true })
   @ApiOperation({ summary: 'Cancel my booking (admins may cancel any); the seat is bookable again at once' })
   @ApiOkResponse({ type: BookingResponse, description: 'The booking, cancelled' })
-  @ApiProblems('NOT_BOOKING_OWNER', 'BOOKING_NOT_FOUND', 'ALREADY_CANCELLED', 'CHECKED_IN', 'SHOW_STARTED', 'CONCURRENT_UPDATE', 'LOCK_TIMEOUT')
+  @ApiProblems('NOT_BOOKING_OWNER', 'BOOKING_NOT_FOUND', 'ALREADY_CANCELLED', 'CHECKED_IN', 'SHOW_STARTED', 'REFUND_CUTOFF_PASSED', 'CONCURRENT_UPDATE', 'LOCK_TIMEOUT')
   cancel(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) id: number): Promise<BookingResponse> {
     return this.bookings.cancel(user, id);
   }

@@ -9,6 +9,7 @@ const BOOKING_ERRORS = {
   NOT_BOOKING_OWNER: { status: 403, detail: 'This booking belongs to another customer.' },
   ALREADY_CANCELLED: { status: 409, detail: 'This booking is already cancelled.' },
   CHECKED_IN: { status: 409, detail: 'This ticket was checked in at the door; the booking can no longer be cancelled.' },
+  REFUND_CUTOFF_PASSED: { status: 409, detail: 'Paid bookings can be cancelled until shortly before the show, and this show is too close; the cinema can still cancel it.' },
   BOOKING_LIMIT_EXCEEDED: { status: 409, detail: 'You would book more seats of this show than one customer may.' },
 };
 

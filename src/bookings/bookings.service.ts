@@ -27,6 +27,7 @@ import { refuseImpossibleSeats, Verdict, verdictsOf } from './verdicts';
 export class BookingsService {
   private readonly batcher: BookingBatcher<Verdict>;
   private readonly limit: number;
+  private readonly refundCutoffMinutes: number;
 
   constructor(
     private readonly db: Database,
@@ -39,6 +40,7 @@ export class BookingsService {
     private readonly jobs: Jobs,
   ) {
     this.limit = config.booking.maxBookedSeatsPerShow;
+    this.refundCutoffMinutes = config.payments.refundCutoffMinutes;
     // Leave connections for everything else (cancels, holds, reads, health) while batches run.
     const maxInFlight = Math.max(1, config.database.poolSize - 2);
     this.batcher = new BookingBatcher<Verdict>((batch) => this.bookBatch(batch), maxInFlight);
@@ -127,7 +129,7 @@ export class BookingsService {
     const row = await this.db.transaction(async (tx) => {
       // Lock 0: a paid seat's order, whose refund comes with the cancel.
       await tx.rows(LOCK_BOOKING_ORDER, bookingId);
-      const [decided] = await tx.rows(CANCEL_BOOKING, bookingId, now, ...actingAs(user, 'cancel-booking'));
+      const [decided] = await tx.rows(CANCEL_BOOKING, bookingId, now, ...actingAs(user, 'cancel-booking'), this.refundCutoffMinutes);
       if (isCancelled(decided)) {
         await tx.rows(REFUND_CANCELLED_BOOKING, decided.id, now, decided.user_id === user.id ? 'CUSTOMER_CANCELLED' : 'ADMIN_CANCELLED');
         await this.mail.cancelled(tx, decided.id);

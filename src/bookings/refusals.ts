@@ -50,6 +50,7 @@ const ANSWERS: Record<Refusal, (refused: Refused) => AppError> = {
   NOT_BOOKING_OWNER: () => new BookingError('NOT_BOOKING_OWNER'),
   ALREADY_CANCELLED: () => new BookingError('ALREADY_CANCELLED'),
   CHECKED_IN: () => new BookingError('CHECKED_IN'),
+  REFUND_CUTOFF_PASSED: () => new BookingError('REFUND_CUTOFF_PASSED'),
   HOLD_NOT_FOUND: () => new HoldError('HOLD_NOT_FOUND'),
   NOT_HOLD_OWNER: () => new HoldError('NOT_HOLD_OWNER'),
   HOLD_ALREADY_CONFIRMED: () => new HoldError('HOLD_ALREADY_CONFIRMED'),

@@ -57,6 +57,8 @@ describe('selling for money with the demo provider: checkout, pay, late payments
     expect((await api.show(show.id).expect(200)).body).toMatchObject({ price: PRICE, currency: 'EUR' });
     const order = await holdAndCheckOut(john, show.id, [3, 4]);
     expect(order).toMatchObject({ status: 'pending', amount: 2 * PRICE, currency: 'EUR', seat_numbers: [3, 4], paid_at: null, payment: { provider: 'demo', pay_url: `/orders/${order.id}/pay` } });
+    // An order says what it is for, so a list of orders needs no other request.
+    expect(order).toMatchObject({ movie_title: show.movie_title, screen_name: show.screen_name, date_time: show.date_time, seat_labels: ['A3', 'A4'] });
 
     const paid = (await api.demoPay(john, order.id, PAYS).expect(200)).body as Order;
     expect(paid).toMatchObject({ id: order.id, status: 'paid', refunded_amount: 0, refund_reason: null });
@@ -71,7 +73,7 @@ describe('selling for money with the demo provider: checkout, pay, late payments
       [PRICE, order.id],
     ]);
     expect((await api.order(john, order.id).expect(200)).body).toMatchObject({ status: 'paid' });
-    expect(((await api.myOrders(john).expect(200)).body as Order[])[0]).toMatchObject({ id: order.id, status: 'paid' });
+    expect(((await api.myOrders(john).expect(200)).body as Order[])[0]).toMatchObject({ id: order.id, status: 'paid', movie_title: show.movie_title, seat_labels: ['A3', 'A4'] });
     const mail = await mailTo(john, show.movie_title);
     expect(mail.text).toContain('seats A3, A4');
   });
@@ -129,6 +131,25 @@ describe('selling for money with the demo provider: checkout, pay, late payments
     expect(mail.text).toContain('given to someone else');
   });
 
+  it('releasing the hold ends its pending order as expired; a payment after that books the seats while they are free, and is refunded once they are gone', async () => {
+    const show = await pricedShow();
+    const order = await holdAndCheckOut(john, show.id, [13]);
+    await api.release(john, order.hold_id).expect(204);
+    expect((await api.order(john, order.id).expect(200)).body).toMatchObject({ status: 'expired' });
+    const { rows } = await ctx.db.pool.query(`SELECT status FROM orders WHERE id = $1`, [order.id]);
+    expect(rows).toEqual([{ status: 'expired' }]);
+    // A late payment (the provider took the money after the release): the seat is still free, so it is booked.
+    expect((await api.demoPay(john, order.id, PAYS).expect(200)).body).toMatchObject({ status: 'paid' });
+    expect(await bookingsOfOrder(order.id)).toEqual([{ seat_number: 13, price: PRICE, status: 'booked' }]);
+
+    const second = await holdAndCheckOut(john, show.id, [14]);
+    await api.release(john, second.hold_id).expect(204);
+    await holdAndCheckOut(jane, show.id, [14]);
+    // Another customer's active hold counts as gone.
+    expect((await api.demoPay(john, second.id, PAYS).expect(200)).body).toMatchObject({ status: 'refunded', refund_reason: 'SEATS_GONE', refunded_amount: PRICE });
+    expect(await bookingsOfOrder(second.id)).toEqual([]);
+  });
+
   it('twenty payments of one order at once: one set of bookings, the order paid once', async () => {
     const show = await pricedShow();
     const order = await holdAndCheckOut(jane, show.id, [11, 12]);
@@ -145,6 +166,36 @@ describe('selling for money with the demo provider: checkout, pay, late payments
     expect(sold.order_id).toEqual(expect.any(Number));
     const { rows } = await ctx.db.pool.query(`SELECT provider, status, amount FROM orders WHERE show_id = $1`, [show.id]);
     expect(rows).toEqual([{ provider: 'box_office', status: 'paid', amount: PRICE }]);
+  });
+
+  it("a box-office sale with the customer's address e-mails the tickets to the customer, not to the seller", async () => {
+    const show = await pricedShow();
+    const customer = `walk-in-${show.id}@example.com`;
+    await api.book(admin, show.id, { body: { seat_numbers: [16], customer_email: customer } }).expect(201);
+    await waitFor(`the tickets to reach ${customer}`, () => mailbox.to(customer).length > 0, 15_000);
+    const [mail] = mailbox.to(customer);
+    expect(mail.subject).toContain(show.movie_title);
+    expect(mail.text).toContain('seat A16');
+    expect(mail.text).not.toMatch(/Hello admin/);
+    expect(mail.attachments.filter((a) => a.contentType === 'image/png')).toHaveLength(1);
+    for (const bad of ['not-an-address', 12]) {
+      expectProblem(await api.book(admin, show.id, { body: { seat_numbers: [17], customer_email: bad } }), 400, 'VALIDATION_FAILED');
+    }
+  });
+
+  it('the messages of a cancelled paid seat and of a cancelled show say how much is refunded', async () => {
+    const show = await pricedShow();
+    const order = await holdAndCheckOut(jane, show.id, [1, 2, 3]);
+    await api.demoPay(jane, order.id, PAYS).expect(200);
+    const [first] = ((await api.myBookings(jane, { show_id: show.id }).expect(200)).body as { id: number; seat_number: number }[]).filter((b) => b.seat_number === 1);
+    await api.cancel(jane, first.id).expect(200);
+    const cancelled = await mailTo(jane, 'booking cancelled');
+    expect(cancelled.text).toContain('A1');
+    expect(cancelled.text).toContain('€12.50 is refunded');
+    await api.cancelShow(admin, show.id).expect(200);
+    const showCancelled = await mailTo(jane, 'show cancelled');
+    expect(showCancelled.text).toContain('A2, A3');
+    expect(showCancelled.text).toContain('€25.00 is refunded');
   });
 
   it("refuses what is not one's to pay or check out, and bad prices, changing nothing", async () => {

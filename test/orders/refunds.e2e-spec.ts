@@ -29,7 +29,7 @@ describe('refunds: a cancelled paid seat, a cancelled show (e2e)', () => {
     (await ctx.db.pool.query(`SELECT booking_id, amount, reason, status FROM refunds WHERE order_id = $1 ORDER BY id`, [orderId])).rows;
 
   beforeAll(async () => {
-    ({ ctx, api, admin, john, jane, newShow } = await bookingWorld({ clock, env: { JOBS_POLL_SECONDS: '0.5' } }));
+    ({ ctx, api, admin, john, jane, newShow } = await bookingWorld({ clock, env: { JOBS_POLL_SECONDS: '0.5', REFUND_CUTOFF_MINUTES: '60' } }));
   });
   beforeEach(() => clock.set(new Date()));
   afterAll(async () => {
@@ -54,6 +54,39 @@ describe('refunds: a cancelled paid seat, a cancelled show (e2e)', () => {
       { booking_id: first.id, amount: PRICE, reason: 'CUSTOMER_CANCELLED', status: 'succeeded' },
       { booking_id: second.id, amount: PRICE, reason: 'ADMIN_CANCELLED', status: 'succeeded' },
     ]);
+  });
+
+  it('a paid seat: its owner may cancel until REFUND_CUTOFF_MINUTES before the show, an admin at any time, even after the start; free seats keep the old rule', async () => {
+    const show = await pricedShow();
+    const starts = Date.parse(show.date_time);
+    const order = await buy(john, show.id, [10, 11, 12]);
+    const [first, second, third] = ((await api.myBookings(john, { show_id: show.id }).expect(200)).body as { id: number; seat_number: number }[]).sort(
+      (a, b) => a.seat_number - b.seat_number,
+    );
+    clock.set(new Date(starts - 61 * 60_000));
+    await api.cancel(john, first.id).expect(200);
+    clock.set(new Date(starts - 59 * 60_000));
+    expectProblem(await api.cancel(john, second.id), 409, 'REFUND_CUTOFF_PASSED');
+    expect((await api.order(john, order.id).expect(200)).body).toMatchObject({ status: 'partially_refunded', refunded_amount: PRICE });
+    await api.cancel(admin, second.id).expect(200);
+    clock.set(new Date(starts + 10 * 60_000));
+    expectProblem(await api.cancel(john, third.id), 409, 'SHOW_STARTED');
+    await api.cancel(admin, third.id).expect(200);
+    expect((await api.order(john, order.id).expect(200)).body).toMatchObject({ status: 'refunded', refunded_amount: 3 * PRICE, refund_reason: 'ADMIN_CANCELLED' });
+    expect((await refundsOf(order.id)).map((r) => [r.booking_id, r.reason])).toEqual([
+      [first.id, 'CUSTOMER_CANCELLED'],
+      [second.id, 'ADMIN_CANCELLED'],
+      [third.id, 'ADMIN_CANCELLED'],
+    ]);
+
+    // A free seat: its owner may cancel until the start whatever the cutoff, and no one after it (Part 1).
+    clock.set(new Date());
+    const free = await newShow(10);
+    const [one, two] = (await api.book(john, free.id, [1, 2]).expect(201)).body as { id: number }[];
+    clock.set(new Date(Date.parse(free.date_time) - 60_000));
+    await api.cancel(john, one.id).expect(200);
+    clock.set(new Date(Date.parse(free.date_time) + 60_000));
+    expectProblem(await api.cancel(admin, two.id), 409, 'SHOW_STARTED');
   });
 
   it('a show cancelled with 50 paid orders, one partly refunded already, and one unpaid: every paid order refunded in full exactly once, the unpaid one expired', async () => {

@@ -47,7 +47,7 @@ describe('the refusals of cancel, confirm and release (the deciding statements o
       }
       return { show, id };
     }
-    const cancel = (id: number, actor: { id: number; role: Role }) => database.db.rows(CANCEL_BOOKING, id, now, ...actingAs(actor, 'cancel-booking'));
+    const cancel = (id: number, actor: { id: number; role: Role }) => database.db.rows(CANCEL_BOOKING, id, now, ...actingAs(actor, 'cancel-booking'), 0);
     const state = async (id: number) => (await query(`SELECT b.status, s.booking_id FROM bookings b JOIN seats s USING (show_id, seat_number) WHERE b.id = $1`, [id]))[0];
 
     it.each<[string, { started?: boolean; cancelled?: boolean }, 'owner' | 'stranger' | 'admin', string]>([

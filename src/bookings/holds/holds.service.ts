@@ -13,7 +13,7 @@ import { refusalError } from '../refusals';
 import { BOOK_SEATS, LOCK_CUSTOMER_SHOWS } from '../sql/book-seats';
 import { toBooking } from '../sql/booking-row';
 import { HoldResponse } from './hold.dto';
-import { EXPIRE_DUE_HOLDS, LOCK_HOLD_TO_CONFIRM, LOCK_HOLDER_SHOW, MARK_HOLD_CONFIRMED, RELEASE_HOLD, SHARE_HOLD_SHOW } from './sql/end-holds';
+import { EXPIRE_DUE_HOLDS, LOCK_HOLD_TO_CONFIRM, LOCK_HOLDER_SHOW, MARK_HOLD_CONFIRMED, LOCK_HOLD_ORDER, RELEASE_HOLD, SHARE_HOLD_SHOW } from './sql/end-holds';
 import { HOLD_SEATS, LOCK_ADDRESS_SHOW, SHARE_SHOW } from './sql/hold-seats';
 import { toHold } from './sql/hold-row';
 import { COUNT_MY_HOLDS, MY_HOLDS } from './sql/my-holds';
@@ -93,7 +93,11 @@ export class HoldsService {
    * locked hold and says how it ended, if it did now.
    */
   async release(user: AuthUser, holdId: number): Promise<void> {
-    const [row] = await this.db.rows(RELEASE_HOLD, holdId, this.clock.now(), ...actingAs(user, 'release-hold'));
+    const now = this.clock.now();
+    const row = await this.db.transaction(async (tx) => {
+      await tx.rows(LOCK_HOLD_ORDER, holdId);
+      return (await tx.rows(RELEASE_HOLD, holdId, now, ...actingAs(user, 'release-hold')))[0];
+    });
     if (row.refusal !== null) throw refusalError({ refusal: row.refusal });
     if (row.ended) this.metrics.holds.inc({ event: row.ended });
   }

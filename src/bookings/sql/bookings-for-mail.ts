@@ -5,8 +5,15 @@ export interface BookingForMailRow {
   status: 'booked' | 'cancelled';
   seat_label: string;
   ticket_code: string;
-  username: string;
+  /** NULL for a box-office sale to an address without an account: the seller's name is not the customer's. */
+  username: string | null;
+  /** Where the message goes: the box-office customer's address, else the account's. */
   email: string;
+  /** What the seat was sold for (0: free), in minor units of `currency`. */
+  price: number;
+  currency: string;
+  /** How it was paid; NULL for a free seat. */
+  provider: 'demo' | 'stripe' | 'box_office' | null;
   title: string;
   screen_name: string;
   date_time: Date;
@@ -15,15 +22,19 @@ export interface BookingForMailRow {
 
 /**
  * What a message about bookings says, read when it is sent (so it names the
- * show as it is then): the bookings with their customer, show and movie, in
- * seat order.
+ * show as it is then): the bookings with their customer (the one a box-office
+ * sale named, when it did), show, movie and price, in seat order.
  */
 export const BOOKINGS_FOR_MAIL = statement<[bookingIds: number[]], BookingForMailRow>({
   name: 'bookings-for-mail',
   text: `
-SELECT b.id, b.status, b.seat_label, b.ticket_code, u.username, u.email, m.title, sh.screen_name, sh.date_time, sh.ends_at
+SELECT b.id, b.status, b.seat_label, b.ticket_code,
+       CASE WHEN o.customer_email IS NULL THEN u.username END AS username, coalesce(o.customer_email, u.email) AS email,
+       b.price, coalesce(o.currency, sh.currency) AS currency, o.provider,
+       m.title, sh.screen_name, sh.date_time, sh.ends_at
   FROM bookings b
   JOIN users u ON u.id = b.user_id
+  LEFT JOIN orders o ON o.id = b.order_id
   JOIN shows sh ON sh.id = b.show_id
   JOIN movies m ON m.id = sh.movie_id
  WHERE b.id = ANY ($1::int[])

@@ -4,7 +4,7 @@ import { SEAT_CHANGES } from '../../seat-events/seat-events.sql';
 import { freeBookedSeats, hasStarted } from '../../seats/seat-rules.sql';
 import { BOOKING_COLUMNS, BookingRow } from './booking-row';
 
-export type CancelRefusal = 'BOOKING_NOT_FOUND' | 'NOT_BOOKING_OWNER' | 'ALREADY_CANCELLED' | 'CHECKED_IN' | 'SHOW_STARTED';
+export type CancelRefusal = 'BOOKING_NOT_FOUND' | 'NOT_BOOKING_OWNER' | 'ALREADY_CANCELLED' | 'CHECKED_IN' | 'SHOW_STARTED' | 'REFUND_CUTOFF_PASSED';
 
 /** The booking, cancelled; or the refusal, with the booking it is about (NULL: no such booking) and nothing changed. */
 export type CancelBookingRow =
@@ -16,18 +16,21 @@ export const isCancelled = (row: CancelBookingRow): row is Extract<CancelBooking
 /**
  * Cancels a booking and frees its seat, which can be booked again at once, if
  * the actor may (`actorId`, `forAnyone`: see src/common/access/may-act.ts) and
- * the booking is still booked, not checked in, and its show has not started; otherwise says
- * why, in this order, and changes nothing. The seat is locked, then the
+ * the booking is still booked, not checked in, and its show has not started;
+ * a paid seat (its refund comes with the cancel) its owner may cancel only
+ * until `cutoffMinutes` before the show, and an admin at any time, started or
+ * not (API.md Part 3); otherwise says why, in this order, and changes nothing. The seat is locked, then the
  * booking (the documented lock order: seats, then bookings), and the decision
  * is taken on the locked rows: of two cancels of one booking, the second
  * waits and finds it cancelled; of a cancel and a check-in (CHECK_IN locks the
  * booking), the later finds what the earlier did.
  */
-export const CANCEL_BOOKING = statement<[bookingId: number, now: Date, actorId: number, forAnyone: boolean], CancelBookingRow>({
+export const CANCEL_BOOKING = statement<[bookingId: number, now: Date, actorId: number, forAnyone: boolean, cutoffMinutes: number], CancelBookingRow>({
   name: 'cancel-booking',
   text: `
 WITH locked AS (
-  SELECT b.id, b.user_id, b.status, b.checked_in_at, ${hasStarted('sh', '$2::timestamptz')} AS started
+  SELECT b.id, b.user_id, b.status, b.checked_in_at, ${hasStarted('sh', '$2::timestamptz')} AS started,
+         b.order_id IS NOT NULL AND b.price > 0 AS paid, sh.date_time - $5 * interval '1 minute' <= $2::timestamptz AS past_cutoff
     FROM bookings b
     JOIN seats s ON s.show_id = b.show_id AND s.seat_number = b.seat_number
     JOIN shows sh ON sh.id = b.show_id
@@ -39,7 +42,8 @@ WITH locked AS (
            WHEN NOT ${mayActSql('l.user_id', '$3', '$4')} THEN 'NOT_BOOKING_OWNER'
            WHEN l.status = 'cancelled' THEN 'ALREADY_CANCELLED'
            WHEN l.checked_in_at IS NOT NULL THEN 'CHECKED_IN'
-           WHEN l.started THEN 'SHOW_STARTED'
+           WHEN l.started AND NOT (l.paid AND $4) THEN 'SHOW_STARTED'
+           WHEN l.paid AND NOT $4 AND l.past_cutoff THEN 'REFUND_CUTOFF_PASSED'
          END AS refusal
     FROM (SELECT 1) AS one
     LEFT JOIN locked l ON true

@@ -1,4 +1,5 @@
 import { escapeHtml, layout, Rendered } from './layout';
+import { formatMoney } from './money';
 
 export interface TicketLine {
   booking_id: number;
@@ -7,7 +8,8 @@ export interface TicketLine {
 }
 
 export interface BookingsMail {
-  username: string;
+  /** NULL: a box-office customer without an account, greeted without a name. */
+  username: string | null;
   title: string;
   /** ISO 8601 with the offset of the cinema's time, or UTC. */
   startsAt: string;
@@ -16,6 +18,25 @@ export interface BookingsMail {
   /** The customer's bookings page. */
   link: string;
 }
+
+/** Money going back with a cancellation: how much, and how it was paid. */
+export interface RefundLine {
+  amount: number;
+  currency: string;
+  provider: 'demo' | 'stripe' | 'box_office';
+}
+
+export const hello = (username: string | null) => (username ? `Hello ${username},` : 'Hello,');
+
+/** What a cancellation message says of the money: nothing for free seats. */
+const refunded = (refund: RefundLine | null) =>
+  refund === null || refund.amount === 0
+    ? []
+    : [
+        refund.provider === 'box_office'
+          ? `${formatMoney(refund.amount, refund.currency)} is refunded: you paid at the box office, and the box office gives it back.`
+          : `${formatMoney(refund.amount, refund.currency)} is refunded to the card you paid with; your bank may take a few days to show it.`,
+      ];
 
 const when = (iso: string) => new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC');
 const seats = (tickets: TicketLine[]) => tickets.map((t) => t.seat_label).join(', ');
@@ -28,7 +49,7 @@ export function bookingsConfirmedMail(cinemaName: string, mail: BookingsMail): R
   const count = mail.tickets.length;
   const subject = `${cinemaName}: your ${count === 1 ? 'ticket' : `${count} tickets`} for ${mail.title}`;
   const paragraphs = [
-    `Hello ${mail.username},`,
+    hello(mail.username),
     `you are booked for ${mail.title} on ${when(mail.startsAt)}, ${mail.screen}: ${count === 1 ? 'seat' : 'seats'} ${seats(mail.tickets)}.`,
     `Show the QR code of each ticket at the door; each one admits one person, once. The calendar entry is attached.`,
   ];
@@ -46,29 +67,33 @@ export function bookingsConfirmedMail(cinemaName: string, mail: BookingsMail): R
 }
 
 export interface CancelledMail {
-  username: string;
+  username: string | null;
   title: string;
   startsAt: string;
   screen: string;
   seatLabel: string;
+  refund: RefundLine | null;
 }
 
 /** A booking cancelled (by its owner or an admin): the seat is given back. */
 export function bookingCancelledMail(cinemaName: string, mail: CancelledMail): Rendered {
   const subject = `${cinemaName}: booking cancelled, ${mail.title}, seat ${mail.seatLabel}`;
   return layout(cinemaName, subject, [
-    `Hello ${mail.username},`,
+    hello(mail.username),
     `your booking of seat ${mail.seatLabel} for ${mail.title} on ${when(mail.startsAt)}, ${mail.screen}, is cancelled. Its ticket no longer admits anyone.`,
+    ...refunded(mail.refund),
   ]);
 }
 
 export interface ShowCancelledMail {
-  username: string;
+  username: string | null;
   title: string;
   startsAt: string;
   screen: string;
   /** The customer's seats of the show, all cancelled with it. */
   seatLabels: string[];
+  /** What the seats had cost, all refunded. */
+  refund: RefundLine | null;
   /** The customer's bookings page. */
   link: string;
 }
@@ -81,9 +106,10 @@ export function showCancelledMail(cinemaName: string, mail: ShowCancelledMail): 
     cinemaName,
     subject,
     [
-      `Hello ${mail.username},`,
+      hello(mail.username),
       `we are sorry: the show of ${mail.title} on ${when(mail.startsAt)}, ${mail.screen}, is cancelled.`,
       `Your ${one ? 'booking of seat' : 'bookings of seats'} ${mail.seatLabels.join(', ')} ${one ? 'is' : 'are'} cancelled with it, and ${one ? 'its ticket no longer admits' : 'their tickets no longer admit'} anyone.`,
+      ...refunded(mail.refund),
     ],
     `<p style="margin:12px 0"><a href="${escapeHtml(mail.link)}">Your bookings</a></p>`,
     `Your bookings: ${mail.link}`,
@@ -97,7 +123,7 @@ export function showReminderMail(cinemaName: string, mail: BookingsMail): Render
     cinemaName,
     subject,
     [
-      `Hello ${mail.username},`,
+      hello(mail.username),
       `a reminder: ${mail.title} starts on ${when(mail.startsAt)}, ${mail.screen}. Your ${mail.tickets.length === 1 ? 'seat' : 'seats'}: ${seats(mail.tickets)}.`,
       `Your tickets are in your bookings, and in the message we sent when you booked.`,
     ],

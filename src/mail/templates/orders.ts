@@ -1,7 +1,9 @@
 import { escapeHtml, layout, Rendered } from './layout';
+import { hello } from './bookings';
+import { formatMoney } from './money';
 
 export interface OrderRefundedMail {
-  username: string;
+  username: string | null;
   title: string;
   startsAt: string;
   screen: string;
@@ -11,12 +13,6 @@ export interface OrderRefundedMail {
   reason: 'SEATS_GONE' | 'SHOW_CANCELLED' | 'CUSTOMER_CANCELLED' | 'ADMIN_CANCELLED' | null;
   /** The customer's orders page. */
   link: string;
-}
-
-/** An amount in minor units, as people write it ("€12.50"). */
-export function formatMoney(amount: number, currency: string): string {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).format(amount / 10 ** digits);
 }
 
 const when = (iso: string) => new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC');
@@ -36,7 +32,7 @@ export function orderRefundedMail(cinemaName: string, mail: OrderRefundedMail): 
     cinemaName,
     subject,
     [
-      `Hello ${mail.username},`,
+      hello(mail.username),
       `we have refunded ${money} for ${mail.title} on ${when(mail.startsAt)}, ${mail.screen}: ${mail.reason ? WHY[mail.reason] : 'your order was refunded'}.`,
       'The money goes back to the card you paid with; your bank may take a few days to show it.',
     ],

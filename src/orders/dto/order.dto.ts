@@ -20,6 +20,10 @@ export class OrderResponse {
   @ApiProperty({ type: 'integer', example: 7 }) show_id: number;
   @ApiProperty({ type: 'integer', nullable: true, example: 41, description: 'The hold it checked out (null for a box-office sale)' }) hold_id: number | null;
   @ApiProperty({ type: 'integer', isArray: true, example: [12, 13] }) seat_numbers: number[];
+  @ApiProperty({ type: 'string', isArray: true, example: ['A12', 'A13'], description: 'The seats by label, in the order of `seat_numbers`' }) seat_labels: string[];
+  @ApiProperty({ example: 'Inception' }) movie_title: string;
+  @ApiProperty({ example: 'Screen 1' }) screen_name: string;
+  @ApiProperty({ type: 'string', format: 'date-time', description: "The show's start" }) date_time: string;
   @ApiProperty({ type: 'integer', minimum: 0, example: 2500, description: "seats × the show's price, in minor units of `currency`" }) amount: number;
   @ApiProperty({ example: 'EUR', description: 'ISO 4217' }) currency: string;
   @ApiProperty({ enum: STATUSES, example: 'pending' }) status: (typeof STATUSES)[number];
@@ -38,6 +42,10 @@ export function toOrder(row: OrderRow, payment: OrderPaymentResponse & Record<st
     show_id: row.show_id,
     hold_id: row.hold_id,
     seat_numbers: row.seat_numbers,
+    seat_labels: row.show.seat_labels,
+    movie_title: row.show.movie_title,
+    screen_name: row.show.screen_name,
+    date_time: new Date(row.show.date_time).toISOString(),
     amount: row.amount,
     currency: row.currency,
     status: row.shown_status,

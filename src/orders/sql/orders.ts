@@ -6,9 +6,9 @@ import { freeHeldSeats } from '../../seats/seat-rules.sql';
 import type { OrderProvider, RefundReason } from '../entities/order.entity';
 import { PAYMENT_OUTCOMES, PaymentOutcome } from '../order-events';
 import { REFUND_PAYOUT } from '../order-jobs';
-import { isPaid, ORDER_COLUMNS, OrderRow, shownStatus } from './order-row';
+import { isPaid, ORDER_COLUMNS, orderAnswer, OrderRow } from './order-row';
 
-const RETURNING_ORDER = (now: string) => `${ORDER_COLUMNS}, ${shownStatus('o', now)} AS shown_status`;
+const RETURNING_ORDER = (now: string) => orderAnswer('o', now);
 
 /** The payment outcome of each order a statement wrote, for the metrics (announced after commit). */
 const outcomes = (outcome: (row: OrderRow) => PaymentOutcome) => (rows: OrderRow[]) => [
@@ -47,7 +47,7 @@ WITH sh AS (
 ), seats_kept AS (
   UPDATE seats s SET hold_expires_at = p.expires_at FROM placed p WHERE s.hold_id = p.hold_id AND s.hold_expires_at < p.expires_at
 )
-SELECT coalesce((SELECT price = 0 FROM sh), false) AS free, o.*, ${shownStatus('o', '$5::timestamptz')} AS shown_status
+SELECT coalesce((SELECT price = 0 FROM sh), false) AS free, ${orderAnswer('o', '$5::timestamptz')}
   FROM (SELECT 1) AS one
   LEFT JOIN (SELECT ${ORDER_COLUMNS} FROM live UNION ALL SELECT ${ORDER_COLUMNS} FROM placed) o ON true`,
 });
@@ -65,7 +65,7 @@ export const ORDER = statement<[orderId: number, now: Date, actorId: number, for
   name: 'order',
   text: `
 SELECT CASE WHEN o.id IS NULL THEN 'ORDER_NOT_FOUND' WHEN NOT ${mayActSql('o.user_id', '$3', '$4')} THEN 'NOT_ORDER_OWNER' END AS refusal,
-       o.*, ${shownStatus('o', '$2::timestamptz')} AS shown_status
+       ${orderAnswer('o', '$2::timestamptz')}
   FROM (SELECT 1) AS one
   LEFT JOIN (SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1) o ON true`,
 });
@@ -81,7 +81,7 @@ WITH locked AS (
   SELECT * FROM orders WHERE id = $1 FOR UPDATE
 )
 SELECT CASE WHEN o.id IS NULL THEN 'ORDER_NOT_FOUND' WHEN NOT ${mayActSql('o.user_id', '$3', '$4')} THEN 'NOT_ORDER_OWNER' END AS refusal,
-       o.${ORDER_COLUMNS.split(', ').join(', o.')}, ${shownStatus('o', '$2::timestamptz')} AS shown_status
+       ${orderAnswer('o', '$2::timestamptz')}
   FROM (SELECT 1) AS one
   LEFT JOIN locked o ON true`,
 });
@@ -138,7 +138,7 @@ WITH refunded AS (
 ), ended AS (
   UPDATE holds h SET status = 'released', ended_at = $2 FROM refunded r WHERE h.id = r.hold_id AND h.status = 'active' RETURNING h.id
 ), ${freeHeldSeats('ended')}
-SELECT o.${ORDER_COLUMNS.split(', ').join(', o.')}, ${shownStatus('o', '$2::timestamptz')} AS shown_status, (SELECT id FROM refund) AS refund_id,
+SELECT ${orderAnswer('o', '$2::timestamptz')}, (SELECT id FROM refund) AS refund_id,
        (SELECT min(show_id) FROM freed) AS freed_show, ARRAY(SELECT seat_number FROM freed ORDER BY seat_number) AS freed_seats
   FROM refunded o`,
   events: (rows) => [

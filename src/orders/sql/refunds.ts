@@ -41,7 +41,8 @@ export interface OrderForMailRow {
   refunded_amount: number;
   refund_reason: RefundReason | null;
   seat_numbers: number[];
-  username: string;
+  /** NULL for a box-office customer without an account. */
+  username: string | null;
   email: string;
   title: string;
   screen_name: string;
@@ -52,7 +53,7 @@ export interface OrderForMailRow {
 export const ORDER_FOR_MAIL = statement<[orderId: number], OrderForMailRow>({
   name: 'order-for-mail',
   text: `
-SELECT o.id, o.amount, o.currency, o.refunded_amount, o.refund_reason, o.seat_numbers, u.username, coalesce(o.customer_email, u.email) AS email,
+SELECT o.id, o.amount, o.currency, o.refunded_amount, o.refund_reason, o.seat_numbers, CASE WHEN o.customer_email IS NULL THEN u.username END AS username, coalesce(o.customer_email, u.email) AS email,
        m.title, sh.screen_name, sh.date_time
   FROM orders o
   JOIN users u ON u.id = o.user_id

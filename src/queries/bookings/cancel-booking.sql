@@ -2,7 +2,8 @@
 
 -- cancel-booking (reports events, announced after commit)
 WITH locked AS (
-  SELECT b.id, b.user_id, b.status, b.checked_in_at, (sh.date_time <= $2::timestamptz) AS started
+  SELECT b.id, b.user_id, b.status, b.checked_in_at, (sh.date_time <= $2::timestamptz) AS started,
+         b.order_id IS NOT NULL AND b.price > 0 AS paid, sh.date_time - $5 * interval '1 minute' <= $2::timestamptz AS past_cutoff
     FROM bookings b
     JOIN seats s ON s.show_id = b.show_id AND s.seat_number = b.seat_number
     JOIN shows sh ON sh.id = b.show_id
@@ -14,7 +15,8 @@ WITH locked AS (
            WHEN NOT (l.user_id = $3::int OR $4::boolean) THEN 'NOT_BOOKING_OWNER'
            WHEN l.status = 'cancelled' THEN 'ALREADY_CANCELLED'
            WHEN l.checked_in_at IS NOT NULL THEN 'CHECKED_IN'
-           WHEN l.started THEN 'SHOW_STARTED'
+           WHEN l.started AND NOT (l.paid AND $4) THEN 'SHOW_STARTED'
+           WHEN l.paid AND NOT $4 AND l.past_cutoff THEN 'REFUND_CUTOFF_PASSED'
          END AS refusal
     FROM (SELECT 1) AS one
     LEFT JOIN locked l ON true

@@ -18,7 +18,20 @@ WITH sh AS (
 ), seats_kept AS (
   UPDATE seats s SET hold_expires_at = p.expires_at FROM placed p WHERE s.hold_id = p.hold_id AND s.hold_expires_at < p.expires_at
 )
-SELECT coalesce((SELECT price = 0 FROM sh), false) AS free, o.*, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $5::timestamptz THEN 'expired' ELSE o.status END AS shown_status
+SELECT coalesce((SELECT price = 0 FROM sh), false) AS free, o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $5::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (
+    SELECT jsonb_build_object(
+             'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
+             'seat_labels', ARRAY(
+               SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
+                               (
+    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
+                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
+      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
+              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
+                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                 FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
+      FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
+     WHERE order_show.id = o.show_id) AS show
   FROM (SELECT 1) AS one
   LEFT JOIN (SELECT id, user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, payment_ref, created_at, expires_at, paid_at, refunded_amount, refund_reason FROM live UNION ALL SELECT id, user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, payment_ref, created_at, expires_at, paid_at, refunded_amount, refund_reason FROM placed) o ON true;
 
@@ -27,7 +40,20 @@ UPDATE orders SET payment_ref = $2 WHERE id = $1 AND (payment_ref IS NULL OR pay
 
 -- order
 SELECT CASE WHEN o.id IS NULL THEN 'ORDER_NOT_FOUND' WHEN NOT (o.user_id = $3::int OR $4::boolean) THEN 'NOT_ORDER_OWNER' END AS refusal,
-       o.*, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status
+       o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (
+    SELECT jsonb_build_object(
+             'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
+             'seat_labels', ARRAY(
+               SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
+                               (
+    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
+                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
+      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
+              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
+                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                 FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
+      FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
+     WHERE order_show.id = o.show_id) AS show
   FROM (SELECT 1) AS one
   LEFT JOIN (SELECT id, user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, payment_ref, created_at, expires_at, paid_at, refunded_amount, refund_reason FROM orders WHERE id = $1) o ON true;
 
@@ -36,23 +62,75 @@ WITH locked AS (
   SELECT * FROM orders WHERE id = $1 FOR UPDATE
 )
 SELECT CASE WHEN o.id IS NULL THEN 'ORDER_NOT_FOUND' WHEN NOT (o.user_id = $3::int OR $4::boolean) THEN 'NOT_ORDER_OWNER' END AS refusal,
-       o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status
+       o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (
+    SELECT jsonb_build_object(
+             'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
+             'seat_labels', ARRAY(
+               SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
+                               (
+    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
+                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
+      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
+              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
+                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                 FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
+      FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
+     WHERE order_show.id = o.show_id) AS show
   FROM (SELECT 1) AS one
   LEFT JOIN locked o ON true;
 
 -- lock-order-by-ref
-SELECT id, user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, payment_ref, created_at, expires_at, paid_at, refunded_amount, refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $3::timestamptz THEN 'expired' ELSE o.status END AS shown_status FROM orders o WHERE provider = $1 AND payment_ref = $2 FOR UPDATE;
+SELECT o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $3::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (
+    SELECT jsonb_build_object(
+             'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
+             'seat_labels', ARRAY(
+               SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
+                               (
+    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
+                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
+      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
+              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
+                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                 FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
+      FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
+     WHERE order_show.id = o.show_id) AS show FROM orders o WHERE provider = $1 AND payment_ref = $2 FOR UPDATE;
 
 -- mark-order-failed (reports events, announced after commit)
 UPDATE orders o SET status = 'failed' WHERE id = $1 AND status IN ('pending', 'failed')
-RETURNING id, user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, payment_ref, created_at, expires_at, paid_at, refunded_amount, refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status;
+RETURNING o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (
+    SELECT jsonb_build_object(
+             'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
+             'seat_labels', ARRAY(
+               SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
+                               (
+    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
+                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
+      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
+              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
+                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                 FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
+      FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
+     WHERE order_show.id = o.show_id) AS show;
 
 -- mark-order-paid (reports events, announced after commit)
 WITH hold AS (
   UPDATE holds h SET status = 'confirmed' FROM orders o WHERE o.id = $1 AND h.id = o.hold_id AND h.status = 'active' RETURNING h.id
 )
 UPDATE orders o SET status = 'paid', paid_at = $2 WHERE id = $1 AND NOT o.status IN ('paid', 'partially_refunded', 'refunded')
-RETURNING id, user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, payment_ref, created_at, expires_at, paid_at, refunded_amount, refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status;
+RETURNING o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (
+    SELECT jsonb_build_object(
+             'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
+             'seat_labels', ARRAY(
+               SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
+                               (
+    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
+                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
+      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
+              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
+                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                 FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
+      FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
+     WHERE order_show.id = o.show_id) AS show;
 
 -- refund-unseated-order (reports events, announced after commit)
 WITH refunded AS (
@@ -81,12 +159,38 @@ WITH refunded AS (
    WHERE s.show_id = h.show_id AND s.seat_number = h.seat_number AND s.hold_id = h.hold_id
   RETURNING s.show_id, s.seat_number
 )
-SELECT o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (SELECT id FROM refund) AS refund_id,
+SELECT o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (
+    SELECT jsonb_build_object(
+             'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
+             'seat_labels', ARRAY(
+               SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
+                               (
+    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
+                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
+      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
+              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
+                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                 FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
+      FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
+     WHERE order_show.id = o.show_id) AS show, (SELECT id FROM refund) AS refund_id,
        (SELECT min(show_id) FROM freed) AS freed_show, ARRAY(SELECT seat_number FROM freed ORDER BY seat_number) AS freed_seats
   FROM refunded o;
 
 -- my-orders
-SELECT id, user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, payment_ref, created_at, expires_at, paid_at, refunded_amount, refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status
+SELECT o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $2::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (
+    SELECT jsonb_build_object(
+             'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
+             'seat_labels', ARRAY(
+               SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
+                               (
+    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
+                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
+      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
+              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
+                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                 FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
+      FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
+     WHERE order_show.id = o.show_id) AS show
   FROM orders o
  WHERE user_id = $1
  ORDER BY created_at DESC, id DESC
@@ -99,7 +203,20 @@ SELECT count(*)::int AS total FROM orders WHERE user_id = $1;
 INSERT INTO orders AS o (user_id, show_id, seat_numbers, amount, currency, status, provider, created_at, expires_at, paid_at, customer_email)
 SELECT $1, sh.id, $3::int[], cardinality($3::int[]) * sh.price, sh.currency, 'paid', 'box_office', $4, $4, $4, $5
   FROM shows sh WHERE sh.id = $2
-RETURNING id, user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, payment_ref, created_at, expires_at, paid_at, refunded_amount, refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $4::timestamptz THEN 'expired' ELSE o.status END AS shown_status;
+RETURNING o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $4::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (
+    SELECT jsonb_build_object(
+             'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
+             'seat_labels', ARRAY(
+               SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
+                               (
+    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
+                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
+      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
+              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
+                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                 FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
+      FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
+     WHERE order_show.id = o.show_id) AS show;
 
 -- order-of-payment
 SELECT id, amount, currency, status, payment_ref

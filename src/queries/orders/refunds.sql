@@ -12,7 +12,7 @@ UPDATE refunds SET status = $2::varchar, provider_ref = coalesce($3, provider_re
 RETURNING id;
 
 -- order-for-mail
-SELECT o.id, o.amount, o.currency, o.refunded_amount, o.refund_reason, o.seat_numbers, u.username, coalesce(o.customer_email, u.email) AS email,
+SELECT o.id, o.amount, o.currency, o.refunded_amount, o.refund_reason, o.seat_numbers, CASE WHEN o.customer_email IS NULL THEN u.username END AS username, coalesce(o.customer_email, u.email) AS email,
        m.title, sh.screen_name, sh.date_time
   FROM orders o
   JOIN users u ON u.id = o.user_id

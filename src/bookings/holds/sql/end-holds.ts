@@ -88,12 +88,23 @@ const freedSeats = (rows: FreedRow[]) => [
 export type ReleaseHoldRow = FreedRow & { refusal: Extract<HoldRefusal, 'HOLD_NOT_FOUND' | 'NOT_HOLD_OWNER' | 'HOLD_ALREADY_CONFIRMED'> | null; ended: 'released' | 'expired' | null };
 
 /**
+ * Lock 0 before releasing a hold: its live order (pending or failed), if it
+ * has one, which the release ends; a payment settling it (which locks the
+ * order first too) runs before or after the release, never between.
+ */
+export const LOCK_HOLD_ORDER = statement<[holdId: number], { id: number }>({
+  name: 'lock-hold-order',
+  text: `SELECT id FROM orders WHERE hold_id = $1 AND status IN ('pending', 'failed') FOR UPDATE`,
+});
+
+/**
  * Releases a hold if the actor may (not when there is no such hold, it is
  * someone else's, or it is confirmed: cancel its bookings instead). The hold
- * is locked first (lock 3), then the seats it still holds (lock 4). An active
- * hold ends as released, or as expired when its time is up (it ended then),
- * and frees its seats; a hold that had ended already is left as it is, so
- * releasing is idempotent.
+ * is locked first (lock 3, after its order: LOCK_HOLD_ORDER), then the seats
+ * it still holds (lock 4). An active hold ends as released, or as expired
+ * when its time is up (it ended then), and frees its seats, and its live
+ * order ends as expired (a payment that lands after that is a late payment);
+ * a hold that had ended already is left as it is, so releasing is idempotent.
  */
 export const RELEASE_HOLD = statement<[holdId: number, now: Date, actorId: number, forAnyone: boolean], ReleaseHoldRow>({
   name: 'release-hold',
@@ -112,6 +123,8 @@ WITH locked AS (
     FROM decided d
    WHERE h.id = d.id AND d.refusal IS NULL AND d.ending IS NOT NULL
   RETURNING h.id, h.status
+), order_ended AS (
+  UPDATE orders o SET status = 'expired' FROM ended e WHERE o.hold_id = e.id AND o.status IN ('pending', 'failed')
 ), ${freeHeldSeats('ended')}
 SELECT d.refusal, e.status AS ended, f.show_id, f.seats
   FROM decided d

@@ -25,6 +25,9 @@ SELECT CASE WHEN h.id IS NULL THEN 'HOLD_NOT_FOUND'
 -- mark-hold-confirmed
 UPDATE holds SET status = 'confirmed' WHERE id = $1 RETURNING id;
 
+-- lock-hold-order
+SELECT id FROM orders WHERE hold_id = $1 AND status IN ('pending', 'failed') FOR UPDATE;
+
 -- release-hold (reports events, announced after commit)
 WITH locked AS (
   SELECT id, user_id, status, expires_at FROM holds WHERE id = $1 FOR UPDATE
@@ -42,6 +45,8 @@ WITH locked AS (
     FROM decided d
    WHERE h.id = d.id AND d.refusal IS NULL AND d.ending IS NOT NULL
   RETURNING h.id, h.status
+), order_ended AS (
+  UPDATE orders o SET status = 'expired' FROM ended e WHERE o.hold_id = e.id AND o.status IN ('pending', 'failed')
 ), held AS (
   SELECT s.show_id, s.seat_number, s.hold_id FROM seats s JOIN ended e ON s.hold_id = e.id
    ORDER BY s.show_id, s.seat_number
