@@ -3,24 +3,9 @@ import { BookingWorld, bookingWorld, TestUser } from '../factories';
 import { Mailbox } from '../support/mailbox';
 import { expectProblem } from '../support/problem';
 import { waitFor } from '../support/wait';
+import { DEMO_CARDS, Order } from '../support/orders';
 
 const PRICE = 1250;
-const PAYS = '4242 4242 4242 4242';
-const DECLINED = '4000 0000 0000 0002';
-
-interface Order {
-  id: number;
-  status: string;
-  amount: number;
-  currency: string;
-  hold_id: number;
-  seat_numbers: number[];
-  expires_at: string;
-  paid_at: string | null;
-  refunded_amount: number;
-  refund_reason: string | null;
-  payment: { provider: string; pay_url?: string };
-}
 
 describe('selling for money with the demo provider: checkout, pay, late payments, refunds (e2e)', () => {
   const clock = new ManualClock();
@@ -60,7 +45,7 @@ describe('selling for money with the demo provider: checkout, pay, late payments
     // An order says what it is for, so a list of orders needs no other request.
     expect(order).toMatchObject({ movie_title: show.movie_title, screen_name: show.screen_name, date_time: show.date_time, seat_labels: ['A3', 'A4'] });
 
-    const paid = (await api.demoPay(john, order.id, PAYS).expect(200)).body as Order;
+    const paid = (await api.demoPay(john, order.id, DEMO_CARDS.pays).expect(200)).body as Order;
     expect(paid).toMatchObject({ id: order.id, status: 'paid', refunded_amount: 0, refund_reason: null });
     expect(paid.paid_at).not.toBeNull();
     expect(await bookingsOfOrder(order.id)).toEqual([
@@ -94,13 +79,13 @@ describe('selling for money with the demo provider: checkout, pay, late payments
   it('a declined card fails the order; checking out again gives the same order, pending, and a good card pays it', async () => {
     const show = await pricedShow();
     const order = await holdAndCheckOut(jane, show.id, [5]);
-    expectProblem(await api.demoPay(jane, order.id, DECLINED), 402, 'PAYMENT_DECLINED');
+    expectProblem(await api.demoPay(jane, order.id, DEMO_CARDS.declines), 402, 'PAYMENT_DECLINED');
     expect((await api.order(jane, order.id).expect(200)).body).toMatchObject({ status: 'failed' });
     expect(await bookingsOfOrder(order.id)).toEqual([]);
-    const again = (await api.checkout(jane, order.hold_id).expect(201)).body as Order;
+    const again = (await api.checkout(jane, order.hold_id!).expect(201)).body as Order;
     expect(again).toMatchObject({ id: order.id, status: 'pending', expires_at: order.expires_at });
-    expect((await api.demoPay(jane, order.id, PAYS).expect(200)).body).toMatchObject({ status: 'paid' });
-    expectProblem(await api.demoPay(jane, order.id, PAYS), 409, 'ORDER_ALREADY_PAID');
+    expect((await api.demoPay(jane, order.id, DEMO_CARDS.pays).expect(200)).body).toMatchObject({ status: 'paid' });
+    expectProblem(await api.demoPay(jane, order.id, DEMO_CARDS.pays), 409, 'ORDER_ALREADY_PAID');
   });
 
   it('a late payment whose seats are still free books them', async () => {
@@ -108,7 +93,7 @@ describe('selling for money with the demo provider: checkout, pay, late payments
     const order = await holdAndCheckOut(john, show.id, [7]);
     clock.set(new Date(new Date(order.expires_at).getTime() + 1000));
     expect((await api.order(john, order.id).expect(200)).body).toMatchObject({ status: 'expired' });
-    expect((await api.demoPay(john, order.id, PAYS).expect(200)).body).toMatchObject({ status: 'paid' });
+    expect((await api.demoPay(john, order.id, DEMO_CARDS.pays).expect(200)).body).toMatchObject({ status: 'paid' });
     expect(await bookingsOfOrder(order.id)).toEqual([{ seat_number: 7, price: PRICE, status: 'booked' }]);
   });
 
@@ -118,7 +103,7 @@ describe('selling for money with the demo provider: checkout, pay, late payments
     clock.set(new Date(new Date(order.expires_at).getTime() + 1000));
     // Sold at the box office meanwhile.
     await api.book(admin, show.id, [9]).expect(201);
-    const refunded = (await api.demoPay(john, order.id, PAYS).expect(200)).body as Order;
+    const refunded = (await api.demoPay(john, order.id, DEMO_CARDS.pays).expect(200)).body as Order;
     expect(refunded).toMatchObject({ status: 'refunded', refunded_amount: 2 * PRICE, refund_reason: 'SEATS_GONE' });
     expect(refunded.paid_at).not.toBeNull();
     expect(await bookingsOfOrder(order.id)).toEqual([]);
@@ -134,26 +119,26 @@ describe('selling for money with the demo provider: checkout, pay, late payments
   it('releasing the hold ends its pending order as expired; a payment after that books the seats while they are free, and is refunded once they are gone', async () => {
     const show = await pricedShow();
     const order = await holdAndCheckOut(john, show.id, [13]);
-    await api.release(john, order.hold_id).expect(204);
+    await api.release(john, order.hold_id!).expect(204);
     expect((await api.order(john, order.id).expect(200)).body).toMatchObject({ status: 'expired' });
     const { rows } = await ctx.db.pool.query(`SELECT status FROM orders WHERE id = $1`, [order.id]);
     expect(rows).toEqual([{ status: 'expired' }]);
     // A late payment (the provider took the money after the release): the seat is still free, so it is booked.
-    expect((await api.demoPay(john, order.id, PAYS).expect(200)).body).toMatchObject({ status: 'paid' });
+    expect((await api.demoPay(john, order.id, DEMO_CARDS.pays).expect(200)).body).toMatchObject({ status: 'paid' });
     expect(await bookingsOfOrder(order.id)).toEqual([{ seat_number: 13, price: PRICE, status: 'booked' }]);
 
     const second = await holdAndCheckOut(john, show.id, [14]);
-    await api.release(john, second.hold_id).expect(204);
+    await api.release(john, second.hold_id!).expect(204);
     await holdAndCheckOut(jane, show.id, [14]);
     // Another customer's active hold counts as gone.
-    expect((await api.demoPay(john, second.id, PAYS).expect(200)).body).toMatchObject({ status: 'refunded', refund_reason: 'SEATS_GONE', refunded_amount: PRICE });
+    expect((await api.demoPay(john, second.id, DEMO_CARDS.pays).expect(200)).body).toMatchObject({ status: 'refunded', refund_reason: 'SEATS_GONE', refunded_amount: PRICE });
     expect(await bookingsOfOrder(second.id)).toEqual([]);
   });
 
   it('twenty payments of one order at once: one set of bookings, the order paid once', async () => {
     const show = await pricedShow();
     const order = await holdAndCheckOut(jane, show.id, [11, 12]);
-    const answers = await Promise.all(Array.from({ length: 20 }, () => api.demoPay(jane, order.id, PAYS)));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => api.demoPay(jane, order.id, DEMO_CARDS.pays)));
     expect(answers.every((res) => res.status === 200 || (res.status === 409 && res.body.code === 'ORDER_ALREADY_PAID'))).toBe(true);
     expect(answers.some((res) => res.status === 200)).toBe(true);
     expect(await bookingsOfOrder(order.id)).toHaveLength(2);
@@ -186,7 +171,7 @@ describe('selling for money with the demo provider: checkout, pay, late payments
   it('the messages of a cancelled paid seat and of a cancelled show say how much is refunded', async () => {
     const show = await pricedShow();
     const order = await holdAndCheckOut(jane, show.id, [1, 2, 3]);
-    await api.demoPay(jane, order.id, PAYS).expect(200);
+    await api.demoPay(jane, order.id, DEMO_CARDS.pays).expect(200);
     const [first] = ((await api.myBookings(jane, { show_id: show.id }).expect(200)).body as { id: number; seat_number: number }[]).filter((b) => b.seat_number === 1);
     await api.cancel(jane, first.id).expect(200);
     const cancelled = await mailTo(jane, 'booking cancelled');
@@ -201,10 +186,10 @@ describe('selling for money with the demo provider: checkout, pay, late payments
   it("refuses what is not one's to pay or check out, and bad prices, changing nothing", async () => {
     const show = await pricedShow();
     const order = await holdAndCheckOut(john, show.id, [17]);
-    expectProblem(await api.demoPay(jane, order.id, PAYS), 403, 'NOT_ORDER_OWNER');
+    expectProblem(await api.demoPay(jane, order.id, DEMO_CARDS.pays), 403, 'NOT_ORDER_OWNER');
     expectProblem(await api.order(jane, order.id), 403, 'NOT_ORDER_OWNER');
-    expectProblem(await api.checkout(jane, order.hold_id), 403, 'NOT_HOLD_OWNER');
-    expectProblem(await api.demoPay(john, 999_999, PAYS), 404, 'ORDER_NOT_FOUND');
+    expectProblem(await api.checkout(jane, order.hold_id!), 403, 'NOT_HOLD_OWNER');
+    expectProblem(await api.demoPay(john, 999_999, DEMO_CARDS.pays), 404, 'ORDER_NOT_FOUND');
     expectProblem(await api.demoPay(john, order.id, '1234 5678 9012 3456'), 400, 'VALIDATION_FAILED');
     expectProblem(await api.demoPay(john, order.id, 'not a card'), 400, 'VALIDATION_FAILED');
     expect((await api.order(john, order.id).expect(200)).body).toMatchObject({ status: 'pending' });

@@ -2,18 +2,9 @@ import { ManualClock } from '../../src/common/clock';
 import { BookingWorld, bookingWorld, insertCustomers } from '../factories';
 import { expectProblem } from '../support/problem';
 import { waitFor } from '../support/wait';
+import { DEMO_CARDS, Order } from '../support/orders';
 
 const PRICE = 900;
-const PAYS = '4242 4242 4242 4242';
-
-interface Order {
-  id: number;
-  status: string;
-  amount: number;
-  hold_id: number;
-  refunded_amount: number;
-  refund_reason: string | null;
-}
 
 describe('refunds: a cancelled paid seat, a cancelled show (e2e)', () => {
   const clock = new ManualClock();
@@ -23,7 +14,7 @@ describe('refunds: a cancelled paid seat, a cancelled show (e2e)', () => {
   const buy = async (user: { access: string }, showId: number, seats: number[]): Promise<Order> => {
     const hold = (await api.hold(user, showId, seats).expect(201)).body as { id: number };
     const order = (await api.checkout(user, hold.id).expect(201)).body as Order;
-    return (await api.demoPay(user, order.id, PAYS).expect(200)).body as Order;
+    return (await api.demoPay(user, order.id, DEMO_CARDS.pays).expect(200)).body as Order;
   };
   const refundsOf = async (orderId: number) =>
     (await ctx.db.pool.query(`SELECT booking_id, amount, reason, status FROM refunds WHERE order_id = $1 ORDER BY id`, [orderId])).rows;
@@ -123,7 +114,7 @@ describe('refunds: a cancelled paid seat, a cancelled show (e2e)', () => {
     expect(jobs.rows[0].n).toBe(51);
 
     // The unpaid order's payment arrives after all: the cancelled show refunds it at once.
-    expect((await api.demoPay(jane, unpaid.id, PAYS).expect(200)).body).toMatchObject({ status: 'refunded', refund_reason: 'SHOW_CANCELLED' });
+    expect((await api.demoPay(jane, unpaid.id, DEMO_CARDS.pays).expect(200)).body).toMatchObject({ status: 'refunded', refund_reason: 'SHOW_CANCELLED' });
     // Money records are kept.
     expectProblem(await api.deleteShow(admin, show.id), 409, 'SHOW_HAS_ORDERS');
   }, 180_000);

@@ -4,6 +4,7 @@ import { startTestApp, TestApp } from '../setup/test-app';
 import { FakeStripe, signedEvent } from '../support/fake-stripe';
 import { expectProblem } from '../support/problem';
 import { waitFor } from '../support/wait';
+import { Order } from '../support/orders';
 
 const SECRET_KEY = 'sk_test_fake_webhook_0123';
 const WEBHOOK_SECRET = 'whsec_fake_webhook_0123';
@@ -12,19 +13,6 @@ const PUBLISHABLE_KEY = 'pk_test_fake_webhook_0123';
 const PREFIX = 'roxy';
 const PRICE = 1250;
 const WEBHOOK = '/payments/stripe/webhook';
-
-interface Order {
-  id: number;
-  status: string;
-  amount: number;
-  currency: string;
-  hold_id: number;
-  seat_numbers: number[];
-  expires_at: string;
-  refunded_amount: number;
-  refund_reason: string | null;
-  payment: { provider: string; client_secret?: string; publishable_key?: string };
-}
 
 describe('Stripe: the webhook settles payments once, whatever repeats, races and arrives early (e2e)', () => {
   const clock = new ManualClock();
@@ -231,7 +219,7 @@ describe('Stripe: the webhook settles payments once, whatever repeats, races and
     expect((await api.order(jane, order.id).expect(200)).body).toMatchObject({ status: 'failed' });
     expect(await bookingsOfOrder(order.id)).toEqual([]);
 
-    const again = (await api.checkout(jane, order.hold_id).expect(201)).body as Order;
+    const again = (await api.checkout(jane, order.hold_id!).expect(201)).body as Order;
     expect(again).toMatchObject({ id: order.id, status: 'pending', expires_at: order.expires_at, payment: { provider: 'stripe', client_secret: intent.client_secret } });
     expect(fake.requestsTo('POST', '/v1/payment_intents').filter((r) => r.idempotencyKey === `${PREFIX}:order:${order.id}`)).toHaveLength(1);
 
