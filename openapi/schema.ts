@@ -231,6 +231,23 @@ export interface paths {
         patch: operations["Movies_update"];
         trace?: never;
     };
+    "/cinemas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cinemas, each with its time zone (the web app shows every time in it) */
+        get: operations["Cinemas_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/movies/{id}/shows": {
         parameters: {
             query?: never;
@@ -243,6 +260,23 @@ export interface paths {
         put?: never;
         /** Schedule a show (admin); its seats 1..total_seats are created with it */
         post: operations["Shows_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What's on: the shows starting on a day in the cinema's time zone (today there by default), by start */
+        get: operations["Shows_listDay"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -264,7 +298,10 @@ export interface paths {
         delete: operations["Shows_remove"];
         options?: never;
         head?: never;
-        /** Move, rename or resize a show (admin) */
+        /**
+         * Move, rename or resize a show (admin)
+         * @description A move (another date_time or screen_name) of a show with booked or held seats needs "notify_customers": true, else 409 SHOW_HAS_BOOKINGS with the counts (booked, held) and nothing changes. With it, the show moves and each customer with a booking of it gets one e-mail naming their seats and the old and new time, queued in the same transaction; bookings keep their seats and labels, holds their seats. Reminders follow the new start: when it is within REMINDER_HOURS_BEFORE, that e-mail is the reminder; otherwise the reminder comes that many hours before the new start, even if one was sent for the old. Sending the current start or screen again is no move.
+         */
         patch: operations["Shows_update"];
         trace?: never;
     };
@@ -453,6 +490,26 @@ export interface paths {
         };
         /** How many seats one customer may ask for at once, hold and book, per show */
         get: operations["BookingLimits_limits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shows/{id}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A show's bookings, by seat then id (staff, admin): as JSON, a page (X-Total-Count gives the full count); as CSV, all of them
+         * @description Every booking of the show, cancelled ones included (?status= narrows it), with who it is for: a box-office sale to an address names that address and no username. `Accept: text/csv` (ranked above application/json) or `?format=csv` answers the same rows as an RFC 4180 CSV download, every row, with a header row; a text field that begins with = + - @ or a tab is written with a leading apostrophe, so a spreadsheet does not run it as a formula.
+         */
+        get: operations["ShowBookings_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -720,6 +777,10 @@ export interface components {
              * @description TOO_EARLY: when check-in for the ticket's show opens
              */
             opens_at?: string;
+            /** @description SHOW_HAS_BOOKINGS: the show's booked seats */
+            booked?: number;
+            /** @description SHOW_HAS_BOOKINGS: the show's seats held by a hold that has not expired */
+            held?: number;
         };
         FieldError: {
             /** @example seat_number */
@@ -775,6 +836,10 @@ export interface components {
              * @description TOO_EARLY: when check-in for the ticket's show opens
              */
             opens_at?: string;
+            /** @description SHOW_HAS_BOOKINGS: the show's booked seats */
+            booked?: number;
+            /** @description SHOW_HAS_BOOKINGS: the show's seats held by a hold that has not expired */
+            held?: number;
             errors: components["schemas"]["FieldError"][];
         };
         JobQueueCheck: {
@@ -910,6 +975,18 @@ export interface components {
             /** @example 136 */
             duration_minutes?: number;
         };
+        /** @description A cinema: its name and the IANA time zone of its days and clocks */
+        Cinema: {
+            /** @example 1 */
+            id: number;
+            /** @example Roxy */
+            name: string;
+            /**
+             * @description IANA time zone: the web app shows and takes every time in it
+             * @example Europe/Berlin
+             */
+            time_zone: string;
+        };
         Show: {
             /** @example 1 */
             id: number;
@@ -924,6 +1001,13 @@ export interface components {
              * @example 2026-12-01T18:30:00.000Z
              */
             date_time: string;
+            /**
+             * Format: date-time
+             * @description The start as the cinema's clocks read it: `date_time` in `cinema.time_zone`, with that zone's offset then
+             * @example 2026-12-01T19:30:00+01:00
+             */
+            local_date_time: string;
+            cinema: components["schemas"]["Cinema"];
             /** @example 100 */
             total_seats: number;
             /**
@@ -1007,6 +1091,8 @@ export interface components {
              * @example EUR
              */
             currency?: string;
+            /** @description Required (true) to move a show (another date_time or screen_name) that has booked or held seats: each customer with a booking of it is then e-mailed the old and the new time, with their seats. Without it (absent is false) such a move is 409 SHOW_HAS_BOOKINGS with the counts. Not a change on its own. */
+            notify_customers?: boolean;
         };
         SeatState: {
             /** @example 12 */
@@ -1231,6 +1317,53 @@ export interface components {
              * @example 10
              */
             max_booked_seats_per_show: number;
+        };
+        ShowBooking: {
+            /** @example 1 */
+            id: number;
+            /** @example 47 */
+            seat_number: number;
+            /**
+             * @description The seat as it was sold
+             * @example C7
+             */
+            seat_label: string;
+            /**
+             * @example booked
+             * @enum {string}
+             */
+            status: "booked" | "cancelled";
+            /**
+             * @description The customer's account; null for a box-office sale to an e-mail address (the account is the seller's)
+             * @example john_doe
+             */
+            username: string | null;
+            /**
+             * @description The customer's address: the one a box-office sale named, else the account's
+             * @example john@example.com
+             */
+            email: string;
+            /**
+             * @description What the seat was sold at, in minor units of the show's currency (0: free)
+             * @example 1250
+             */
+            price: number;
+            /**
+             * @description The order that paid for it (null for a free seat)
+             * @example 12
+             */
+            order_id: number | null;
+            /**
+             * Format: date-time
+             * @description When the ticket was checked in at the door
+             * @example null
+             */
+            checked_in_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            created_at: string;
         };
         OrderPayment: {
             /**
@@ -2370,6 +2503,32 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    Cinemas_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cinema"][];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     Shows_list: {
         parameters: {
             query?: {
@@ -2498,6 +2657,65 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Shows_listDay: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description A calendar day in the cinema's time zone; today there when left out */
+                date?: string;
+                /** @description The cinema (GET /cinemas/); the default one when left out */
+                cinema_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the list (?limit=, ?offset=) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    /** @description How many items the whole list has */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Show"][];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: CINEMA_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -3505,6 +3723,78 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadInput"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ShowBookings_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description Only the bookings in this state */
+                status?: "booked" | "cancelled";
+                /** @description csv: the answer is text/csv, every row (limit and offset do not apply). Decides over Accept; without it, Accept decides (JSON unless it ranks text/csv higher). */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON: one page of the list (?limit=, ?offset=). CSV: every row. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    /** @description JSON: how many items the whole list has */
+                    "X-Total-Count"?: number;
+                    /** @description CSV: attachment; filename="show-<id>-bookings.csv" */
+                    "Content-Disposition"?: string;
+                    /** @description no-store */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShowBooking"][];
+                    /**
+                     * @example id,seat_number,seat_label,status,username,email,price,order_id,checked_in_at,created_at
+                     *     1,47,C7,booked,john_doe,john@example.com,1250,12,,2026-11-25T10:00:00.000Z
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found: SHOW_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -28,6 +28,7 @@ import { MoviesModule } from './movies/movies.module';
 import { OrdersModule } from './orders/orders.module';
 import { StripeWebhookModule } from './payments/webhooks/stripe-webhook.module';
 import { ShowsModule } from './shows/shows.module';
+import { CinemasModule } from './cinemas/cinemas.module';
 import { TicketsModule } from './tickets/tickets.module';
 
 export interface AppModuleOptions {
@@ -85,6 +86,7 @@ export class AppModule {
         LimitsModule,
         MetricsModule,
         MoviesModule,
+        CinemasModule,
         ShowsModule,
         BookingsModule,
         OrdersModule,

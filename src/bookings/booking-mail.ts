@@ -7,10 +7,10 @@ import { Transaction } from '../database/statement';
 import { JobKind } from '../jobs/job-kind';
 import { Jobs } from '../jobs/jobs';
 import { Mailer } from '../mail/mailer';
-import { BookingsMail, bookingCancelledMail, RefundLine, bookingsConfirmedMail, qrContentId, showCancelledMail, showReminderMail } from '../mail/templates/bookings';
+import { BookingsMail, bookingCancelledMail, RefundLine, bookingsConfirmedMail, qrContentId, showCancelledMail, showMovedMail, showReminderMail } from '../mail/templates/bookings';
 import { calendarOf } from '../mail/templates/calendar';
 import { BOOKINGS_FOR_MAIL, BookingForMailRow } from './sql/bookings-for-mail';
-import { MARK_DUE_REMINDERS } from './sql/reminders';
+import { MARK_DUE_REMINDERS, MOVED_SHOW_BOOKINGS } from './sql/reminders';
 
 /** One customer's new bookings of one show (a booking request, or a confirmed hold): one message. */
 export const BOOKINGS_CONFIRMED = new JobKind<{ bookingIds: number[] }>('mail.bookings-confirmed');
@@ -18,6 +18,20 @@ export const BOOKING_CANCELLED = new JobKind<{ bookingId: number }>('mail.bookin
 export const SHOW_REMINDER = new JobKind<{ bookingIds: number[] }>('mail.show-reminder');
 /** One customer's bookings of a show that was cancelled (all of them cancelled with it): one message. */
 export const SHOW_CANCELLED = new JobKind<{ bookingIds: number[] }>('mail.show-cancelled');
+
+/** Where a show is: when it starts (ISO 8601) and on which screen. */
+export interface ShowPlace {
+  date_time: string;
+  screen_name: string;
+}
+
+/**
+ * One customer's bookings of a show that was moved: one message. Unlike the
+ * others it carries what it reports, the show's place before and after this
+ * move, since by the time it is sent the show may have moved again (whose own
+ * message then follows); the rest is read when it is sent.
+ */
+export const SHOW_MOVED = new JobKind<{ bookingIds: number[]; from: ShowPlace; to: ShowPlace }>('mail.show-moved');
 
 /** How often each instance looks for bookings to remind: a reminder is due within this of its time. */
 const REMINDER_SWEEP_MS = 30_000;
@@ -46,6 +60,7 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
     this.jobs.register(BOOKING_CANCELLED, ({ data }) => this.sendCancellation(data.bookingId));
     this.jobs.register(SHOW_REMINDER, ({ data }) => this.sendReminder(data.bookingIds));
     this.jobs.register(SHOW_CANCELLED, ({ data }) => this.sendShowCancelled(data.bookingIds));
+    this.jobs.register(SHOW_MOVED, ({ data }) => this.sendShowMoved(data.bookingIds, data.from, data.to));
   }
 
   /**
@@ -109,6 +124,20 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
     );
   }
 
+  /**
+   * A moved show (in the move's transaction, after UPDATE_SHOW, with its seats
+   * locked): one message per customer with bookings of it, and their
+   * reminders set to follow the new start (see MOVED_SHOW_BOOKINGS).
+   */
+  async showMoved(tx: Transaction, showId: number, from: ShowPlace, to: ShowPlace): Promise<void> {
+    const groups = await tx.rows(MOVED_SHOW_BOOKINGS, showId, this.clock.now(), this.config.mail.reminderHoursBefore);
+    await this.jobs.addMany(
+      tx,
+      SHOW_MOVED,
+      groups.map((group) => ({ bookingIds: group.booking_ids, from, to })),
+    );
+  }
+
   private async sendConfirmation(bookingIds: number[]): Promise<void> {
     const rows = await this.db.rows(BOOKINGS_FOR_MAIL, bookingIds);
     if (rows.length === 0) return;
@@ -160,6 +189,24 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
     if (rows.length === 0) return;
     const seatLabels = rows.map((row) => row.seat_label);
     await this.mailer.deliver('show-cancelled', rows[0].email, showCancelledMail(this.mailer.cinemaName, { ...this.showOf(rows[0]), seatLabels, refund: refundOf(rows) }));
+  }
+
+  /** Only the bookings still booked: one cancelled since the move needs no word of it. */
+  private async sendShowMoved(bookingIds: number[], from: ShowPlace, to: ShowPlace): Promise<void> {
+    const rows = (await this.db.rows(BOOKINGS_FOR_MAIL, bookingIds)).filter((row) => row.status === 'booked');
+    if (rows.length === 0) return;
+    await this.mailer.deliver(
+      'show-moved',
+      rows[0].email,
+      showMovedMail(this.mailer.cinemaName, {
+        username: rows[0].username,
+        title: rows[0].title,
+        from: { startsAt: from.date_time, screen: from.screen_name },
+        to: { startsAt: to.date_time, screen: to.screen_name },
+        seatLabels: rows.map((row) => row.seat_label),
+        link: `${this.mailer.publicUrl}/my-bookings`,
+      }),
+    );
   }
 
   private showOf(row: BookingForMailRow) {

@@ -8,10 +8,11 @@ import { FullShows } from './full-shows';
 import { HoldExpiryScheduler } from './holds/hold-expiry.scheduler';
 import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
+import { ShowBookingsController } from './show-bookings.controller';
 
 @Module({
   imports: [OrdersModule],
-  controllers: [BookingsController, HoldsController, BookingLimitsController],
+  controllers: [BookingsController, HoldsController, BookingLimitsController, ShowBookingsController],
   providers: [BookingsService, HoldsService, HoldExpiryScheduler, FullShows, BookingMail],
   exports: [BookingsService, HoldsService, BookingMail],
 })

@@ -21,6 +21,10 @@ import { BOOK_SEATS, BookSeatsRow, LOCK_CUSTOMER_SHOWS } from './sql/book-seats'
 import { toBooking } from './sql/booking-row';
 import { CANCEL_BOOKING, isCancelled } from './sql/cancel-booking';
 import { COUNT_MY_BOOKINGS, MY_BOOKINGS, toMyBooking } from './sql/my-bookings';
+import { COUNT_SHOW_BOOKINGS, SHOW_BOOKINGS, toShowBooking } from './sql/show-bookings';
+import { SHOW_BOOKING_COLUMNS, ShowBookingResponse, ShowBookingsQuery } from './dto/show-booking.dto';
+import { toCsv } from '../common/http/csv';
+import { ShowError } from '../shows/shows.errors';
 import { refuseImpossibleSeats, Verdict, verdictsOf } from './verdicts';
 
 @Injectable()
@@ -149,5 +153,23 @@ export class BookingsService {
       this.db.rows(COUNT_MY_BOOKINGS, userId, status, showId),
     ]);
     return new Page(items.map(toMyBooking), total);
+  }
+
+  /** A page of a show's bookings, for its staff; SHOW_NOT_FOUND when there is no such show. */
+  async listForShow(showId: number, query: ShowBookingsQuery): Promise<Page<ShowBookingResponse>> {
+    const status = query.status ?? null;
+    const [items, counted] = await Promise.all([
+      this.db.rows(SHOW_BOOKINGS, showId, status, query.limit, query.offset),
+      this.db.rows(COUNT_SHOW_BOOKINGS, showId, status),
+    ]);
+    if (counted.length === 0) throw new ShowError('SHOW_NOT_FOUND');
+    return new Page(items.map(toShowBooking), counted[0].total);
+  }
+
+  /** Every booking of a show (no page) as CSV, the same rows and fields as listForShow. */
+  async csvForShow(showId: number, status: 'booked' | 'cancelled' | null): Promise<string> {
+    const [items, counted] = await Promise.all([this.db.rows(SHOW_BOOKINGS, showId, status, null, 0), this.db.rows(COUNT_SHOW_BOOKINGS, showId, status)]);
+    if (counted.length === 0) throw new ShowError('SHOW_NOT_FOUND');
+    return toCsv(SHOW_BOOKING_COLUMNS, items.map(toShowBooking));
   }
 }

@@ -48,6 +48,17 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('CINEMA_TIME_ZONE', () => {
+    it('is UTC unless set, and any IANA zone', () => {
+      expect(loadConfig({}).cinemaTimeZone).toBe('UTC');
+      expect(loadConfig({ CINEMA_TIME_ZONE: 'Pacific/Auckland' }).cinemaTimeZone).toBe('Pacific/Auckland');
+    });
+
+    it('refuses to start with a zone that does not exist', () => {
+      expect(() => loadConfig({ CINEMA_TIME_ZONE: 'Europe/Atlantis' })).toThrow('CINEMA_TIME_ZONE must be an IANA time zone');
+    });
+  });
+
   it('uses the fixed development secret in test unless one is given', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).auth.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
     expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'short-is-fine-here' }).auth.jwtSecret).toBe('short-is-fine-here');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { isTimeZone } from '../common/time-zone';
 
 /**
  * Every setting the service reads, validated once at boot into one typed object.
@@ -56,6 +57,8 @@ export interface AppConfig {
   };
   /** The cinema's name, in e-mails and the calendar entries they carry. */
   cinemaName: string;
+  /** The cinema's IANA time zone (CINEMA_TIME_ZONE): its days, and every time its web app shows and takes. */
+  cinemaTimeZone: string;
   /** Where people reach the web app: links in e-mails start here. */
   publicUrl: string;
   mail: {
@@ -314,6 +317,12 @@ function packageRoot(from = __dirname): string {
   return from;
 }
 
+function timeZone(env: Env): string {
+  const zone = (env.CINEMA_TIME_ZONE || 'UTC').trim();
+  if (!isTimeZone(zone)) throw new ConfigError(`CINEMA_TIME_ZONE must be an IANA time zone such as Europe/Berlin, got "${zone}"`);
+  return zone;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const cinemaName = (env.CINEMA_NAME || 'Cinema').trim().slice(0, 100) || 'Cinema';
@@ -356,6 +365,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       passwordHashesPerIp: int(env, 'PASSWORD_HASHES_PER_IP', 4, 1, 10_000),
     },
     cinemaName,
+    cinemaTimeZone: timeZone(env),
     publicUrl: (env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, ''),
     mail: {
       smtpUrl: smtpUrl(env, nodeEnv),

@@ -1,6 +1,7 @@
 import { AuthError } from '../auth/auth.errors';
 import { BookingError } from '../bookings/bookings.errors';
 import { HoldError } from '../bookings/holds/holds.errors';
+import { CinemaError } from '../cinemas/cinemas.errors';
 import { CommonError } from '../common/errors/app-error';
 import { apiProblemsFrom } from '../common/http/api-problem';
 import { IdempotencyError } from '../idempotency/idempotency.errors';
@@ -18,4 +19,4 @@ import { UserError } from '../users/users.errors';
  * module's error table gives it: `@ApiProblems('VALIDATION_FAILED', 'SEAT_TAKEN')`.
  * Every module's error class is here, so any code a service can throw can be named.
  */
-export const ApiProblems = apiProblemsFrom(AuthError, BookingError, CommonError, HoldError, IdempotencyError, JobError, MovieError, OrderError, PasswordResetError, PaymentError, ShowError, TicketError, UserError);
+export const ApiProblems = apiProblemsFrom(AuthError, BookingError, CinemaError, CommonError, HoldError, IdempotencyError, JobError, MovieError, OrderError, PasswordResetError, PaymentError, ShowError, TicketError, UserError);

@@ -5,7 +5,7 @@ import { ApiProblems } from '../http/problems';
 import { Paginated } from '../common/http/paginated';
 import { Page, PageQuery } from '../common/http/pagination';
 import { ParseIdPipe } from '../common/pipes/parse-id.pipe';
-import { CreateShowDto, ShowResponse, UpdateShowDto } from './dto/show.dto';
+import { CreateShowDto, ShowResponse, ShowsOnDayQuery, UpdateShowDto } from './dto/show.dto';
 import { ShowsService } from './shows.service';
 import { Idempotent } from '../idempotency/idempotent';
 
@@ -34,6 +34,15 @@ export class ShowsController {
   }
 
   @Public()
+  @Paginated(ShowResponse)
+  @Get('shows')
+  @ApiOperation({ summary: "What's on: the shows starting on a day in the cinema's time zone (today there by default), by start" })
+  @ApiProblems('VALIDATION_FAILED', 'CINEMA_NOT_FOUND')
+  listDay(@Query() query: ShowsOnDayQuery): Promise<Page<ShowResponse>> {
+    return this.shows.listDay(query);
+  }
+
+  @Public()
   @Get('shows/:id')
   @ApiOperation({ summary: 'One show, with its available seats' })
   @ApiOkResponse({ type: ShowResponse })
@@ -45,7 +54,15 @@ export class ShowsController {
   @Auth('admin')
   @Idempotent({ retryOnConflict: true })
   @Patch('shows/:id')
-  @ApiOperation({ summary: 'Move, rename or resize a show (admin)' })
+  @ApiOperation({
+    summary: 'Move, rename or resize a show (admin)',
+    description:
+      'A move (another date_time or screen_name) of a show with booked or held seats needs "notify_customers": true, else 409 SHOW_HAS_BOOKINGS ' +
+      'with the counts (booked, held) and nothing changes. With it, the show moves and each customer with a booking of it gets one e-mail naming ' +
+      'their seats and the old and new time, queued in the same transaction; bookings keep their seats and labels, holds their seats. Reminders ' +
+      'follow the new start: when it is within REMINDER_HOURS_BEFORE, that e-mail is the reminder; otherwise the reminder comes that many hours ' +
+      'before the new start, even if one was sent for the old. Sending the current start or screen again is no move.',
+  })
   @ApiOkResponse({ type: ShowResponse })
   @ApiProblems('VALIDATION_FAILED', 'SHOW_NOT_FOUND', 'SCREEN_BUSY', 'SHOW_HAS_BOOKINGS', 'SHOW_CANCELLED')
   update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateShowDto): Promise<ShowResponse> {

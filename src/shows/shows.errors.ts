@@ -14,6 +14,23 @@ export type ShowErrorCode = keyof typeof SHOW_ERRORS;
 
 export class ShowError extends errorsOf(SHOW_ERRORS) {}
 
+/** Seats as a show's locked seat rows say them (LOCK_SHOW_SEATS). */
+interface SeatState {
+  booked: boolean;
+  held: boolean;
+}
+
+/**
+ * SHOW_HAS_BOOKINGS with its evidence, counted on the show's locked seats: how
+ * many are booked and how many held (`booked`, `held`). `detail` is given the
+ * counts.
+ */
+export function showHasBookings(seats: SeatState[], detail: (booked: number, held: number) => string): ShowError {
+  const booked = seats.filter((seat) => seat.booked).length;
+  const held = seats.filter((seat) => seat.held).length;
+  return new ShowError('SHOW_HAS_BOOKINGS', detail(booked, held), { booked, held });
+}
+
 /**
  * Runs a write that may move a show on its screen; the exclusion constraint
  * shows_screen_no_overlap refusing it is SCREEN_BUSY.

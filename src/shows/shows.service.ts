@@ -15,11 +15,16 @@ import { Metrics } from '../metrics/metrics';
 import { MovieError } from '../movies/movies.errors';
 import { GET_MOVIE, SHARE_MOVIE_DURATION } from '../movies/sql/movies';
 import { ADD_SEAT_ROWS, LOCK_SHOW_SEATS, REMOVE_SEAT_ROWS } from '../seats/sql/seat-rows';
-import { CreateShowDto, ShowResponse, UpdateShowDto } from './dto/show.dto';
-import { screenBusyOnOverlap, ShowError } from './shows.errors';
-import { CANCEL_SHOW, COUNT_SHOWS_OF_MOVIE, DELETE_SHOW, GET_SHOW, INSERT_SHOW, LOCK_SHOW, LOCK_SHOW_HOLDS, SHOWS_OF_MOVIE, toShow, UPDATE_SHOW } from './sql/shows';
+import { CinemaResponse, defaultCinema } from '../cinemas/cinema.dto';
+import { CinemaError } from '../cinemas/cinemas.errors';
+import { CreateShowDto, ShowResponse, ShowsOnDayQuery, UpdateShowDto } from './dto/show.dto';
+import { screenBusyOnOverlap, ShowError, showHasBookings } from './shows.errors';
+import { CANCEL_SHOW, COUNT_SHOWS_OF_MOVIE, COUNT_SHOWS_ON_DAY, SHOWS_ON_DAY, DELETE_SHOW, GET_SHOW, INSERT_SHOW, LOCK_SHOW, LOCK_SHOW_HOLDS, SHOWS_OF_MOVIE, toShow, UPDATE_SHOW } from './sql/shows';
 
 const ALREADY_CANCELLED = 'The show is already cancelled.';
+const moveNeedsNotice = (booked: number, held: number) =>
+  `The show has ${booked} booked and ${held} held ${booked + held === 1 ? 'seat' : 'seats'}: to move it, send "notify_customers": true, ` +
+  'and each customer with a booking of it is e-mailed the new time.';
 
 @Injectable()
 export class ShowsService {
@@ -30,7 +35,12 @@ export class ShowsService {
     private readonly mail: BookingMail,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: Jobs,
-  ) {}
+  ) {
+    this.cinema = defaultCinema(config);
+  }
+
+  /** Where every show is, until shows are on screens of cinemas. */
+  private readonly cinema: CinemaResponse;
 
   async listForMovie(movieId: number, page: PageQuery): Promise<Page<ShowResponse>> {
     const [movie, items, [{ total }]] = await Promise.all([
@@ -39,13 +49,32 @@ export class ShowsService {
       this.db.rows(COUNT_SHOWS_OF_MOVIE, movieId),
     ]);
     if (!movie) throw new MovieError('MOVIE_NOT_FOUND');
-    return new Page(items.map(toShow), total);
+    return new Page(
+      items.map((row) => toShow(row, this.cinema)),
+      total,
+    );
+  }
+
+  /** The shows starting on a day (today when not given) in the cinema's own time zone. */
+  async listDay(query: ShowsOnDayQuery): Promise<Page<ShowResponse>> {
+    if (query.cinema_id !== undefined && query.cinema_id !== this.cinema.id) throw new CinemaError('CINEMA_NOT_FOUND');
+    const now = this.clock.now();
+    const day = query.date ?? null;
+    const zone = this.cinema.time_zone;
+    const [items, [{ total }]] = await Promise.all([
+      this.db.rows(SHOWS_ON_DAY, now, day, zone, query.limit, query.offset),
+      this.db.rows(COUNT_SHOWS_ON_DAY, now, day, zone),
+    ]);
+    return new Page(
+      items.map((row) => toShow(row, this.cinema)),
+      total,
+    );
   }
 
   async get(id: number, db: Queryable = this.db): Promise<ShowResponse> {
     const show = await first(db, GET_SHOW, this.clock.now(), id);
     if (!show) throw new ShowError('SHOW_NOT_FOUND');
-    return toShow(show);
+    return toShow(show, this.cinema);
   }
 
   async create(movieId: number, dto: CreateShowDto): Promise<ShowResponse> {
@@ -63,9 +92,13 @@ export class ShowsService {
 
   /**
    * Locks in the documented order: the show, then (when the seat count
-   * changes) every seat in seat order, so a booking in flight on a seat either
-   * commits first (and a shrink below it is refused) or waits for us, and the
-   * cascade of total_seats onto the seat rows takes no lock out of order.
+   * changes or the show moves) every seat in seat order, so a booking in
+   * flight on a seat either commits first (and is counted: a shrink below it,
+   * or a move without notify_customers, is refused, and a move tells its
+   * customer) or waits for us; the cascade of total_seats onto the seat rows
+   * takes no lock out of order. A move (another start or screen) of a show with
+   * booked or held seats needs notify_customers; its messages are queued in its
+   * transaction, after the move itself (BookingMail.showMoved).
    */
   async update(id: number, dto: UpdateShowDto): Promise<ShowResponse> {
     if (dto.screen_name === undefined && dto.date_time === undefined && dto.total_seats === undefined && dto.price === undefined && dto.currency === undefined) {
@@ -78,13 +111,19 @@ export class ShowsService {
         if (!show) throw new ShowError('SHOW_NOT_FOUND');
         if (show.status === 'cancelled') throw new ShowError('SHOW_CANCELLED');
         const newTotal = dto.total_seats ?? show.total_seats;
-        if (newTotal !== show.total_seats) {
+        const from = { date_time: show.date_time.toISOString(), screen_name: show.screen_name };
+        const to = { date_time: (dateTime ?? show.date_time).toISOString(), screen_name: dto.screen_name ?? show.screen_name };
+        // The same start or screen sent again is no move.
+        const moves = to.date_time !== from.date_time || to.screen_name !== from.screen_name;
+        if (moves || newTotal !== show.total_seats) {
           const seats = await tx.rows(LOCK_SHOW_SEATS, id, newTotal, this.clock.now());
-          if (seats.some((seat) => seat.taken)) throw new ShowError('SHOW_HAS_BOOKINGS', 'total_seats would drop below a booked or held seat.');
+          if (seats.some((seat) => seat.taken)) throw showHasBookings(seats, () => 'total_seats would drop below a booked or held seat.');
+          if (moves && dto.notify_customers !== true && seats.some((seat) => seat.booked || seat.held)) throw showHasBookings(seats, moveNeedsNotice);
           if (newTotal < show.total_seats) await tx.rows(REMOVE_SEAT_ROWS, id, newTotal);
         }
         await tx.rows(UPDATE_SHOW, id, dto.screen_name ?? null, dateTime, newTotal, dto.price ?? null, dto.currency ?? null);
         if (newTotal > show.total_seats) await tx.rows(ADD_SEAT_ROWS, id, show.total_seats + 1, newTotal);
+        if (moves) await this.mail.showMoved(tx, id, from, to);
         return this.get(id, tx);
       }),
     );
@@ -131,7 +170,7 @@ export class ShowsService {
       if (orders.length > 0) throw new ShowError('SHOW_HAS_ORDERS');
       await tx.rows(LOCK_SHOW_HOLDS, id);
       const seats = await tx.rows(LOCK_SHOW_SEATS, id, 0, this.clock.now());
-      if (seats.some((seat) => seat.taken)) throw new ShowError('SHOW_HAS_BOOKINGS', 'The show has booked or held seats; cancel them first.');
+      if (seats.some((seat) => seat.taken)) throw showHasBookings(seats, () => 'The show has booked or held seats; cancel them first.');
       await tx.rows(DELETE_SHOW, id);
     });
   }

@@ -28,6 +28,9 @@ describe('catalogue (e2e)', () => {
         movie_title: 'Show shape',
         screen_name: screen,
         date_time: '2031-05-01T18:30:00.000Z',
+        // The cinema's time zone is UTC unless CINEMA_TIME_ZONE says otherwise (test/catalogue/whats-on.e2e-spec.ts).
+        local_date_time: '2031-05-01T18:30:00+00:00',
+        cinema: { id: 1, name: 'Cinema', time_zone: 'UTC' },
         total_seats: 80,
         available_seats: 80,
         booked_seats: 0,
@@ -58,6 +61,8 @@ describe('catalogue (e2e)', () => {
           movie_title: 'Ordered',
           screen_name: expect.any(String),
           date_time: expect.stringMatching(ISO_UTC),
+          local_date_time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/),
+          cinema: { id: 1, name: 'Cinema', time_zone: 'UTC' },
           total_seats: 50,
           available_seats: 50,
           booked_seats: 0,

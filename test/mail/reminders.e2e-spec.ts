@@ -42,13 +42,13 @@ describe('show reminders, REMINDER_HOURS_BEFORE the show by the Clock (e2e, a re
     expect(reminder.subject).toMatch(new RegExp(`${show.movie_title} starts `));
     expect(reminder.text).toContain('Your seats: A1, A2.');
 
-    // Moved two days later: reminded again before the new time, not before.
+    // Moved two days later (its customers told, so a message of its own): reminded again before the new time, not before.
     const movedTo = startsAt + 48 * HOUR;
-    await api.updateShow(admin, show.id, { date_time: new Date(movedTo).toISOString() }).expect(200);
+    await api.updateShow(admin, show.id, { date_time: new Date(movedTo).toISOString(), notify_customers: true }).expect(200);
     expect(await sweep()).toBe(0);
     clock.set(new Date(movedTo - 23 * HOUR));
     expect(await sweep()).toBe(1);
-    await mailbox.received(emailOf(john), 3);
+    await mailbox.received(emailOf(john), 4);
     expect(reminders(john)).toHaveLength(2);
     expect(reminders(jane)).toEqual([]);
   });

@@ -214,10 +214,25 @@ export class ApiClient {
     return this.send('get', `/shows/${showId}/check-ins/`, caller, undefined, options);
   }
 
+  /** GET /shows/{id}/bookings/ (staff, admin); `headers: { Accept: 'text/csv' }` or `{ format: 'csv' }` for the CSV. */
+  showBookings(caller: Caller, showId: Id, query?: Query, options?: CallOptions): Test {
+    return this.withQuery(this.send('get', `/shows/${showId}/bookings/`, caller, undefined, options), query);
+  }
+
   // --- accounts (admin)
 
   users(caller: Caller, query?: Query, options?: CallOptions): Test {
     return this.withQuery(this.send('get', '/users/', caller, undefined, options), query);
+  }
+
+  /** GET /cinemas/. */
+  cinemas(options?: CallOptions): Test {
+    return this.send('get', '/cinemas/', undefined, undefined, options);
+  }
+
+  /** GET /shows/ (what's on: a day in the cinema's zone) with `{date?, cinema_id?}`. */
+  showsOnDay(query?: Query, options?: CallOptions): Test {
+    return this.withQuery(this.send('get', '/shows/', undefined, undefined, options), query);
   }
 
   /** PATCH /users/{id}/ with `{role}`; `updateUser(admin, id, { body })` sends any body. */

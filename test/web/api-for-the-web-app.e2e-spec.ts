@@ -92,7 +92,7 @@ describe('the API the web app reads (e2e)', () => {
       clock.advance(HOLD_TTL_SECONDS * 1000);
       expect((await api.show(show.id).expect(200)).body).toMatchObject({ booked_seats: 3, held_seats: 0, available_seats: 17 });
       // What the admin changes answers with carries the counts too.
-      const moved = await api.updateShow(admin, show.id, { screen_name: `${show.screen_name} (moved)` }).expect(200);
+      const moved = await api.updateShow(admin, show.id, { screen_name: `${show.screen_name} (moved)`, notify_customers: true }).expect(200);
       expect(moved.body).toMatchObject({ booked_seats: 3, held_seats: 0, available_seats: 17 });
     });
   });

@@ -23,6 +23,14 @@ export interface BookingRow {
   order_id: number | null;
 }
 
+/**
+ * Who a booking is for, as `username, email`, from its account `u` and its
+ * order `o` (LEFT JOINed): a box-office sale to an address is that
+ * customer's (no username: the account is the seller's); any other booking is
+ * its account's.
+ */
+export const bookingCustomer = (u: string, o: string) => `CASE WHEN ${o}.customer_email IS NULL THEN ${u}.username END AS username, coalesce(${o}.customer_email, ${u}.email) AS email`;
+
 export const BOOKING_COLUMNS = 'id, user_id, show_id, seat_number, status, created_at, cancelled_at, ticket_code, seat_label, checked_in_at, price, order_id';
 
 export function toBooking(row: BookingRow): BookingResponse {

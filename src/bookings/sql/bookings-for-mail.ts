@@ -1,4 +1,5 @@
 import { statement } from '../../database/statement';
+import { bookingCustomer } from './booking-row';
 
 export interface BookingForMailRow {
   id: number;
@@ -29,7 +30,7 @@ export const BOOKINGS_FOR_MAIL = statement<[bookingIds: number[]], BookingForMai
   name: 'bookings-for-mail',
   text: `
 SELECT b.id, b.status, b.seat_label, b.ticket_code,
-       CASE WHEN o.customer_email IS NULL THEN u.username END AS username, coalesce(o.customer_email, u.email) AS email,
+       ${bookingCustomer('u', 'o')},
        b.price, coalesce(o.currency, sh.currency) AS currency, o.provider,
        m.title, sh.screen_name, sh.date_time, sh.ends_at
   FROM bookings b

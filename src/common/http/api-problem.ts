@@ -25,6 +25,8 @@ export class ProblemResponse {
   @ApiPropertyOptional({ example: 'C7', description: "Check-in refusals: the ticket's seat" }) seat_label?: string;
   @ApiPropertyOptional({ type: 'string', format: 'date-time', description: 'ALREADY_CHECKED_IN: when the ticket was checked in first' }) checked_in_at?: string;
   @ApiPropertyOptional({ type: 'string', format: 'date-time', description: "TOO_EARLY: when check-in for the ticket's show opens" }) opens_at?: string;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: "SHOW_HAS_BOOKINGS: the show's booked seats" }) booked?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: "SHOW_HAS_BOOKINGS: the show's seats held by a hold that has not expired" }) held?: number;
 }
 
 @ApiSchema({ name: 'ValidationProblem', description: 'A 400 VALIDATION_FAILED problem, naming each field that is wrong.' })
@@ -47,6 +49,11 @@ const EXAMPLE: Record<string, Record<string, unknown>> = {
     booking_id: 1,
     seat_label: 'C7',
     checked_in_at: '2026-12-01T18:05:00.000Z',
+  },
+  SHOW_HAS_BOOKINGS: {
+    detail: 'The show has 3 booked and 2 held seats: to move it, send "notify_customers": true, and each customer with a booking of it is e-mailed the new time.',
+    booked: 3,
+    held: 2,
   },
   TOO_EARLY: { detail: 'Check-in for this show opens at 2026-12-01T17:30:00.000Z.', booking_id: 1, seat_label: 'C7', opens_at: '2026-12-01T17:30:00.000Z' },
   INTERNAL_ERROR: { detail: 'Something went wrong on our side. Quote request id 0f6b3c1e if you report it.', request_id: '0f6b3c1e' },

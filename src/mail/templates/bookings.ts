@@ -116,6 +116,36 @@ export function showCancelledMail(cinemaName: string, mail: ShowCancelledMail): 
   );
 }
 
+export interface ShowMovedMail {
+  username: string | null;
+  title: string;
+  /** When and where the show was before the move. */
+  from: { startsAt: string; screen: string };
+  /** When and where the move put it. */
+  to: { startsAt: string; screen: string };
+  /** The customer's seats of the show, which it keeps. */
+  seatLabels: string[];
+  /** The customer's bookings page. */
+  link: string;
+}
+
+/** The cinema moved the show to another time or screen: the customer's seats and tickets stay theirs. */
+export function showMovedMail(cinemaName: string, mail: ShowMovedMail): Rendered {
+  const one = mail.seatLabels.length === 1;
+  const subject = `${cinemaName}: show moved, ${mail.title} now on ${when(mail.to.startsAt)}`;
+  return layout(
+    cinemaName,
+    subject,
+    [
+      hello(mail.username),
+      `the show of ${mail.title} on ${when(mail.from.startsAt)}, ${mail.from.screen}, has moved: it is now on ${when(mail.to.startsAt)}, ${mail.to.screen}.`,
+      `Your ${one ? 'seat' : 'seats'} ${mail.seatLabels.join(', ')} ${one ? 'is' : 'are'} kept, and ${one ? 'its ticket admits' : 'their tickets admit'} you at the new time.`,
+    ],
+    `<p style="margin:12px 0"><a href="${escapeHtml(mail.link)}">Your bookings</a></p>`,
+    `Your bookings: ${mail.link}`,
+  );
+}
+
 /** REMINDER_HOURS_BEFORE the show: when and where, and which seats. */
 export function showReminderMail(cinemaName: string, mail: BookingsMail): Rendered {
   const subject = `${cinemaName}: ${mail.title} starts ${when(mail.startsAt)}`;

@@ -21,3 +21,19 @@ WITH due AS (
   RETURNING b.id, b.user_id, b.show_id
 )
 SELECT array_agg(id ORDER BY id) AS booking_ids FROM marked GROUP BY user_id, show_id;
+
+-- moved-show-bookings
+WITH booked AS (
+  SELECT b.id, b.user_id, o.customer_email
+    FROM bookings b
+    LEFT JOIN orders o ON o.id = b.order_id
+   WHERE b.show_id = $1 AND b.status = 'booked'
+), reminded AS (
+  UPDATE bookings b SET reminded_for = sh.date_time
+    FROM booked, shows sh
+   WHERE b.id = booked.id AND sh.id = b.show_id
+     AND sh.date_time > $2
+     AND sh.date_time <= $2 + make_interval(hours => $3)
+  RETURNING b.id
+)
+SELECT array_agg(id ORDER BY id) AS booking_ids FROM booked GROUP BY user_id, customer_email ORDER BY min(id);

@@ -1,5 +1,7 @@
-import { ApiProperty, ApiSchema, PartialType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, ApiSchema, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { CinemaResponse } from '../../cinemas/cinema.dto';
+import { decimalInteger, PageQuery } from '../../common/http/pagination';
 import { MAX_SEATS_PER_SHOW } from '../../seats/seat-rules.sql';
 
 /** The most a seat may cost, in minor units (a million in a two-decimal currency). */
@@ -44,7 +46,20 @@ export class CreateShowDto {
 }
 
 @ApiSchema({ name: 'UpdateShow' })
-export class UpdateShowDto extends PartialType(CreateShowDto, { skipNullProperties: false }) {}
+export class UpdateShowDto extends PartialType(CreateShowDto, { skipNullProperties: false }) {
+  @ApiProperty({
+    type: 'boolean',
+    required: false,
+    description:
+      'Required (true) to move a show (another date_time or screen_name) that has booked or held seats: each customer with a booking of it ' +
+      'is then e-mailed the old and the new time, with their seats. Without it (absent is false) such a move is 409 SHOW_HAS_BOOKINGS with the ' +
+      'counts. Not a change on its own.',
+  })
+  // Absent is false; null is refused, as for every other field of the PATCH.
+  @ValidateIf((dto: UpdateShowDto) => dto.notify_customers !== undefined)
+  @IsBoolean()
+  notify_customers?: boolean;
+}
 
 @ApiSchema({ name: 'Show' })
 export class ShowResponse {
@@ -53,6 +68,14 @@ export class ShowResponse {
   @ApiProperty({ example: 'The Matrix' }) movie_title: string;
   @ApiProperty({ example: 'Screen 1' }) screen_name: string;
   @ApiProperty({ type: 'string', format: 'date-time', example: '2026-12-01T18:30:00.000Z' }) date_time: string;
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    example: '2026-12-01T19:30:00+01:00',
+    description: "The start as the cinema's clocks read it: `date_time` in `cinema.time_zone`, with that zone's offset then",
+  })
+  local_date_time: string;
+  @ApiProperty({ type: CinemaResponse }) cinema: CinemaResponse;
   @ApiProperty({ type: 'integer', example: 100 }) total_seats: number;
   @ApiProperty({ type: 'integer', example: 97, description: 'Seats neither booked nor held' }) available_seats: number;
   @ApiProperty({ type: 'integer', example: 2, description: 'Seats booked' }) booked_seats: number;
@@ -66,4 +89,21 @@ export class ShowResponse {
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null, description: 'Set when cancelled' }) cancelled_at: string | null;
   @ApiProperty({ type: 'integer', minimum: 0, example: 1250, description: "A seat's price in minor units of `currency`; 0: free" }) price: number;
   @ApiProperty({ example: 'EUR', description: 'ISO 4217' }) currency: string;
+}
+
+/** `GET /shows/?date=&cinema_id=`: a day of a cinema, in its own time zone. */
+export class ShowsOnDayQuery extends PageQuery {
+  @ApiPropertyOptional({ example: '2026-12-08', description: "A calendar day in the cinema's time zone; today there when left out" })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a day as YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'date must be a real calendar day' })
+  date?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'The cinema (GET /cinemas/); the default one when left out' })
+  @decimalInteger()
+  @IsOptional()
+  @Min(1)
+  @Max(2_147_483_647)
+  @IsInt()
+  cinema_id?: number;
 }

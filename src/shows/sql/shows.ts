@@ -1,3 +1,5 @@
+import type { CinemaResponse } from '../../cinemas/cinema.dto';
+import { localIso } from '../../common/time-zone';
 import { statement } from '../../database/statement';
 import { SEAT_CHANGES } from '../../seat-events/seat-events.sql';
 import { seatCounts } from '../../seats/seat-rules.sql';
@@ -47,6 +49,29 @@ export const SHOWS_OF_MOVIE = statement<[now: Date, movieId: number, limit: numb
  LIMIT $3 OFFSET $4`,
 });
 
+/**
+ * The shows starting on a calendar day in time zone `zone` (from its midnight
+ * to the next, so a day of 23 or 25 hours is whole), by start: `day` NULL is
+ * today there at `now`.
+ */
+export const SHOWS_ON_DAY = statement<[now: Date, day: string | null, zone: string, limit: number, offset: number], ShowRow>({
+  name: 'shows-on-day',
+  text: `${SHOW_SELECT}
+ CROSS JOIN LATERAL (SELECT coalesce($2::date, ($1::timestamptz AT TIME ZONE $3)::date) AS d) day
+ WHERE sh.date_time >= (day.d::timestamp AT TIME ZONE $3) AND sh.date_time < ((day.d + 1)::timestamp AT TIME ZONE $3)
+ ORDER BY sh.date_time, sh.id
+ LIMIT $4 OFFSET $5`,
+});
+
+export const COUNT_SHOWS_ON_DAY = statement<[now: Date, day: string | null, zone: string], { total: number }>({
+  name: 'count-shows-on-day',
+  text: `
+SELECT count(*)::int AS total
+  FROM shows sh
+ CROSS JOIN LATERAL (SELECT coalesce($2::date, ($1::timestamptz AT TIME ZONE $3)::date) AS d) day
+ WHERE sh.date_time >= (day.d::timestamp AT TIME ZONE $3) AND sh.date_time < ((day.d + 1)::timestamp AT TIME ZONE $3)`,
+});
+
 export const COUNT_SHOWS_OF_MOVIE = statement<[movieId: number], { total: number }>({
   name: 'count-shows-of-movie',
   text: `SELECT count(*)::int AS total FROM shows WHERE movie_id = $1`,
@@ -65,9 +90,9 @@ RETURNING id`,
 });
 
 /** The show row, locked to change, cancel or delete it (lock 2 of the documented order). */
-export const LOCK_SHOW = statement<[showId: number], { total_seats: number; status: ShowStatus }>({
+export const LOCK_SHOW = statement<[showId: number], { total_seats: number; status: ShowStatus; date_time: Date; screen_name: string }>({
   name: 'lock-show',
-  text: `SELECT total_seats, status FROM shows WHERE id = $1 FOR UPDATE`,
+  text: `SELECT total_seats, status, date_time, screen_name FROM shows WHERE id = $1 FOR UPDATE`,
 });
 
 /**
@@ -131,6 +156,13 @@ export const MOVE_SHOW_ENDS = statement<[movieId: number, durationMinutes: numbe
   text: `UPDATE shows SET ends_at = date_time + make_interval(mins => $2) WHERE movie_id = $1 RETURNING id`,
 });
 
-export function toShow(row: ShowRow): ShowResponse {
-  return { ...row, date_time: row.date_time.toISOString(), cancelled_at: row.cancelled_at?.toISOString() ?? null };
+/** A show as the API answers it, at `cinema` (its start also as the cinema's clocks read it). */
+export function toShow(row: ShowRow, cinema: CinemaResponse): ShowResponse {
+  return {
+    ...row,
+    date_time: row.date_time.toISOString(),
+    local_date_time: localIso(row.date_time, cinema.time_zone),
+    cinema,
+    cancelled_at: row.cancelled_at?.toISOString() ?? null,
+  };
 }

@@ -3,7 +3,7 @@ import { api, type ApiProblem, call, type Show } from '../api/client';
 import { Link } from '../router';
 import { announce } from '../ui/announce';
 import { toProblem, useLoad } from '../ui/async';
-import { formatDateTime, formatPrice, fromLocalInput, plural, toLocalInput, toMajorInput } from '../ui/format';
+import { formatDateTime, formatPrice, fromLocalInput, plural, shownTimeZone, toLocalInput, toMajorInput } from '../ui/format';
 import { Field, PageTitle, ProblemText, Ready, SelectField } from '../ui/parts';
 import { CURRENCIES, DEFAULT_CURRENCY, EditRow, integer, Occupancy, priceOf, StaffOnly, text, useStaffForm } from './admin';
 
@@ -61,7 +61,7 @@ function MovieShows({ id }: { id: number }) {
           <form className="inline-form" onSubmit={create.onSubmit} aria-labelledby="new-show" noValidate>
             <h2 id="new-show">Schedule a show</h2>
             <Field label="Screen" name="screen_name" required error={create.fields.screen_name} />
-            <Field label="Starts at" name="date_time" type="datetime-local" required error={create.fields.date_time} hint="Your time zone." />
+            <Field label="Starts at" name="date_time" type="datetime-local" required error={create.fields.date_time} hint={`Cinema time (${shownTimeZone()}).`} />
             <Field label="Seats" name="total_seats" inputMode="numeric" required hint="1 to 2000." error={create.fields.total_seats} />
             <PriceFields fields={create.fields} />
             <ProblemText problem={create.formProblem} />
@@ -103,6 +103,8 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
   const [confirmingCancel, setConfirmingCancel] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
+  /** The seats that were sold when this page cancelled the show (the show no longer counts them). */
+  const [soldWhenCancelled, setSoldWhenCancelled] = useState<number | null>(null);
   const when = formatDateTime(show.date_time);
   const cancelled = show.status === 'cancelled';
   const edit = useStaffForm(async (form) => {
@@ -136,8 +138,10 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
     setBusy(true);
     setProblem(null);
     try {
+      const sold = show.booked_seats;
       await call(api.POST('/shows/{id}/cancel', { params: { path: { id: show.id } } }));
-      announce(`Cancelled the show of ${when}; its customers are told by e-mail.`);
+      setSoldWhenCancelled(sold);
+      announce(`Cancelled the show of ${when}: ${refundsOfCancelled(sold)} Its customers are told by e-mail.`);
       setConfirmingCancel(false);
       await onChanged();
     } catch (error) {
@@ -151,7 +155,7 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
     return (
       <EditRow columns={5} label={`Edit the show of ${when}`} form={edit} onCancel={() => setEditing(false)}>
         <Field label="Screen" name="screen_name" defaultValue={show.screen_name} error={edit.fields.screen_name} />
-        <Field label="Starts at" name="date_time" type="datetime-local" defaultValue={toLocalInput(show.date_time)} error={edit.fields.date_time} />
+        <Field label="Starts at" name="date_time" type="datetime-local" defaultValue={toLocalInput(show.date_time)} error={edit.fields.date_time} hint={`Cinema time (${shownTimeZone()}).`} />
         <Field label="Seats" name="total_seats" inputMode="numeric" defaultValue={show.total_seats} error={edit.fields.total_seats} />
         <PriceFields fields={edit.fields} show={show} />
       </EditRow>
@@ -166,7 +170,10 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
       <td>{formatPrice(show.price, show.currency)}</td>
       <td>
         {cancelled ? (
-          <span className="badge">Cancelled{show.cancelled_at ? ` ${formatDateTime(show.cancelled_at)}` : ''}</span>
+          <div className="cancelled-show">
+            <span className="badge">Cancelled{show.cancelled_at ? ` ${formatDateTime(show.cancelled_at)}` : ''}</span>
+            <span className="refunds">{refundsOfCancelled(soldWhenCancelled)}</span>
+          </div>
         ) : (
           <Occupancy booked={show.booked_seats} held={show.held_seats} total={show.total_seats} />
         )}
@@ -175,8 +182,8 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
         {confirmingCancel ? (
           <div className="confirm" role="group" aria-label={`Cancel the show of ${when}?`}>
             <p>
-              Cancel this show? Its {plural(show.booked_seats, 'booked seat')} and any holds are cancelled, each customer is told by e-mail, and the
-              screen is free again. This cannot be undone.
+              Cancel this show? Its {plural(show.booked_seats, 'booked seat')} and any holds are cancelled, every paid order is refunded in full,
+              each customer is told by e-mail, and the screen is free again. This cannot be undone.
             </p>
             <button type="button" className="button small danger" disabled={busy} onClick={() => void cancelShow()} autoFocus>
               Yes, cancel the show
@@ -206,6 +213,18 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
       </td>
     </tr>
   );
+}
+
+/**
+ * What cancelling a show did to its money: every booking is cancelled and
+ * every paid order refunded in full (POST /shows/{id}/cancel/). The number
+ * of seats is known when this page did the cancelling (`sold`, counted just
+ * before); the show itself no longer counts them.
+ */
+function refundsOfCancelled(sold: number | null): string {
+  if (sold === null) return 'Every booking cancelled; every paid order refunded in full.';
+  if (sold === 0) return 'No seat was sold: nothing to refund.';
+  return `${plural(sold, 'sold seat')} cancelled; every paid order refunded in full.`;
 }
 
 /** A show's price per seat, typed in major units, and its currency (a new show's is EUR unless chosen). */

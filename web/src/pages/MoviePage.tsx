@@ -4,7 +4,7 @@ import { useLoad } from '../ui/async';
 import { dayKey, formatDay, formatPrice, formatTime, plural } from '../ui/format';
 import { PageTitle, Ready } from '../ui/parts';
 
-/** A movie's shows, grouped by day (the browser's time zone). */
+/** A movie's shows, grouped by day (the cinema's time zone). */
 function byDay(shows: Show[]): { day: string; shows: Show[] }[] {
   const days = new Map<string, { day: string; shows: Show[] }>();
   for (const show of shows) {

@@ -1,26 +1,73 @@
-const day = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dateTime = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+/**
+ * Every time is shown and typed in the cinema's own time zone (GET /cinemas/),
+ * whatever the browser's: a 14:00 show reads 14:00 in Los Angeles too. Until
+ * main.tsx has read it, the browser's zone.
+ */
+let cinemaZone: string | undefined;
 
-export const formatDay = (iso: string) => day.format(new Date(iso));
-export const formatTime = (iso: string) => time.format(new Date(iso));
-export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
-/** The local calendar day of a moment, as a key to group by. */
+const formatsIn = (timeZone: string | undefined) => ({
+  day: new Intl.DateTimeFormat(undefined, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+  time: new Intl.DateTimeFormat(undefined, { timeZone, hour: '2-digit', minute: '2-digit' }),
+  dateTime: new Intl.DateTimeFormat(undefined, { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }),
+  wall: new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }),
+});
+let formats = formatsIn(undefined);
+
+/** Shows and takes every time in `zone` from now on (an IANA zone the browser does not know is ignored). */
+export function setCinemaTimeZone(zone: string): void {
+  try {
+    formats = formatsIn(zone);
+    cinemaZone = zone;
+  } catch {
+    formats = formatsIn(cinemaZone);
+  }
+}
+
+/** The zone times are shown in: the cinema's, or the browser's until it is known. */
+export const shownTimeZone = () => cinemaZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+export const formatDay = (iso: string) => formats.day.format(new Date(iso));
+export const formatTime = (iso: string) => formats.time.format(new Date(iso));
+export const formatDateTime = (iso: string) => formats.dateTime.format(new Date(iso));
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The wall clock of a moment in the shown zone: [year, month 1–12, day, hour, minute]. */
+function wallClock(at: number): number[] {
+  const parts: Record<string, number> = {};
+  for (const part of formats.wall.formatToParts(new Date(at))) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  return [parts.year, parts.month, parts.day, parts.hour, parts.minute];
+}
+
+/** The calendar day of a moment in the shown zone, as a key to group by. */
 export const dayKey = (iso: string) => {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+  const [year, month, day] = wallClock(Date.parse(iso));
+  return `${year}-${pad(month)}-${pad(day)}`;
 };
 
-/** A `datetime-local` input's value for a moment, and back (the browser's time zone). */
+/** A `datetime-local` input's value for a moment, in the shown zone. */
 export function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const [year, month, day, hour, minute] = wallClock(Date.parse(iso));
+  return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}`;
 }
+
+/**
+ * The moment a `datetime-local` value means in the shown zone: the wall clock
+ * read as UTC, moved by the zone's offset at that moment (twice, for a value
+ * near a change of offset).
+ */
 export function fromLocalInput(value: string): string {
-  const d = new Date(value);
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
   // What is not a moment goes to the API as it is, for its validation to name.
-  return Number.isNaN(d.getTime()) ? value : d.toISOString();
+  if (!match) return value;
+  const wall = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]));
+  const offsetAt = (at: number) => {
+    const [year, month, day, hour, minute] = wallClock(at);
+    return Date.UTC(year, month - 1, day, hour, minute) - at;
+  };
+  let at = wall - offsetAt(wall);
+  at = wall - offsetAt(at);
+  return new Date(at).toISOString();
 }
 
 /** "9:05" for a countdown. */
