@@ -85,7 +85,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     if (!lifecycle.serving) void reply.header('connection', 'close');
     done(null, payload);
   });
-  securityHeaders(fastify);
+  securityHeaders(fastify, { stripe: config.payments.provider === 'stripe' });
   await compression(fastify);
   if (!(await serveWebApp(fastify, config.webRoot))) {
     logger.warn(`the web app is not built (no ${config.webRoot}/index.html): the API runs without it; \`npm run build\` builds it`);

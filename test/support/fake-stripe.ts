@@ -26,7 +26,24 @@ export interface FakePaymentIntent {
   metadata: Record<string, string>;
   created: number;
   livemode: false;
+  /** The last refused attempt of a browser's confirmation (Stripe's shape), null before any. */
+  last_payment_error: StripeCardError | null;
 }
+
+/** A refused card, as Stripe describes it in an error and in a PaymentIntent's last_payment_error. */
+export interface StripeCardError {
+  type: 'card_error';
+  code: string;
+  decline_code?: string;
+  message: string;
+}
+
+/**
+ * Stripe's test cards that a browser's confirmation (POST /v1/payment_intents/:id/confirm) understands:
+ * `pays` succeeds, `declines` is refused with card_declined (Stripe's own message); any other number is
+ * refused as incorrect_number.
+ */
+export const STRIPE_TEST_CARDS = { pays: '4242 4242 4242 4242', declines: '4000 0000 0000 0002' };
 
 export interface FakeRefund {
   id: string;
@@ -56,7 +73,10 @@ const now = () => Math.floor(Date.now() / 1000);
 
 /**
  * A local HTTP server that answers the endpoints the Stripe SDK calls, in Stripe's JSON shapes:
- * `POST /v1/payment_intents`, `GET /v1/payment_intents/:id`, `POST /v1/refunds`, `GET /v1/refunds/:id`.
+ * `POST /v1/payment_intents`, `GET /v1/payment_intents/:id`, `POST /v1/refunds`, `GET /v1/refunds/:id`;
+ * and the two Stripe.js calls from a browser, authenticated as Stripe.js is, by a publishable key (`key`)
+ * and the PaymentIntent's client secret (`client_secret`) in the query or the form body, answered with CORS
+ * headers: `GET /v1/payment_intents/:id` and `POST /v1/payment_intents/:id/confirm` (see STRIPE_TEST_CARDS).
  * Idempotency as Stripe keeps it: a key seen before replays its first answer (`Idempotent-Replayed: true`),
  * a key reused with other parameters is a 400 idempotency_error, and a 5xx is not stored. Every request is
  * recorded. Point the provider at it with `STRIPE_API_URL=fake.url`.
@@ -71,11 +91,17 @@ export class FakeStripe {
   private server?: Server;
   port = 0;
 
-  /** `secretKey`: the only key accepted (others are 401); any `sk_`/`rk_` key when unset. */
-  constructor(private readonly secretKey?: string) {}
+  /**
+   * `secretKey`: the only key accepted (others are 401); any `sk_`/`rk_` key when unset.
+   * `publishableKey`: the only key a browser's call may carry; any `pk_` key when unset.
+   */
+  constructor(
+    private readonly secretKey?: string,
+    private readonly publishableKey?: string,
+  ) {}
 
-  static async start(secretKey?: string): Promise<FakeStripe> {
-    const fake = new FakeStripe(secretKey);
+  static async start(secretKey?: string, publishableKey?: string): Promise<FakeStripe> {
+    const fake = new FakeStripe(secretKey, publishableKey);
     await fake.listen();
     return fake;
   }
@@ -126,10 +152,11 @@ export class FakeStripe {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const method = req.method ?? 'GET';
-    const path = (req.url ?? '/').split('?')[0];
+    const [path, search = ''] = (req.url ?? '/').split('?');
     const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
     const body = parseForm(raw);
     this.requests.push({ method, path, headers: { ...req.headers }, idempotencyKey, body });
+    const fromBrowser = !req.headers.authorization;
 
     const send = ({ status, body: answer }: Answer, replayed = false) => {
       res.writeHead(status, {
@@ -137,10 +164,13 @@ export class FakeStripe {
         'request-id': id('req'),
         ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
         ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+        // Stripe.js calls the API from the shop's pages: Stripe answers them with CORS headers.
+        ...(fromBrowser ? { 'access-control-allow-origin': '*' } : {}),
       });
       res.end(JSON.stringify(answer));
     };
 
+    if (fromBrowser) return send(this.routeBrowser(method, path, { ...parseForm(search), ...body }));
     const auth = req.headers.authorization ?? '';
     const key = auth.startsWith('Bearer ') ? auth.slice(7) : '';
     if (this.secretKey ? key !== this.secretKey : !/^(sk|rk)_/.test(key)) {
@@ -180,6 +210,53 @@ export class FakeStripe {
     return error(404, 'invalid_request_error', undefined, `Unrecognized request URL (${method}: ${path}).`);
   }
 
+  /** A call of Stripe.js: a publishable key and the PaymentIntent's client secret, never a secret key. */
+  private routeBrowser(method: string, path: string, params: Record<string, unknown>): Answer {
+    const key = typeof params.key === 'string' ? params.key : '';
+    if (this.publishableKey ? key !== this.publishableKey : !/^pk_/.test(key)) {
+      return error(401, 'invalid_request_error', undefined, `Invalid API Key provided: ${key.slice(0, 8)}***`);
+    }
+    const match = /^\/v1\/payment_intents\/([^/]+)(\/confirm)?$/.exec(path);
+    if (!match || (method === 'GET') === Boolean(match[2]) || !['GET', 'POST'].includes(method)) {
+      return error(404, 'invalid_request_error', undefined, `Unrecognized request URL (${method}: ${path}).`);
+    }
+    const intent = this.paymentIntents.get(decodeURIComponent(match[1]));
+    if (!intent) return error(404, 'invalid_request_error', 'resource_missing', `No such payment_intent: '${match[1]}'`, 'intent');
+    if (params.client_secret !== intent.client_secret) {
+      return error(400, 'invalid_request_error', undefined, 'The client_secret provided does not match the client_secret associated with the PaymentIntent.', 'client_secret');
+    }
+    return method === 'GET' ? { status: 200, body: intent } : this.confirm(intent, params);
+  }
+
+  /** A browser confirms a PaymentIntent with a card: a test card pays or is refused (see STRIPE_TEST_CARDS). */
+  private confirm(intent: FakePaymentIntent, params: Record<string, unknown>): Answer {
+    if (intent.status !== 'requires_payment_method' && intent.status !== 'requires_confirmation') {
+      return {
+        status: 400,
+        body: {
+          error: {
+            type: 'invalid_request_error',
+            code: 'payment_intent_unexpected_state',
+            message: `You cannot confirm this PaymentIntent because it has a status of ${intent.status}.`,
+            payment_intent: intent,
+          },
+        },
+      };
+    }
+    const card = (params.payment_method_data as { card?: { number?: string } } | undefined)?.card?.number?.replace(/\D/g, '') ?? '';
+    if (card === STRIPE_TEST_CARDS.pays.replace(/\D/g, '')) {
+      this.succeed(intent.id);
+      return { status: 200, body: intent };
+    }
+    const refusal: StripeCardError =
+      card === STRIPE_TEST_CARDS.declines.replace(/\D/g, '')
+        ? { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' }
+        : { type: 'card_error', code: 'incorrect_number', message: 'Your card number is incorrect.' };
+    intent.status = 'requires_payment_method';
+    intent.last_payment_error = refusal;
+    return { status: 402, body: { error: { ...refusal, payment_intent: intent } } };
+  }
+
   private createPaymentIntent(body: Record<string, unknown>): Answer {
     const amount = Number(body.amount);
     if (!Number.isInteger(amount) || amount < 1) return error(400, 'invalid_request_error', 'parameter_invalid_integer', 'Invalid integer: amount', 'amount');
@@ -197,6 +274,7 @@ export class FakeStripe {
       metadata: (body.metadata as Record<string, string> | undefined) ?? {},
       created: now(),
       livemode: false,
+      last_payment_error: null,
     };
     this.paymentIntents.set(piId, intent);
     return { status: 200, body: intent };

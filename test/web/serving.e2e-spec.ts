@@ -95,11 +95,14 @@ describe('the web app, served by the service (e2e)', () => {
     expect(gzipped).toBeGreaterThan(10 * 1024);
     expect(gzipped).toBeLessThanOrEqual(FIRST_LOAD_BUDGET);
     // Nothing else ships: the shell, its assets, the icon, and the chunks its script loads on demand
-    // (the QR decoder of the check-in page's camera), which are not part of the first load.
+    // (the QR decoder of the check-in page's camera; Stripe's Payment Element and its loader, for an
+    // order paid through Stripe), which are not part of the first load.
     const names = sent.map((path) => path.slice('/assets/'.length));
     const firstScript = (await readFile(join(root, sent.find((path) => path.endsWith('.js'))!))).toString('utf8');
     const onDemand = (await readdir(join(root, 'assets'))).filter((name) => !names.includes(name));
-    expect(onDemand.map((name) => name.replace(/-[\w-]{8}\.js$/, '.js'))).toEqual(['jsQR.js']);
+    expect(onDemand.map((name) => name.replace(/-[\w-]{8}\.js$/, '.js')).sort()).toEqual(['StripePayment.js', 'jsQR.js']);
+    // Stripe's loader is in its chunk only: the first load neither carries it nor names Stripe.js's address.
+    expect(firstScript).not.toContain('js.stripe.com');
     for (const name of onDemand) expect(firstScript).toContain(name);
     expect((await raw().get('/favicon.svg').expect(200)).headers['cache-control']).toBe('no-cache');
   });

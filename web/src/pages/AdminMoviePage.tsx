@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { api, type ApiProblem, call, type Show } from '../api/client';
+import { api, type ApiProblem, call, type Show, totalOf } from '../api/client';
 import { Link } from '../router';
 import { announce } from '../ui/announce';
 import { toProblem, useLoad } from '../ui/async';
-import { formatDateTime, formatPrice, fromLocalInput, plural, shownTimeZone, toLocalInput, toMajorInput } from '../ui/format';
+import { formatDateTime, formatMoney, formatPrice, fromLocalInput, plural, shownTimeZone, toLocalInput, toMajorInput } from '../ui/format';
 import { Field, PageTitle, ProblemText, Ready, SelectField } from '../ui/parts';
 import { CURRENCIES, DEFAULT_CURRENCY, EditRow, integer, Occupancy, priceOf, StaffOnly, text, useStaffForm } from './admin';
 
@@ -103,8 +103,6 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
   const [confirmingCancel, setConfirmingCancel] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
-  /** The seats that were sold when this page cancelled the show (the show no longer counts them). */
-  const [soldWhenCancelled, setSoldWhenCancelled] = useState<number | null>(null);
   const when = formatDateTime(show.date_time);
   const cancelled = show.status === 'cancelled';
   const edit = useStaffForm(async (form) => {
@@ -140,8 +138,7 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
     try {
       const sold = show.booked_seats;
       await call(api.POST('/shows/{id}/cancel', { params: { path: { id: show.id } } }));
-      setSoldWhenCancelled(sold);
-      announce(`Cancelled the show of ${when}: ${refundsOfCancelled(sold)} Its customers are told by e-mail.`);
+      announce(`Cancelled the show of ${when}: ${plural(sold, 'booked seat')} cancelled, every paid order refunded in full, and its customers told by e-mail.`);
       setConfirmingCancel(false);
       await onChanged();
     } catch (error) {
@@ -172,7 +169,7 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
         {cancelled ? (
           <div className="cancelled-show">
             <span className="badge">Cancelled{show.cancelled_at ? ` ${formatDateTime(show.cancelled_at)}` : ''}</span>
-            <span className="refunds">{refundsOfCancelled(soldWhenCancelled)}</span>
+            <ShowRefunds show={show} />
           </div>
         ) : (
           <Occupancy booked={show.booked_seats} held={show.held_seats} total={show.total_seats} />
@@ -215,16 +212,37 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
   );
 }
 
-/**
- * What cancelling a show did to its money: every booking is cancelled and
- * every paid order refunded in full (POST /shows/{id}/cancel/). The number
- * of seats is known when this page did the cancelling (`sold`, counted just
- * before); the show itself no longer counts them.
- */
-function refundsOfCancelled(sold: number | null): string {
-  if (sold === null) return 'Every booking cancelled; every paid order refunded in full.';
-  if (sold === 0) return 'No seat was sold: nothing to refund.';
-  return `${plural(sold, 'sold seat')} cancelled; every paid order refunded in full.`;
+/** A show's bookings that were paid for and then cancelled, every page of them: what was refunded, and for how many seats. */
+async function refundsOf(showId: number): Promise<{ seats: number; amount: number }> {
+  const refunded = { seats: 0, amount: 0 };
+  for (let offset = 0; ; ) {
+    const { data, response } = await call(api.GET('/shows/{id}/bookings', { params: { path: { id: showId }, query: { status: 'cancelled', limit: 200, offset } } }));
+    const page = Array.isArray(data) ? data : [];
+    // A cancelled booking that an order paid for was refunded its price (a cancelled show refunds every order in full).
+    for (const booking of page) {
+      if (booking.order_id !== null && booking.price > 0) {
+        refunded.seats += 1;
+        refunded.amount += booking.price;
+      }
+    }
+    offset += page.length;
+    if (page.length === 0 || offset >= totalOf(response)) return refunded;
+  }
+}
+
+/** A cancelled show's money, from its bookings: how much was refunded, for how many paid seats. */
+function ShowRefunds({ show }: { show: Show }) {
+  const loaded = useLoad(() => refundsOf(show.id), String(show.id));
+  if (loaded.status === 'loading') return <span className="refunds muted">Adding up the refunds…</span>;
+  // Unknown amounts: what the cancellation did, in words.
+  if (loaded.status === 'failed') return <span className="refunds">Every booking cancelled; every paid order refunded in full.</span>;
+  const { seats, amount } = loaded.value;
+  if (seats === 0) return <span className="refunds">No paid seats: nothing to refund.</span>;
+  return (
+    <span className="refunds">
+      {formatMoney(amount, show.currency)} refunded for {plural(seats, 'paid seat')}.
+    </span>
+  );
 }
 
 /** A show's price per seat, typed in major units, and its currency (a new show's is EUR unless chosen). */

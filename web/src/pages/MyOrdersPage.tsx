@@ -19,6 +19,14 @@ const STATUS: Record<Order['status'], string> = {
   partially_refunded: 'Partially refunded',
 };
 
+/** Why the service refunded an order, after "refunded:". */
+const REFUNDED_BECAUSE: Record<NonNullable<Order['refund_reason']>, string> = {
+  SEATS_GONE: 'the seats were gone when the payment arrived',
+  SHOW_CANCELLED: 'the show was cancelled',
+  CUSTOMER_CANCELLED: 'you cancelled',
+  ADMIN_CANCELLED: 'cancelled by the box office',
+};
+
 /** My orders, newest first (a page of them), with the show each one is for (an order names only its show's id). */
 async function loadOrders(offset: number) {
   const { data: orders, response } = await call(api.GET('/my-orders', { params: { query: { limit: PAGE, offset } } }));
@@ -81,8 +89,9 @@ export function MyOrdersPage() {
 function OrderItem({ order, show }: { order: Order; show: Show | undefined }) {
   const seats = show ? seatList(layoutOf(show.total_seats), order.seat_numbers) : plural(order.seat_numbers.length, 'seat');
   const title = show?.movie_title ?? `Show ${order.show_id}`;
+  const because = order.refunded_amount > 0 && order.refund_reason ? REFUNDED_BECAUSE[order.refund_reason] : null;
   const status = STATUS[order.status];
-  const what = `Order ${order.id}: ${title}${show ? `, ${formatDateTime(show.date_time)}` : ''}, ${seats}, ${formatMoney(order.amount, order.currency)}, ${status}`;
+  const what = `Order ${order.id}: ${title}${show ? `, ${formatDateTime(show.date_time)}` : ''}, ${seats}, ${formatMoney(order.amount, order.currency)}, ${status}${because ? ` (${because})` : ''}`;
   return (
     <li className="booking order" aria-label={what}>
       <div className="booking-what">
@@ -99,7 +108,7 @@ function OrderItem({ order, show }: { order: Order; show: Show | undefined }) {
         </span>
         <span>
           Order {order.id} of {formatDateTime(order.created_at)} · <strong>{formatMoney(order.amount, order.currency)}</strong>
-          {order.refunded_amount > 0 && ` · ${formatMoney(order.refunded_amount, order.currency)} refunded`}
+          {order.refunded_amount > 0 && ` · ${formatMoney(order.refunded_amount, order.currency)} refunded${because ? `: ${because}` : ''}`}
         </span>
         <span className={`badge status-${order.status}`}>{status}</span>
       </div>

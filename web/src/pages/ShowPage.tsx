@@ -39,7 +39,10 @@ function CancelledShow({ show }: { show: Show }) {
     <section className="show-page">
       <PageTitle title={`${show.movie_title}, ${formatTime(show.date_time)}, cancelled`}>{show.movie_title}</PageTitle>
       <ShowFacts show={show} />
-      <p className="problem">Cancelled: this show will not take place, and its seats are not on sale. Bookings of it are cancelled.</p>
+      <p className="problem">
+        Cancelled: this show will not take place, and its seats are not on sale. Bookings of it are cancelled
+        {show.price > 0 ? ', and what was paid for them is refunded in full' : ''}.
+      </p>
     </section>
   );
 }
