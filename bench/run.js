@@ -3,6 +3,7 @@
  * `npm run bench`: starts the production build against PostgreSQL (DATABASE_URL's
  * server, or an embedded one), creates its own data, and measures side by side:
  *   1. booking throughput (autocannon) and 2. the pgbench floor of one durable INSERT,
+ *      1b. purchases of priced shows (hold, checkout, demo payment), against the same floor,
  *   3. seat map reads (with and without If-None-Match) against a bare node:http floor
  *      and a minimal Nest + Fastify route returning a constant (the framework floor),
  *   4. GET /movies/, 5. a sell-out race of 1,000 users for 200 seats,
@@ -20,7 +21,7 @@
  * says whether each target is met.
  *
  * Options: --runs N (3), --duration S (10), --connections N (64),
- *          --only booking,bare,floor,seatmap,movies,race,checkin,workers,flood (all),
+ *          --only booking,purchase,bare,floor,seatmap,movies,race,checkin,workers,flood (all),
  *          --cpu-prof (profile the service into bench/results/).
  */
 'use strict';
@@ -48,7 +49,12 @@ const RACE_USERS = 1000;
 const RACE_SEATS = 200;
 const MAP_SEATS = 300;
 const PGBENCH_CLIENTS = 32;
-const ONLY = new Set((args.only ?? 'booking,bare,floor,seatmap,movies,race,checkin,workers,flood').split(','));
+/** The purchase scenario: seats per purchase, a seat's price (minor units), shows of SEATS_PER_SHOW seats per run. */
+const PURCHASE_SEATS = 2;
+const PURCHASE_PRICE = 1250;
+const PURCHASE_SHOWS = Math.max(20, Math.ceil(DURATION * 2));
+const TICKETS_MAIL_QUEUE = 'mail.bookings-confirmed';
+const ONLY = new Set((args.only ?? 'booking,purchase,bare,floor,seatmap,movies,race,checkin,workers,flood').split(','));
 const CPU_PROF = 'cpu-prof' in args;
 
 async function createData(base, db, jwtSecret) {
@@ -93,19 +99,24 @@ async function createData(base, db, jwtSecret) {
   // 1,000 racers: signing up each through argon2 would take minutes, so the bench
   // inserts them with one precomputed hash and signs their tokens with the secret it
   // gave the service. The requests they make are ordinary HTTP requests.
+  // The purchase scenario's buyers (one per connection) are made the same way.
   const client = new Client({ connectionString: db.url });
   await client.connect();
-  const { rows } = await client.query(
-    `INSERT INTO users (username, username_key, email, password_hash)
-     SELECT 'racer_' || n, 'racer_' || n, 'racer_' || n || '@example.com', 'not-a-login-hash' FROM generate_series(1, $1) AS n
-     RETURNING id, username`,
-    [RACE_USERS],
-  );
+  const insertCustomers = async (prefix, count) => {
+    const { rows } = await client.query(
+      `INSERT INTO users (username, username_key, email, password_hash)
+       SELECT $2::text || n, $2::text || n, $2::text || n || '@example.com', 'not-a-login-hash' FROM generate_series(1, $1) AS n
+       RETURNING id, username`,
+      [count, prefix],
+    );
+    return rows.map((u) =>
+      jwt.sign({ sub: u.id, username: u.username, role: 'customer', typ: 'access' }, jwtSecret, { algorithm: 'HS256', expiresIn: 3600 }),
+    );
+  };
+  const racers = await insertCustomers('racer_', RACE_USERS);
+  const buyers = await insertCustomers('buyer_', CONNECTIONS);
   await client.end();
-  const racers = rows.map((u) =>
-    jwt.sign({ sub: u.id, username: u.username, role: 'customer', typ: 'access' }, jwtSecret, { algorithm: 'HS256', expiresIn: 3600 }),
-  );
-  return { admin, adminId, movie, shows, mapShow, tokens, racers, makeShow };
+  return { admin, adminId, movie, shows, mapShow, tokens, racers, buyers, makeShow };
 }
 
 function runAutocannon(options) {
@@ -158,6 +169,160 @@ async function bookingLoad(base, data) {
   const answered = (byStatus['201']?.count ?? 0) + (byStatus['409']?.count ?? 0);
   const errors = result.errors + result.timeouts + Object.entries(byStatus).reduce((n, [code, s]) => n + (code === '201' || code === '409' ? 0 : s.count), 0);
   return { rps: answered / DURATION, p50: result.latency.p50, p99: result.latency.p99, errors, created: byStatus['201']?.count ?? 0 };
+}
+
+/** One POST with a JSON body (none when `body` is undefined) on a keep-alive agent: its status and parsed answer. */
+function postJson(agent, base, path, token, body) {
+  return new Promise((resolve) => {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const headers = { authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(text) };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const req = http.request(`${base}${path}`, { method: 'POST', agent, headers }, (res) => {
+      let answer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (answer += chunk));
+      res.on('end', () => {
+        let parsed = {};
+        try {
+          parsed = answer ? JSON.parse(answer) : {};
+        } catch {
+          parsed = { text: answer.slice(0, 200) };
+        }
+        resolve({ status: res.statusCode, body: parsed });
+      });
+    });
+    req.on('error', (error) => resolve({ status: 0, body: { code: error.code ?? error.message } }));
+    req.end(text);
+  });
+}
+
+/**
+ * Customers buying seats of priced shows the whole way: hold, checkout, demo
+ * payment (POST /shows/{id}/holds/, POST /holds/{id}/checkout/, POST
+ * /orders/{id}/demo-payment/ with the card that pays). CONNECTIONS buyers, each
+ * an account of its own, buy one purchase after another for DURATION seconds,
+ * PURCHASE_SEATS seats each. Every purchase gets seats no other one asks for
+ * (round robin over PURCHASE_SHOWS fresh shows), so anything but 201, 201 and
+ * 200 `paid` is an error, never a lost race. A buyer holds at most one
+ * purchase's seats at a time and the one address a few per show, far below the
+ * default hold limits (10 seats a customer, the larger of 20 and 10 % an
+ * address); the booking cap and the rate limits are BENCH_LIMITS'.
+ * Afterwards the database must hold exactly one paid order, PURCHASE_SEATS
+ * bookings and one queued ticket message per purchase. The messages go out
+ * later, as the booking load's do (jobs give way to requests).
+ */
+async function purchaseThroughput(base, db, data, round) {
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const day = Date.now() + 40 * 86400_000;
+    const makeShow = (i) =>
+      api(base, 'POST', `/movies/${data.movie.id}/shows/`, data.admin, {
+        screen_name: `Priced ${round}-${i}`,
+        date_time: new Date(day + i * 1000).toISOString(),
+        total_seats: SEATS_PER_SHOW,
+        price: PURCHASE_PRICE,
+      });
+    const shows = [];
+    for (let i = 0; i < PURCHASE_SHOWS; i += 8) {
+      shows.push(...(await Promise.all(Array.from({ length: Math.min(8, PURCHASE_SHOWS - i) }, (_, k) => makeShow(i + k)))));
+    }
+
+    const agent = new http.Agent({ keepAlive: true, maxSockets: data.buyers.length });
+    const latencies = { hold: [], checkout: [], pay: [] };
+    const statuses = { hold: {}, checkout: {}, pay: {} };
+    const whole = [];
+    const failures = [];
+    let errors = 0;
+    let next = 0;
+    let exhausted = false;
+    const started = performance.now();
+    const deadline = started + DURATION * 1000;
+    await Promise.all(
+      data.buyers.map(async (token) => {
+        // One step of a purchase: its answer's body when it is the one expected, undefined (an error) otherwise.
+        const step = async (name, path, body, expected, good = () => true) => {
+          const t0 = performance.now();
+          const res = await postJson(agent, base, path, token, body);
+          latencies[name].push(performance.now() - t0);
+          const ok = res.status === expected && good(res.body);
+          const key = ok ? String(res.status) : `${res.status} ${res.body.code ?? res.body.status ?? ''}`.trim();
+          statuses[name][key] = (statuses[name][key] ?? 0) + 1;
+          if (ok) return res.body;
+          errors++;
+          if (failures.length < 5) failures.push(`${name} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+          return undefined;
+        };
+        while (performance.now() < deadline) {
+          const k = next++;
+          const first = Math.floor(k / shows.length) * PURCHASE_SEATS + 1;
+          if (first + PURCHASE_SEATS - 1 > SEATS_PER_SHOW) {
+            exhausted = true;
+            return;
+          }
+          const seats = Array.from({ length: PURCHASE_SEATS }, (_, i) => first + i);
+          const t0 = performance.now();
+          const hold = await step('hold', `/shows/${shows[k % shows.length].id}/holds/`, { seat_numbers: seats }, 201);
+          if (!hold) continue;
+          const order = await step('checkout', `/holds/${hold.id}/checkout/`, undefined, 201, (b) => b.status === 'pending' && b.amount === PURCHASE_SEATS * PURCHASE_PRICE);
+          if (!order) continue;
+          const paid = await step('pay', `/orders/${order.id}/demo-payment/`, { card_number: '4242 4242 4242 4242' }, 200, (b) => b.status === 'paid');
+          if (paid) whole.push(performance.now() - t0);
+        }
+      }),
+    );
+    const ms = performance.now() - started;
+    agent.destroy();
+    if (exhausted) log(`the purchase load used up the ${PURCHASE_SHOWS * SEATS_PER_SHOW} seats of its shows before ${DURATION} s`);
+    for (const failure of failures) log(`purchase failed: ${failure}`);
+
+    const showIds = shows.map((s) => s.id);
+    const { rows } = await client.query(
+      `SELECT (SELECT count(*) FROM orders WHERE show_id = ANY ($1))::int AS orders,
+              (SELECT count(*) FROM orders WHERE show_id = ANY ($1) AND status = 'paid' AND paid_at IS NOT NULL)::int AS paid,
+              (SELECT coalesce(sum(amount), 0) FROM orders WHERE show_id = ANY ($1) AND status = 'paid')::bigint AS amount,
+              (SELECT count(*) FROM bookings b JOIN orders o ON o.id = b.order_id
+                WHERE b.show_id = ANY ($1) AND b.status = 'booked' AND o.status = 'paid' AND b.price = $2)::int AS bookings,
+              (SELECT count(*) FROM bookings WHERE show_id = ANY ($1))::int AS all_bookings`,
+      [showIds, PURCHASE_PRICE],
+    );
+    // The ticket messages of those bookings (pg-boss keeps finished jobs in pgboss.job for 12 hours).
+    const { rows: mail } = await client.query(
+      `WITH ours AS (
+         SELECT DISTINCT j.id, j.state
+           FROM pgboss.job j
+          CROSS JOIN LATERAL jsonb_array_elements_text(j.data -> 'bookingIds') AS t(booking_id)
+           JOIN bookings b ON b.id = t.booking_id::int
+          WHERE j.name = $2 AND b.show_id = ANY ($1))
+       SELECT count(*)::int AS jobs, count(*) FILTER (WHERE state = 'completed')::int AS sent FROM ours`,
+      [showIds, TICKETS_MAIL_QUEUE],
+    );
+    const found = { ...rows[0], amount: Number(rows[0].amount), mailJobs: mail[0].jobs, mailsSent: mail[0].sent };
+    const n = whole.length;
+    const agrees =
+      found.orders === n && found.paid === n && found.amount === n * PURCHASE_SEATS * PURCHASE_PRICE &&
+      found.bookings === n * PURCHASE_SEATS && found.all_bookings === n * PURCHASE_SEATS && found.mailJobs === n;
+    if (!agrees) log(`purchases and the database disagree: ${n} purchases, ${JSON.stringify(found)}`);
+    return {
+      purchases: n,
+      rps: n / (ms / 1000),
+      p50: percentile(whole, 50),
+      p99: percentile(whole, 99),
+      holdP50: percentile(latencies.hold, 50),
+      checkoutP50: percentile(latencies.checkout, 50),
+      payP50: percentile(latencies.pay, 50),
+      holdP99: percentile(latencies.hold, 99),
+      checkoutP99: percentile(latencies.checkout, 99),
+      payP99: percentile(latencies.pay, 99),
+      statuses,
+      errors,
+      exhausted,
+      db: found,
+      agrees,
+    };
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -474,13 +639,14 @@ async function main() {
       const booking = await step('booking', `booking throughput (${CONNECTIONS} connections, ${DURATION}s)`, () => bookingThroughput(service.base, data));
       const bare = await step('bare', 'the same booking statements behind a bare node:http + pg server', () => bareBookingThroughput(db, data));
       const floor = await step('floor', `pgbench floor (${PGBENCH_CLIENTS} clients)`, () => pgbenchFloor(db));
+      const purchase = await step('purchase', `purchases of priced shows: hold, checkout, demo payment (${data.buyers.length} buyers, ${DURATION}s)`, () => purchaseThroughput(service.base, db, data, round));
       const seatMap = await step('seatmap', 'seat map reads, a bare node:http floor and a minimal Nest route', async () => ({ ...(await seatMapReads(service.base, data)), nestRps: (await nestFloor()).rps }));
       const movies = await step('movies', 'GET /movies/', () => movieList(service.base));
       const race = await step('race', `sell-out race (${RACE_USERS} users, ${RACE_SEATS} seats)`, () => sellOutRace(service.base, db, data, round));
       const checkIn = await step('checkin', 'check-in rush (2,000 tickets, 8 scanners, a quarter repeated)', () => checkInRush(service.base, data, round));
       const workers = await step('workers', 'booking and 304 seat map on WEB_CONCURRENCY=2', () => twoWorkers(db, jwtSecret, data));
       const flood = await step('flood', `login flood (${CONNECTIONS} clients from one address, default limits)`, () => loginFlood(db, jwtSecret));
-      runs.push({ booking, bare, floor, seatMap, movies, race, checkIn, workers, flood });
+      runs.push({ booking, purchase, bare, floor, seatMap, movies, race, checkIn, workers, flood });
       log(JSON.stringify(runs[runs.length - 1]));
     }
     const rssMb = peakRssMb(service.child.pid);
@@ -493,6 +659,15 @@ async function main() {
       booking_p50_ms: m((r) => r.booking.p50),
       booking_p99_ms: m((r) => r.booking.p99),
       booking_errors: runs.reduce((n, r) => n + (r.booking.errors ?? 0), 0),
+      purchase_rps: m((r) => r.purchase.rps),
+      purchase_ratio_to_floor: m((r) => r.purchase.rps / r.floor.tps),
+      purchase_p50_ms: m((r) => r.purchase.p50),
+      purchase_p99_ms: m((r) => r.purchase.p99),
+      purchase_hold_p50_ms: m((r) => r.purchase.holdP50),
+      purchase_checkout_p50_ms: m((r) => r.purchase.checkoutP50),
+      purchase_pay_p50_ms: m((r) => r.purchase.payP50),
+      purchase_errors: runs.reduce((n, r) => n + (r.purchase.errors ?? 0), 0),
+      purchase_db_agrees: ONLY.has('purchase') ? runs.every((r) => r.purchase.agrees && !r.purchase.exhausted) : undefined,
       bare_booking_rps: m((r) => r.bare.rps),
       booking_ratio_to_bare: m((r) => r.booking.rps / r.bare.rps),
       pgbench_floor_tps: m((r) => r.floor.tps),
@@ -538,6 +713,12 @@ async function main() {
       ['booking / floor', fmt(S.booking_ratio_to_floor, 2), '≥ 0.30', atLeast(S.booking_ratio_to_floor, 0.3)],
       ['booking p50 / p99 ms', `${fmt(S.booking_p50_ms, 1)} / ${fmt(S.booking_p99_ms, 1)}`, 'p99 ≤ 50', atMost(S.booking_p99_ms, 50)],
       ['booking errors (all runs)', String(S.booking_errors), '0', verdict(S.booking_errors === 0)],
+      [`purchases/s (hold + checkout + demo payment, ${PURCHASE_SEATS} seats)`, fmt(S.purchase_rps), '', ''],
+      ['purchase / floor', fmt(S.purchase_ratio_to_floor, 3), '', ''],
+      ['purchase p50 / p99 ms (the whole purchase)', `${fmt(S.purchase_p50_ms, 1)} / ${fmt(S.purchase_p99_ms, 1)}`, '', ''],
+      ['purchase step p50 ms: hold / checkout / pay', `${fmt(S.purchase_hold_p50_ms, 1)} / ${fmt(S.purchase_checkout_p50_ms, 1)} / ${fmt(S.purchase_pay_p50_ms, 1)}`, '', ''],
+      ['purchase errors, any step (all runs)', ONLY.has('purchase') ? String(S.purchase_errors) : '', '0', ONLY.has('purchase') ? verdict(S.purchase_errors === 0) : ''],
+      ['purchases: paid orders, bookings, ticket mails = DB', String(S.purchase_db_agrees), 'true', verdict(S.purchase_db_agrees)],
       ['same statements, bare node:http + pg, answers/s', fmt(S.bare_booking_rps), '', ''],
       ['booking / bare server', fmt(S.booking_ratio_to_bare, 2), '', ''],
       ['seat map req/s (full / 304)', `${fmt(S.seat_map_rps)} / ${fmt(S.seat_map_304_rps)}`, '', ''],
