@@ -238,14 +238,70 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The cinemas, each with its time zone (the web app shows every time in it) */
+        /** The cinemas, each with its time zone (the web app shows every time in it); the first is the default one */
         get: operations["Cinemas_list"];
+        put?: never;
+        /** Add a cinema (admin) */
+        post: operations["Cinemas_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cinemas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One cinema */
+        get: operations["Cinemas_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /** Rename a cinema or change its time zone (admin); the default one follows CINEMA_NAME and CINEMA_TIME_ZONE again at the next start */
+        patch: operations["Cinemas_update"];
+        trace?: never;
+    };
+    "/screens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The screens with their seat plans, of one cinema or of all */
+        get: operations["Screens_list"];
+        put?: never;
+        /** Add a screen with its seat plan (admin) */
+        post: operations["Screens_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/screens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One screen with its seat plan */
+        get: operations["Screens_get"];
+        put?: never;
+        post?: never;
+        /** Remove a screen no show was ever on (admin) */
+        delete: operations["Screens_remove"];
+        options?: never;
+        head?: never;
+        /** Rename a screen, change its turnaround, or its plan while no show still to come has booked or held seats (admin) */
+        patch: operations["Screens_update"];
         trace?: never;
     };
     "/movies/{id}/shows": {
@@ -987,6 +1043,82 @@ export interface components {
              */
             time_zone: string;
         };
+        CreateCinema: {
+            /** @example Roxy */
+            name: string;
+            /**
+             * @description IANA time zone
+             * @example Europe/Berlin
+             */
+            time_zone: string;
+        };
+        UpdateCinema: {
+            /** @example Roxy */
+            name?: string;
+            /**
+             * @description IANA time zone
+             * @example Europe/Berlin
+             */
+            time_zone?: string;
+        };
+        /** @description A row of seats from the left, `null` where a place has no seat (an aisle) */
+        PlanRow: {
+            /** @example A */
+            label: string;
+            /** @description Seats and gaps (null), left to right */
+            seats: ({
+                /** @example 12 */
+                seat_number: number;
+                /** @example A12 */
+                label: string;
+                /** @enum {string} */
+                kind: "standard" | "wheelchair" | "companion" | "premium";
+            } | null)[];
+        };
+        Screen: {
+            /** @example 3 */
+            id: number;
+            /** @example 1 */
+            cinema_id: number;
+            /** @example Screen 1 */
+            name: string;
+            /** @example 96 */
+            total_seats: number;
+            /**
+             * @description Minutes the overlap rule keeps free after each show of this screen
+             * @example 15
+             */
+            turnaround_minutes: number;
+            /**
+             * @description Made from a show's `screen_name` (Part 1's way) rather than with a plan: its shows are laid out on their own size (rows of at most 20) and may grow, the screen with them
+             * @example false
+             */
+            auto_plan: boolean;
+            rows: components["schemas"]["PlanRow"][];
+        };
+        CreateScreen: {
+            /**
+             * @description The default cinema when left out
+             * @example 1
+             */
+            cinema_id?: number;
+            /**
+             * @description One name per cinema, compared without case and extra spaces
+             * @example Screen 1
+             */
+            name: string;
+            /** @description Rows from the screen back: `{label?, seats: N}` (N seats), or `{label?, seats: [{kind?, label?} | null, …]}` (null: a gap, an aisle). Seats are numbered 1.. through the rows; a seat is labelled by its row and its place counting seats, not gaps (A1 A2 _ A3), unless it names its label. Kinds: standard (the default), wheelchair, companion, premium. Up to 2,000 seats. */
+            rows: Record<string, never>[];
+            /** @default 0 */
+            turnaround_minutes: number;
+        };
+        UpdateScreen: {
+            /** @example Screen 1 */
+            name?: string;
+            /** @description Rows from the screen back: `{label?, seats: N}` (N seats), or `{label?, seats: [{kind?, label?} | null, …]}` (null: a gap, an aisle). Seats are numbered 1.. through the rows; a seat is labelled by its row and its place counting seats, not gaps (A1 A2 _ A3), unless it names its label. Kinds: standard (the default), wheelchair, companion, premium. Up to 2,000 seats. Only while no show still to come has booked or held seats (else 409 SCREEN_IN_USE). */
+            rows?: Record<string, never>[];
+            turnaround_minutes?: number;
+        };
         Show: {
             /** @example 1 */
             id: number;
@@ -994,6 +1126,8 @@ export interface components {
             movie_id: number;
             /** @example The Matrix */
             movie_title: string;
+            /** @example 3 */
+            screen_id: number;
             /** @example Screen 1 */
             screen_name: string;
             /**
@@ -1049,16 +1183,27 @@ export interface components {
             currency: string;
         };
         CreateShow: {
-            /** @example Screen 1 */
-            screen_name: string;
+            /**
+             * @description The screen (GET /screens/): its plan and size; or give `screen_name` and `total_seats`
+             * @example 3
+             */
+            screen_id?: number;
+            /**
+             * @description Without `screen_id`: the default cinema's screen of this name whatever the spelling, made (rows of at most 20) when there is none
+             * @example Screen 1
+             */
+            screen_name?: string;
             /**
              * Format: date-time
              * @description ISO 8601 with a time zone; must be in the future
              * @example 2026-12-01T18:30:00.000Z
              */
             date_time: string;
-            /** @example 100 */
-            total_seats: number;
+            /**
+             * @description The first this many seats of the screen's plan (all of them when left out with `screen_id`); more than the screen has is 400 SCREEN_CAPACITY_EXCEEDED
+             * @example 100
+             */
+            total_seats?: number;
             /**
              * @description A seat's price in minor units of `currency` (cents); 0 (the default) is a free show
              * @example 1250
@@ -1071,7 +1216,15 @@ export interface components {
             currency?: string;
         };
         UpdateShow: {
-            /** @example Screen 1 */
+            /**
+             * @description The screen (GET /screens/): its plan and size; or give `screen_name` and `total_seats`
+             * @example 3
+             */
+            screen_id?: number;
+            /**
+             * @description Without `screen_id`: the default cinema's screen of this name whatever the spelling, made (rows of at most 20) when there is none
+             * @example Screen 1
+             */
             screen_name?: string;
             /**
              * Format: date-time
@@ -1079,7 +1232,10 @@ export interface components {
              * @example 2026-12-01T18:30:00.000Z
              */
             date_time?: string;
-            /** @example 100 */
+            /**
+             * @description The first this many seats of the screen's plan (all of them when left out with `screen_id`); more than the screen has is 400 SCREEN_CAPACITY_EXCEEDED
+             * @example 100
+             */
             total_seats?: number;
             /**
              * @description A seat's price in minor units of `currency` (cents); 0 (the default) is a free show
@@ -1097,6 +1253,21 @@ export interface components {
         SeatState: {
             /** @example 12 */
             seat_number: number;
+            /**
+             * @description As tickets, messages and problems name the seat
+             * @example A12
+             */
+            label: string;
+            /**
+             * @description The label of the seat's row
+             * @example A
+             */
+            row: string;
+            /**
+             * @example standard
+             * @enum {string}
+             */
+            kind: "standard" | "wheelchair" | "companion" | "premium";
             /**
              * @example available
              * @enum {string}
@@ -1118,6 +1289,8 @@ export interface components {
             available_seats: number;
             /** @description Every seat, in seat order */
             seats: components["schemas"]["SeatState"][];
+            /** @description The screen's plan for this show's seats: rows in order from the screen, each with its seats and gaps */
+            rows: components["schemas"]["PlanRow"][];
         };
         Booking: {
             /** @example 1 */
@@ -2529,6 +2702,484 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    Cinemas_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h gets the first answer again, and nothing happens twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCinema"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cinema"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyInProgress"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Cinemas_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cinema"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: CINEMA_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Cinemas_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h gets the first answer again, and nothing happens twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCinema"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cinema"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found: CINEMA_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["IdempotencyInProgress"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Screens_list: {
+        parameters: {
+            query?: {
+                /** @description Only this cinema */
+                cinema_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Screen"][];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Screens_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h gets the first answer again, and nothing happens twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateScreen"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Screen"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found: CINEMA_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: SCREEN_NAME_TAKEN, IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Screens_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Screen"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: SCREEN_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Screens_remove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h gets the first answer again, and nothing happens twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found: SCREEN_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: SCREEN_IN_USE, IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Screens_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h gets the first answer again, and nothing happens twice. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateScreen"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Screen"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found: SCREEN_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: SCREEN_NAME_TAKEN, SCREEN_IN_USE, SCREEN_BUSY, IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     Shows_list: {
         parameters: {
             query?: {
@@ -2616,7 +3267,7 @@ export interface operations {
                     "application/json": components["schemas"]["Show"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            /** @description Bad Request: VALIDATION_FAILED, SCREEN_CAPACITY_EXCEEDED, MALFORMED_JSON, BAD_REQUEST */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2630,7 +3281,7 @@ export interface operations {
             };
             401: components["responses"]["NotAuthenticated"];
             403: components["responses"]["Forbidden"];
-            /** @description Not Found: MOVIE_NOT_FOUND */
+            /** @description Not Found: MOVIE_NOT_FOUND, SCREEN_NOT_FOUND */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2862,7 +3513,7 @@ export interface operations {
                     "application/json": components["schemas"]["Show"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            /** @description Bad Request: VALIDATION_FAILED, SCREEN_CAPACITY_EXCEEDED, MALFORMED_JSON, BAD_REQUEST */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -2876,7 +3527,7 @@ export interface operations {
             };
             401: components["responses"]["NotAuthenticated"];
             403: components["responses"]["Forbidden"];
-            /** @description Not Found: SHOW_NOT_FOUND */
+            /** @description Not Found: SHOW_NOT_FOUND, SCREEN_NOT_FOUND */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];

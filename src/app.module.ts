@@ -29,6 +29,7 @@ import { OrdersModule } from './orders/orders.module';
 import { StripeWebhookModule } from './payments/webhooks/stripe-webhook.module';
 import { ShowsModule } from './shows/shows.module';
 import { CinemasModule } from './cinemas/cinemas.module';
+import { ScreensModule } from './screens/screens.module';
 import { TicketsModule } from './tickets/tickets.module';
 
 export interface AppModuleOptions {
@@ -87,6 +88,7 @@ export class AppModule {
         MetricsModule,
         MoviesModule,
         CinemasModule,
+        ScreensModule,
         ShowsModule,
         BookingsModule,
         OrdersModule,

@@ -1,4 +1,7 @@
 import { RefreshToken } from './auth/entities/refresh-token.entity';
+import { Cinema } from './cinemas/entities/cinema.entity';
+import { Screen } from './screens/entities/screen.entity';
+import { ScreenSeat } from './screens/entities/screen-seat.entity';
 import { Booking } from './bookings/entities/booking.entity';
 import { Hold } from './bookings/holds/entities/hold.entity';
 import { IdempotencyKey } from './idempotency/entities/idempotency-key.entity';
@@ -15,4 +18,4 @@ import { User } from './users/entities/user.entity';
  * Every table, as the migrations make it (test/schema/drift.e2e-spec.ts keeps the two in step).
  * Here, beside the app module, because each entity is its feature's: the database layer is handed the list.
  */
-export const ENTITIES = [User, RefreshToken, Movie, Show, Seat, Booking, Hold, IdempotencyKey, PasswordResetToken, Order, Refund, PaymentEvent];
+export const ENTITIES = [User, RefreshToken, Movie, Cinema, Screen, ScreenSeat, Show, Seat, Booking, Hold, IdempotencyKey, PasswordResetToken, Order, Refund, PaymentEvent];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CinemasController } from './cinemas.controller';
+import { CinemasService } from './cinemas.service';
 
-@Module({ controllers: [CinemasController] })
+@Module({ controllers: [CinemasController], providers: [CinemasService], exports: [CinemasService] })
 export class CinemasModule {}

@@ -10,6 +10,7 @@ import { MovieError } from '../movies/movies.errors';
 import { OrderError } from '../orders/orders.errors';
 import { PasswordResetError } from '../password-reset/password-reset.errors';
 import { PaymentError } from '../payments/payments.errors';
+import { ScreenError } from '../screens/screens.errors';
 import { ShowError } from '../shows/shows.errors';
 import { TicketError } from '../tickets/tickets.errors';
 import { UserError } from '../users/users.errors';
@@ -19,4 +20,4 @@ import { UserError } from '../users/users.errors';
  * module's error table gives it: `@ApiProblems('VALIDATION_FAILED', 'SEAT_TAKEN')`.
  * Every module's error class is here, so any code a service can throw can be named.
  */
-export const ApiProblems = apiProblemsFrom(AuthError, BookingError, CinemaError, CommonError, HoldError, IdempotencyError, JobError, MovieError, OrderError, PasswordResetError, PaymentError, ShowError, TicketError, UserError);
+export const ApiProblems = apiProblemsFrom(AuthError, BookingError, CinemaError, CommonError, HoldError, IdempotencyError, JobError, MovieError, OrderError, PasswordResetError, PaymentError, ScreenError, ShowError, TicketError, UserError);

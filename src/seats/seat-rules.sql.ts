@@ -107,7 +107,7 @@ export const refusalRank = (sh: string, s: string, who: string, now: string, ord
  * `locked` takes the seat rows' locks in (show, seat) order, `judged` ranks
  * every requested seat on its locked row (a row another transaction changed
  * while we waited comes back in its newest committed version) and carries the
- * show's total_seats as that row says (a seat's label is made from it), `verdicts`
+ * show's total_seats and the seat's label as that row says, `verdicts`
  * gives each request its rank. `who` is whose own holds count as free.
  * Without `lock`, the same rules on the statement's snapshot, for requests
  * that are refused whatever happens (seats no show can have). A sale passes
@@ -116,7 +116,7 @@ export const refusalRank = (sh: string, s: string, who: string, now: string, ord
  * show's price, which the booking keeps.
  */
 export const judgeRequests = (who: string, now: string, lock = true, order?: string) => `locked AS (
-  SELECT s.show_id, s.seat_number, s.total_seats, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
+  SELECT s.show_id, s.seat_number, s.total_seats, s.label, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
     FROM seats s JOIN wanted w ON s.show_id = w.show_id AND s.seat_number = w.seat_number${
       lock
         ? `
@@ -125,7 +125,7 @@ export const judgeRequests = (who: string, now: string, lock = true, order?: str
         : ''
     }
 ), judged AS (
-  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, sh.price, ${refusalRank('sh', 'l', who, now, order)} AS rank
+  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, l.label, sh.price, ${refusalRank('sh', 'l', who, now, order)} AS rank
     FROM wanted w
     LEFT JOIN shows sh ON sh.id = w.show_id
     LEFT JOIN locked l ON l.show_id = w.show_id AND l.seat_number = w.seat_number

@@ -5,6 +5,7 @@ import { Database } from '../database/database';
 import { first } from '../database/statement';
 import { SeatEventsService } from '../seat-events/seat-events.service';
 import { SEAT_MAP } from '../seats/sql/seat-map';
+import { rowsOf } from '../screens/plan';
 import { SeatMapResponse } from './dto/seat-map.dto';
 import { ShowError } from './shows.errors';
 import { SHOW_EXISTS } from './sql/shows';
@@ -77,12 +78,19 @@ export class SeatMapService {
     if (rows.length === 0) throw new ShowError('SHOW_NOT_FOUND');
     let available = 0;
     let validUntil = now.getTime() + MAX_CACHE_AGE_MS;
-    const seats = rows.map(({ seat_number, status, expires_at }) => {
+    const seats = rows.map(({ seat_number, label, row_label, kind, status, expires_at }) => {
       if (status === 'available') available++;
       if (expires_at) validUntil = Math.min(validUntil, expires_at.getTime());
-      return { seat_number, status };
+      return { seat_number, label, row: row_label, kind, status };
     });
-    const map: SeatMapResponse = { show_id: showId, show_status: rows[0].show_status!, total_seats: rows.length, available_seats: available, seats };
+    const map: SeatMapResponse = {
+      show_id: showId,
+      show_status: rows[0].show_status!,
+      total_seats: rows.length,
+      available_seats: available,
+      seats,
+      rows: rowsOf(rows, ({ seat_number, label, kind }) => ({ seat_number, label, kind })),
+    };
     const body = JSON.stringify(map);
     return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, validUntil };
   }

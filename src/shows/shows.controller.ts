@@ -28,7 +28,7 @@ export class ShowsController {
   @Post('movies/:id/shows')
   @ApiOperation({ summary: 'Schedule a show (admin); its seats 1..total_seats are created with it' })
   @ApiCreatedResponse({ type: ShowResponse })
-  @ApiProblems('VALIDATION_FAILED', 'MOVIE_NOT_FOUND', 'SCREEN_BUSY')
+  @ApiProblems('VALIDATION_FAILED', 'MOVIE_NOT_FOUND', 'SCREEN_NOT_FOUND', 'SCREEN_CAPACITY_EXCEEDED', 'SCREEN_BUSY')
   create(@Param('id', ParseIdPipe) movieId: number, @Body() dto: CreateShowDto): Promise<ShowResponse> {
     return this.shows.create(movieId, dto);
   }
@@ -64,7 +64,7 @@ export class ShowsController {
       'before the new start, even if one was sent for the old. Sending the current start or screen again is no move.',
   })
   @ApiOkResponse({ type: ShowResponse })
-  @ApiProblems('VALIDATION_FAILED', 'SHOW_NOT_FOUND', 'SCREEN_BUSY', 'SHOW_HAS_BOOKINGS', 'SHOW_CANCELLED')
+  @ApiProblems('VALIDATION_FAILED', 'SHOW_NOT_FOUND', 'SCREEN_NOT_FOUND', 'SCREEN_CAPACITY_EXCEEDED', 'SCREEN_BUSY', 'SHOW_HAS_BOOKINGS', 'SHOW_CANCELLED')
   update(@Param('id', ParseIdPipe) id: number, @Body() dto: UpdateShowDto): Promise<ShowResponse> {
     return this.shows.update(id, dto);
   }

@@ -41,13 +41,13 @@ describe('bookings and holds (e2e): the schema keeps the invariants', () => {
     it('cannot hold a seats row beyond total_seats, neither with the true total nor with a made-up one', async () => {
       const show = await newShow(4);
       await expect(
-        ctx.db.pool.query(`INSERT INTO seats (show_id, seat_number, total_seats) VALUES ($1, 5, 4)`, [show.id]),
+        ctx.db.pool.query(`INSERT INTO seats (show_id, seat_number, total_seats, row_index, row_label, place, label) VALUES ($1, 5, 4, 0, 'A', 5, 'A5')`, [show.id]),
       ).rejects.toMatchObject({ code: '23514', constraint: 'seats_number_in_range' });
       await expect(
-        ctx.db.pool.query(`INSERT INTO seats (show_id, seat_number, total_seats) VALUES ($1, 5, 5)`, [show.id]),
+        ctx.db.pool.query(`INSERT INTO seats (show_id, seat_number, total_seats, row_index, row_label, place, label) VALUES ($1, 5, 5, 0, 'A', 5, 'A5')`, [show.id]),
       ).rejects.toMatchObject({ code: '23503', constraint: 'seats_show_fk' });
       await expect(
-        ctx.db.pool.query(`INSERT INTO seats (show_id, seat_number, total_seats) VALUES ($1, 0, 4)`, [show.id]),
+        ctx.db.pool.query(`INSERT INTO seats (show_id, seat_number, total_seats, row_index, row_label, place, label) VALUES ($1, 0, 4, 0, 'A', 0, 'A0')`, [show.id]),
       ).rejects.toMatchObject({ code: '23514', constraint: 'seats_number_in_range' });
       const { rows } = await ctx.db.pool.query(`SELECT count(*)::int AS n, max(seat_number) AS top FROM seats WHERE show_id = $1`, [show.id]);
       expect(rows[0]).toEqual({ n: 4, top: 4 });

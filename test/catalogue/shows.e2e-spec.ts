@@ -26,6 +26,7 @@ describe('catalogue (e2e)', () => {
         id: expect.any(Number),
         movie_id: movie.id,
         movie_title: 'Show shape',
+        screen_id: expect.any(Number),
         screen_name: screen,
         date_time: '2031-05-01T18:30:00.000Z',
         // The cinema's time zone is UTC unless CINEMA_TIME_ZONE says otherwise (test/catalogue/whats-on.e2e-spec.ts).
@@ -59,6 +60,7 @@ describe('catalogue (e2e)', () => {
           id: expect.any(Number),
           movie_id: movie.id,
           movie_title: 'Ordered',
+          screen_id: expect.any(Number),
           screen_name: expect.any(String),
           date_time: expect.stringMatching(ISO_UTC),
           local_date_time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/),

@@ -96,7 +96,7 @@ describe('admin writes against customers on the same show (e2e): lock order, no 
     // movie and the show row, waits on the exclusion constraint until this transaction ends.
     await client.query('BEGIN');
     await client.query(
-      `INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats) VALUES ($1, $2, $3, $4, 1)`,
+      `INSERT INTO shows (movie_id, screen_id, screen_name, date_time, ends_at, free_at, total_seats) SELECT $1, id, name, $3, $4, $4, 1 FROM screens WHERE name = $2`,
       [other.id, show.screen_name, new Date(start0 + 150 * 60_000), new Date(start0 + 160 * 60_000)],
     );
     const longer = sendNow(api.updateMovie(admin, movie.id, { duration_minutes: 200 }));

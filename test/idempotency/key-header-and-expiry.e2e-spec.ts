@@ -68,7 +68,7 @@ describe('idempotency keys (e2e)', () => {
 
       const seats = await api.seatMap(show.id, undefined, { headers: bearer(john.access), key: 'y'.repeat(300) }).expect(200);
       expect(seats.headers[REPLAYED]).toBeUndefined();
-      expect(seats.body.seats.find((s: { seat_number: number }) => s.seat_number === 2)).toEqual({ seat_number: 2, status: 'booked' });
+      expect(seats.body.seats.find((s: { seat_number: number }) => s.seat_number === 2)).toMatchObject({ seat_number: 2, status: 'booked' });
 
       expect(await storedKeys(ctx.db.pool, john.id)).toEqual(before);
     });

@@ -41,15 +41,15 @@ describe('the database keeps the invariants by itself (a migrated database, no H
 
   it('cannot hold a seats row beyond total_seats, neither with the true total nor with a made-up one', async () => {
     const show = await insertShow(database, 4);
-    await expect(query(`INSERT INTO seats (show_id, seat_number, total_seats) VALUES ($1, 5, 4)`, [show])).rejects.toMatchObject({
+    await expect(query(`INSERT INTO seats (show_id, seat_number, total_seats, row_index, row_label, place, label) VALUES ($1, 5, 4, 0, 'A', 5, 'A5')`, [show])).rejects.toMatchObject({
       code: '23514',
       constraint: 'seats_number_in_range',
     });
-    await expect(query(`INSERT INTO seats (show_id, seat_number, total_seats) VALUES ($1, 5, 5)`, [show])).rejects.toMatchObject({
+    await expect(query(`INSERT INTO seats (show_id, seat_number, total_seats, row_index, row_label, place, label) VALUES ($1, 5, 5, 0, 'A', 5, 'A5')`, [show])).rejects.toMatchObject({
       code: '23503',
       constraint: 'seats_show_fk',
     });
-    await expect(query(`INSERT INTO seats (show_id, seat_number, total_seats) VALUES ($1, 0, 4)`, [show])).rejects.toMatchObject({
+    await expect(query(`INSERT INTO seats (show_id, seat_number, total_seats, row_index, row_label, place, label) VALUES ($1, 0, 4, 0, 'A', 0, 'A0')`, [show])).rejects.toMatchObject({
       code: '23514',
       constraint: 'seats_number_in_range',
     });
@@ -104,23 +104,23 @@ describe('the database keeps the invariants by itself (a migrated database, no H
 
   it('two shows never overlap on one screen (exclusion constraint)', async () => {
     const show = await insertShow(database, 1);
-    const { rows } = await query(`SELECT movie_id, screen_name, date_time FROM shows WHERE id = $1`, [show]);
+    const { rows } = await query(`SELECT movie_id, screen_id, screen_name, date_time FROM shows WHERE id = $1`, [show]);
     await expect(
       query(
-        `INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats) VALUES ($1, $2, $3::timestamptz + interval '30 minutes', $3::timestamptz + interval '2 hours', 10)`,
-        [rows[0].movie_id, rows[0].screen_name, rows[0].date_time],
+        `INSERT INTO shows (movie_id, screen_id, screen_name, date_time, ends_at, free_at, total_seats)
+         VALUES ($1, $2, $3, $4::timestamptz + interval '30 minutes', $4::timestamptz + interval '2 hours', $4::timestamptz + interval '2 hours', 10)`,
+        [rows[0].movie_id, rows[0].screen_id, rows[0].screen_name, rows[0].date_time],
       ),
     ).rejects.toMatchObject({ code: '23P01', constraint: 'shows_screen_no_overlap' });
   });
 
   it('a cancelled show frees its screen: another show may overlap it', async () => {
     const show = await insertShow(database, 1);
-    const { rows } = await query(`UPDATE shows SET status = 'cancelled', cancelled_at = now() WHERE id = $1 RETURNING movie_id, screen_name, date_time`, [show]);
-    await query(`INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats) VALUES ($1, $2, $3, $3::timestamptz + interval '2 hours', 10)`, [
-      rows[0].movie_id,
-      rows[0].screen_name,
-      rows[0].date_time,
-    ]);
+    const { rows } = await query(`UPDATE shows SET status = 'cancelled', cancelled_at = now() WHERE id = $1 RETURNING movie_id, screen_id, screen_name, date_time`, [show]);
+    await query(
+      `INSERT INTO shows (movie_id, screen_id, screen_name, date_time, ends_at, free_at, total_seats) VALUES ($1, $2, $3, $4, $4::timestamptz + interval '2 hours', $4::timestamptz + interval '2 hours', 10)`,
+      [rows[0].movie_id, rows[0].screen_id, rows[0].screen_name, rows[0].date_time],
+    );
     await expect(query(`UPDATE shows SET status = 'scheduled', cancelled_at = NULL WHERE id = $1`, [show])).rejects.toMatchObject({
       code: '23P01',
       constraint: 'shows_screen_no_overlap',

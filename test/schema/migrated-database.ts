@@ -48,13 +48,20 @@ export async function insertUser(db: MigratedDatabase): Promise<number> {
   return rows[0].id;
 }
 
-/** A show of a movie of its own on a screen of its own, with its seat rows; `startsAt` may lie in the past. */
+/**
+ * A show of a movie of its own on a screen of its own (one row of `totalSeats`
+ * seats, A1 …), with its seat rows; `startsAt` may lie in the past.
+ */
 export async function insertShow(db: MigratedDatabase, totalSeats: number, startsAt = new Date(Date.now() + 86400_000)): Promise<number> {
   const { rows } = await db.pool.query(
     `WITH movie AS (INSERT INTO movies (title, duration_minutes) VALUES ($1, 90) RETURNING id),
-          show AS (INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats)
-                   SELECT id, $1, $2, $2::timestamptz + interval '90 minutes', $3 FROM movie RETURNING id),
-          seats AS (INSERT INTO seats (show_id, seat_number, total_seats) SELECT show.id, n, $3 FROM show, generate_series(1, $3) AS n)
+          screen AS (INSERT INTO screens (cinema_id, name, name_key, total_seats) VALUES (1, $1, lower($1), $3) RETURNING id),
+          plan AS (INSERT INTO screen_seats (screen_id, seat_number, row_index, row_label, place, label)
+                   SELECT screen.id, n, 0, 'A', n - 1, 'A' || n FROM screen, generate_series(1, $3) AS n),
+          show AS (INSERT INTO shows (movie_id, screen_id, screen_name, date_time, ends_at, free_at, total_seats)
+                   SELECT movie.id, screen.id, $1, $2, $2::timestamptz + interval '90 minutes', $2::timestamptz + interval '90 minutes', $3 FROM movie, screen RETURNING id),
+          seats AS (INSERT INTO seats (show_id, seat_number, total_seats, row_index, row_label, place, label)
+                    SELECT show.id, n, $3, 0, 'A', n - 1, 'A' || n FROM show, generate_series(1, $3) AS n)
      SELECT id FROM show`,
     [`Show ${unique()}`, startsAt, totalSeats],
   );

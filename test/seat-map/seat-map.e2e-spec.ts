@@ -30,7 +30,9 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
       show_status: 'scheduled',
       total_seats: 6,
       available_seats: 6,
-      seats: range(1, 6).map((seat_number) => ({ seat_number, status: 'available' })),
+      seats: range(1, 6).map((seat_number) => ({ seat_number, label: `A${seat_number}`, row: 'A', kind: 'standard', status: 'available' })),
+      // A show made by screen name has its screen's plan: rows of at most 20, no aisles (API.md Part 4).
+      rows: [{ label: 'A', seats: range(1, 6).map((seat_number) => ({ seat_number, label: `A${seat_number}`, kind: 'standard' })) }],
     });
     const noSlash = await ctx.http().get(`/shows/${show.id}/seats`).expect(200);
     expect(noSlash.body).toEqual(res.body);
@@ -43,7 +45,7 @@ describe('seat map GET /shows/{id}/seats/ (e2e)', () => {
     const map: SeatMap = (await api.seatMap(show.id).expect(200)).body;
     expect(byStatus(map)).toEqual({ available: [2, 3, 6, 7], held: [4, 5], booked: [1, 8] });
     expect(map.available_seats).toBe(4);
-    expect(map.seats.every((s) => Object.keys(s).sort().join() === 'seat_number,status')).toBe(true);
+    expect(map.seats.every((s) => Object.keys(s).sort().join() === 'kind,label,row,seat_number,status')).toBe(true);
     const showRes = await api.show(show.id).expect(200);
     expect(showRes.body.available_seats).toBe(4);
   });

@@ -122,7 +122,7 @@ describe('live seat updates over SSE (e2e)', () => {
         { seat_number: 9, status: 'booked' },
       ]);
       const seatMap = await api.seatMap(show.id).expect(200);
-      expect(seatMap.body.seats.find((s: SeatEvent) => s.seat_number === 3)).toEqual({ seat_number: 3, status: 'booked' });
+      expect(seatMap.body.seats.find((s: SeatEvent) => s.seat_number === 3)).toMatchObject({ seat_number: 3, status: 'booked' });
     });
 
     it('an expired hold whose seat someone else booked before the sweep: the sweep does not announce that seat as available', async () => {

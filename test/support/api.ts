@@ -225,6 +225,27 @@ export class ApiClient {
     return this.withQuery(this.send('get', '/users/', caller, undefined, options), query);
   }
 
+  /** GET /screens/ with `{cinema_id?}`. */
+  screens(query?: Query, options?: CallOptions): Test {
+    return this.withQuery(this.send('get', '/screens/', undefined, undefined, options), query);
+  }
+
+  screen(id: Id, options?: CallOptions): Test {
+    return this.send('get', `/screens/${id}/`, undefined, undefined, options);
+  }
+
+  createScreen(caller: Caller, fields: unknown, options?: CallOptions): Test {
+    return this.send('post', '/screens/', caller, fields, options);
+  }
+
+  updateScreen(caller: Caller, id: Id, fields: unknown, options?: CallOptions): Test {
+    return this.send('patch', `/screens/${id}/`, caller, fields, options);
+  }
+
+  deleteScreen(caller: Caller, id: Id, options?: CallOptions): Test {
+    return this.send('delete', `/screens/${id}/`, caller, undefined, options);
+  }
+
   /** GET /cinemas/. */
   cinemas(options?: CallOptions): Test {
     return this.send('get', '/cinemas/', undefined, undefined, options);

@@ -2,7 +2,6 @@ import { statement } from '../../database/statement';
 import { insertJobs } from '../../jobs/sql/insert-jobs.sql';
 import { SEAT_CHANGES, SeatChange } from '../../seat-events/seat-events.sql';
 import { AVAILABLE, judgeRequests, occupySeats, refusalColumns } from '../../seats/seat-rules.sql';
-import { seatLabel } from '../../seats/seat-label.sql';
 import { BOOKINGS_CONFIRMED } from '../booking-mail';
 import { BOOKING_COLUMNS, BookingRow } from './booking-row';
 import { lockCustomerShows } from './customer-show-lock';
@@ -58,7 +57,7 @@ owned AS (
    GROUP BY r.req, r.wanted
 ), created AS (
   INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status, created_at, price, order_id)
-  SELECT j.user_id, j.show_id, j.seat_number, ${seatLabel('j.seat_number', 'j.total_seats')}, 'booked', $5, j.price, $7
+  SELECT j.user_id, j.show_id, j.seat_number, j.label, 'booked', $5, j.price, $7
     FROM judged j JOIN verdicts v ON v.req = j.req JOIN owned o ON o.req = j.req
    WHERE v.rank = ${AVAILABLE} AND o.booked + o.wanted <= $6
    ORDER BY j.show_id, j.seat_number

@@ -1,4 +1,3 @@
-import { seatLabel } from '../../seats/seat-label.sql';
 import type { OrderProvider, OrderStatus, RefundReason } from '../entities/order.entity';
 
 /** An orders row as the statements return it, its status as of the clock's now (`shown_status`). */
@@ -46,14 +45,14 @@ export const isPaid = (o: string) => `${o}.status IN ('paid', 'partially_refunde
  * What order `o` is for, as one jsonb column `show` made of subqueries (so it
  * fits a RETURNING): the movie, screen and start of its show, and its seats by
  * label in the order's order: the label each was sold with where the order's
- * booking exists, else the show's label rule (API.md "Seat labels").
+ * booking exists, else the seat's label in the show's plan.
  */
 export const orderShow = (o: string) => `(
     SELECT jsonb_build_object(
              'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
              'seat_labels', ARRAY(
                SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = ${o}.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
-                               ${seatLabel('n.seat', 'order_show.total_seats')})
+                               (SELECT s.label FROM seats s WHERE s.show_id = ${o}.show_id AND s.seat_number = n.seat), n.seat::text)
                  FROM unnest(${o}.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
       FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
      WHERE order_show.id = ${o}.show_id) AS show`;

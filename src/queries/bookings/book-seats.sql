@@ -4,12 +4,12 @@
 WITH wanted AS (
   SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[]) AS w(req, user_id, show_id, seat_number)
 ), locked AS (
-  SELECT s.show_id, s.seat_number, s.total_seats, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
+  SELECT s.show_id, s.seat_number, s.total_seats, s.label, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
     FROM seats s JOIN wanted w ON s.show_id = w.show_id AND s.seat_number = w.seat_number
    ORDER BY s.show_id, s.seat_number
      FOR UPDATE OF s
 ), judged AS (
-  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, sh.price, CASE
+  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, l.label, sh.price, CASE
       WHEN sh.id IS NULL THEN 1
       WHEN (coalesce(l.show_status, sh.status) = 'cancelled') THEN 2
       WHEN l.seat_number IS NULL THEN 3
@@ -31,12 +31,7 @@ owned AS (
    GROUP BY r.req, r.wanted
 ), created AS (
   INSERT INTO bookings (user_id, show_id, seat_number, seat_label, status, created_at, price, order_id)
-  SELECT j.user_id, j.show_id, j.seat_number, (
-    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
-                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
-      FROM (SELECT (j.seat_number - 1) / seat_rows.per_row AS row_index, (j.seat_number - 1) % seat_rows.per_row + 1 AS place
-              FROM (SELECT (j.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
-                      FROM (SELECT (j.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place), 'booked', $5, j.price, $7
+  SELECT j.user_id, j.show_id, j.seat_number, j.label, 'booked', $5, j.price, $7
     FROM judged j JOIN verdicts v ON v.req = j.req JOIN owned o ON o.req = j.req
    WHERE v.rank = 9 AND o.booked + o.wanted <= $6
    ORDER BY j.show_id, j.seat_number

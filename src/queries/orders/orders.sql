@@ -23,12 +23,7 @@ SELECT coalesce((SELECT price = 0 FROM sh), false) AS free, o.id, o.user_id, o.s
              'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
              'seat_labels', ARRAY(
                SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
-                               (
-    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
-                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
-      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
-              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
-                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                               (SELECT s.label FROM seats s WHERE s.show_id = o.show_id AND s.seat_number = n.seat), n.seat::text)
                  FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
       FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
      WHERE order_show.id = o.show_id) AS show
@@ -45,12 +40,7 @@ SELECT CASE WHEN o.id IS NULL THEN 'ORDER_NOT_FOUND' WHEN NOT (o.user_id = $3::i
              'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
              'seat_labels', ARRAY(
                SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
-                               (
-    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
-                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
-      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
-              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
-                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                               (SELECT s.label FROM seats s WHERE s.show_id = o.show_id AND s.seat_number = n.seat), n.seat::text)
                  FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
       FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
      WHERE order_show.id = o.show_id) AS show
@@ -67,12 +57,7 @@ SELECT CASE WHEN o.id IS NULL THEN 'ORDER_NOT_FOUND' WHEN NOT (o.user_id = $3::i
              'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
              'seat_labels', ARRAY(
                SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
-                               (
-    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
-                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
-      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
-              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
-                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                               (SELECT s.label FROM seats s WHERE s.show_id = o.show_id AND s.seat_number = n.seat), n.seat::text)
                  FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
       FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
      WHERE order_show.id = o.show_id) AS show
@@ -85,12 +70,7 @@ SELECT o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.curren
              'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
              'seat_labels', ARRAY(
                SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
-                               (
-    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
-                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
-      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
-              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
-                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                               (SELECT s.label FROM seats s WHERE s.show_id = o.show_id AND s.seat_number = n.seat), n.seat::text)
                  FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
       FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
      WHERE order_show.id = o.show_id) AS show FROM orders o WHERE provider = $1 AND payment_ref = $2 FOR UPDATE;
@@ -102,12 +82,7 @@ RETURNING o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.cur
              'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
              'seat_labels', ARRAY(
                SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
-                               (
-    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
-                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
-      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
-              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
-                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                               (SELECT s.label FROM seats s WHERE s.show_id = o.show_id AND s.seat_number = n.seat), n.seat::text)
                  FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
       FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
      WHERE order_show.id = o.show_id) AS show;
@@ -122,12 +97,7 @@ RETURNING o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.cur
              'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
              'seat_labels', ARRAY(
                SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
-                               (
-    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
-                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
-      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
-              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
-                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                               (SELECT s.label FROM seats s WHERE s.show_id = o.show_id AND s.seat_number = n.seat), n.seat::text)
                  FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
       FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
      WHERE order_show.id = o.show_id) AS show;
@@ -164,12 +134,7 @@ SELECT o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.curren
              'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
              'seat_labels', ARRAY(
                SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
-                               (
-    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
-                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
-      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
-              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
-                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                               (SELECT s.label FROM seats s WHERE s.show_id = o.show_id AND s.seat_number = n.seat), n.seat::text)
                  FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
       FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
      WHERE order_show.id = o.show_id) AS show, (SELECT id FROM refund) AS refund_id,
@@ -182,12 +147,7 @@ SELECT o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.curren
              'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
              'seat_labels', ARRAY(
                SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
-                               (
-    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
-                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
-      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
-              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
-                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                               (SELECT s.label FROM seats s WHERE s.show_id = o.show_id AND s.seat_number = n.seat), n.seat::text)
                  FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
       FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
      WHERE order_show.id = o.show_id) AS show
@@ -208,12 +168,7 @@ RETURNING o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.cur
              'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
              'seat_labels', ARRAY(
                SELECT coalesce((SELECT b.seat_label FROM bookings b WHERE b.order_id = o.id AND b.seat_number = n.seat ORDER BY b.id LIMIT 1),
-                               (
-    SELECT CASE WHEN seat_place.row_index < 26 THEN chr(65 + seat_place.row_index)
-                ELSE chr(64 + seat_place.row_index / 26) || chr(65 + seat_place.row_index % 26) END || seat_place.place
-      FROM (SELECT (n.seat - 1) / seat_rows.per_row AS row_index, (n.seat - 1) % seat_rows.per_row + 1 AS place
-              FROM (SELECT (order_show.total_seats + seat_row_count.n - 1) / seat_row_count.n AS per_row
-                      FROM (SELECT (order_show.total_seats + 19) / 20 AS n) seat_row_count) seat_rows) seat_place))
+                               (SELECT s.label FROM seats s WHERE s.show_id = o.show_id AND s.seat_number = n.seat), n.seat::text)
                  FROM unnest(o.seat_numbers) WITH ORDINALITY AS n(seat, place) ORDER BY n.place))
       FROM shows order_show JOIN movies order_movie ON order_movie.id = order_show.movie_id
      WHERE order_show.id = o.show_id) AS show;

@@ -1,10 +1,12 @@
 -- rendered from src/shows/sql/shows.ts by src/database/statements.spec.ts
 
 -- get-show
-SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
+SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_id, sh.screen_name, sh.date_time, sh.total_seats,
        sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
-       sh.status, sh.cancelled_at, sh.price, sh.currency
+       sh.status, sh.cancelled_at, sh.price, sh.currency, c.id AS cinema_id, c.name AS cinema_name, c.time_zone AS cinema_time_zone
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
+  JOIN screens sc ON sc.id = sh.screen_id
+  JOIN cinemas c ON c.id = sc.cinema_id
  CROSS JOIN LATERAL (
 SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
        count(*) FILTER (WHERE (t.hold_id IS NOT NULL AND t.hold_expires_at > $1))::int AS held_seats
@@ -15,10 +17,12 @@ SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
 SELECT id FROM shows WHERE id = $1;
 
 -- shows-of-movie
-SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
+SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_id, sh.screen_name, sh.date_time, sh.total_seats,
        sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
-       sh.status, sh.cancelled_at, sh.price, sh.currency
+       sh.status, sh.cancelled_at, sh.price, sh.currency, c.id AS cinema_id, c.name AS cinema_name, c.time_zone AS cinema_time_zone
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
+  JOIN screens sc ON sc.id = sh.screen_id
+  JOIN cinemas c ON c.id = sc.cinema_id
  CROSS JOIN LATERAL (
 SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
        count(*) FILTER (WHERE (t.hold_id IS NOT NULL AND t.hold_expires_at > $1))::int AS held_seats
@@ -28,35 +32,43 @@ SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
  LIMIT $3 OFFSET $4;
 
 -- shows-on-day
-SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_name, sh.date_time, sh.total_seats,
+SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_id, sh.screen_name, sh.date_time, sh.total_seats,
        sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
-       sh.status, sh.cancelled_at, sh.price, sh.currency
+       sh.status, sh.cancelled_at, sh.price, sh.currency, c.id AS cinema_id, c.name AS cinema_name, c.time_zone AS cinema_time_zone
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
+  JOIN screens sc ON sc.id = sh.screen_id
+  JOIN cinemas c ON c.id = sc.cinema_id
  CROSS JOIN LATERAL (
 SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
        count(*) FILTER (WHERE (t.hold_id IS NOT NULL AND t.hold_expires_at > $1))::int AS held_seats
   FROM seats t WHERE t.show_id = sh.id AND (t.booking_id IS NOT NULL OR t.hold_id IS NOT NULL)) taken
- CROSS JOIN LATERAL (SELECT coalesce($2::date, ($1::timestamptz AT TIME ZONE $3)::date) AS d) day
- WHERE sh.date_time >= (day.d::timestamp AT TIME ZONE $3) AND sh.date_time < ((day.d + 1)::timestamp AT TIME ZONE $3)
+ CROSS JOIN LATERAL (SELECT coalesce($2::date, ($1::timestamptz AT TIME ZONE c.time_zone)::date) AS d) day
+ WHERE sc.cinema_id = $3
+   AND sh.date_time >= (day.d::timestamp AT TIME ZONE c.time_zone) AND sh.date_time < ((day.d + 1)::timestamp AT TIME ZONE c.time_zone)
  ORDER BY sh.date_time, sh.id
  LIMIT $4 OFFSET $5;
 
 -- count-shows-on-day
 SELECT count(*)::int AS total
-  FROM shows sh
- CROSS JOIN LATERAL (SELECT coalesce($2::date, ($1::timestamptz AT TIME ZONE $3)::date) AS d) day
- WHERE sh.date_time >= (day.d::timestamp AT TIME ZONE $3) AND sh.date_time < ((day.d + 1)::timestamp AT TIME ZONE $3);
+  FROM shows sh JOIN screens sc ON sc.id = sh.screen_id JOIN cinemas c ON c.id = sc.cinema_id
+ CROSS JOIN LATERAL (SELECT coalesce($2::date, ($1::timestamptz AT TIME ZONE c.time_zone)::date) AS d) day
+ WHERE sc.cinema_id = $3
+   AND sh.date_time >= (day.d::timestamp AT TIME ZONE c.time_zone) AND sh.date_time < ((day.d + 1)::timestamp AT TIME ZONE c.time_zone);
 
 -- count-shows-of-movie
 SELECT count(*)::int AS total FROM shows WHERE movie_id = $1;
 
 -- insert-show
-INSERT INTO shows (movie_id, screen_name, date_time, ends_at, total_seats, price, currency)
-VALUES ($1, $2, $3, $3::timestamptz + make_interval(mins => $4), $5, $6, $7)
+INSERT INTO shows (movie_id, screen_id, screen_name, date_time, ends_at, free_at, total_seats, price, currency)
+SELECT $1, sc.id, sc.name, $3, $3::timestamptz + make_interval(mins => $4), $3::timestamptz + make_interval(mins => $4 + sc.turnaround_minutes), $5, $6, $7
+  FROM screens sc WHERE sc.id = $2
 RETURNING id;
 
 -- lock-show
-SELECT total_seats, status, date_time, screen_name FROM shows WHERE id = $1 FOR UPDATE;
+SELECT sh.total_seats, sh.status, sh.date_time, sh.screen_id, sh.screen_name, sc.total_seats AS screen_total_seats, sc.auto_plan AS screen_auto_plan
+  FROM shows sh JOIN screens sc ON sc.id = sh.screen_id
+ WHERE sh.id = $1
+   FOR UPDATE OF sh;
 
 -- cancel-show (reports events, announced after commit)
 UPDATE shows SET status = 'cancelled', cancelled_at = $2 WHERE id = $1 RETURNING id;
@@ -65,14 +77,17 @@ UPDATE shows SET status = 'cancelled', cancelled_at = $2 WHERE id = $1 RETURNING
 SELECT id FROM holds WHERE show_id = $1 ORDER BY id FOR UPDATE;
 
 -- update-show (reports events, announced after commit)
-UPDATE shows SET screen_name = coalesce($2, screen_name),
+UPDATE shows SET screen_id = sc.id,
+                 screen_name = sc.name,
                  price = coalesce($5, price),
                  currency = coalesce($6, currency),
                  date_time = coalesce($3, date_time),
-                 ends_at = coalesce($3, date_time) + make_interval(mins => (SELECT duration_minutes FROM movies WHERE id = shows.movie_id)),
+                 ends_at = coalesce($3, date_time) + make_interval(mins => m.duration_minutes),
+                 free_at = coalesce($3, date_time) + make_interval(mins => m.duration_minutes + sc.turnaround_minutes),
                  total_seats = $4
- WHERE id = $1
-RETURNING id;
+  FROM screens sc, movies m
+ WHERE shows.id = $1 AND sc.id = coalesce($2, shows.screen_id) AND m.id = shows.movie_id
+RETURNING shows.id;
 
 -- show-shape
 SELECT date_time, total_seats FROM shows WHERE id = $1;
@@ -81,4 +96,6 @@ SELECT date_time, total_seats FROM shows WHERE id = $1;
 DELETE FROM shows WHERE id = $1 RETURNING id;
 
 -- move-show-ends
-UPDATE shows SET ends_at = date_time + make_interval(mins => $2) WHERE movie_id = $1 RETURNING id;
+UPDATE shows sh SET ends_at = sh.date_time + make_interval(mins => $2), free_at = sh.date_time + make_interval(mins => $2 + sc.turnaround_minutes)
+  FROM screens sc WHERE sh.movie_id = $1 AND sc.id = sh.screen_id
+RETURNING sh.id;

@@ -13,11 +13,24 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-
 
 @ApiSchema({ name: 'CreateShow' })
 export class CreateShowDto {
-  @ApiProperty({ example: 'Screen 1', minLength: 1, maxLength: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, example: 3, description: 'The screen (GET /screens/): its plan and size; or give `screen_name` and `total_seats`' })
+  @IsOptional()
+  @Min(1)
+  @Max(2_147_483_647)
+  @IsInt()
+  screen_id?: number;
+
+  @ApiPropertyOptional({
+    example: 'Screen 1',
+    minLength: 1,
+    maxLength: 100,
+    description: "Without `screen_id`: the default cinema's screen of this name whatever the spelling, made (rows of at most 20) when there is none",
+  })
+  @ValidateIf((dto: CreateShowDto) => dto.screen_id === undefined || dto.screen_name !== undefined)
   @Length(1, 100)
   @Matches(/\S/, { message: 'screen_name must not be blank' })
   @IsString()
-  screen_name: string;
+  screen_name?: string;
 
   @ApiProperty({ type: 'string', format: 'date-time', example: '2026-12-01T18:30:00.000Z', description: 'ISO 8601 with a time zone; must be in the future' })
   @Matches(ISO_WITH_ZONE, { message: 'date_time must be an ISO 8601 timestamp with a time zone, e.g. 2026-12-01T18:30:00Z' })
@@ -25,11 +38,18 @@ export class CreateShowDto {
   @IsString()
   date_time: string;
 
-  @ApiProperty({ type: 'integer', example: 100, minimum: 1, maximum: MAX_SEATS_PER_SHOW })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 100,
+    minimum: 1,
+    maximum: MAX_SEATS_PER_SHOW,
+    description: "The first this many seats of the screen's plan (all of them when left out with `screen_id`); more than the screen has is 400 SCREEN_CAPACITY_EXCEEDED",
+  })
+  @ValidateIf((dto: CreateShowDto) => dto.screen_id === undefined || dto.total_seats !== undefined)
   @Min(1)
   @Max(MAX_SEATS_PER_SHOW)
   @IsInt()
-  total_seats: number;
+  total_seats?: number;
 
   @ApiProperty({ type: 'integer', required: false, minimum: 0, maximum: MAX_PRICE, example: 1250, description: "A seat's price in minor units of `currency` (cents); 0 (the default) is a free show" })
   @IsOptional()
@@ -66,6 +86,7 @@ export class ShowResponse {
   @ApiProperty({ type: 'integer', example: 1 }) id: number;
   @ApiProperty({ type: 'integer', example: 1 }) movie_id: number;
   @ApiProperty({ example: 'The Matrix' }) movie_title: string;
+  @ApiProperty({ type: 'integer', example: 3 }) screen_id: number;
   @ApiProperty({ example: 'Screen 1' }) screen_name: string;
   @ApiProperty({ type: 'string', format: 'date-time', example: '2026-12-01T18:30:00.000Z' }) date_time: string;
   @ApiProperty({

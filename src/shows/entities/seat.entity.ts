@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Booking } from '../../bookings/entities/booking.entity';
 import { Hold } from '../../bookings/holds/entities/hold.entity';
+import { SeatKind, seatKindCheck } from '../../screens/entities/screen-seat.entity';
 import { Show, ShowStatus } from './show.entity';
 
 /**
@@ -18,6 +19,7 @@ import { Show, ShowStatus } from './show.entity';
   'seats_hold_complete',
   '(hold_id IS NULL AND held_by IS NULL AND hold_expires_at IS NULL) OR (hold_id IS NOT NULL AND held_by IS NOT NULL AND hold_expires_at IS NOT NULL)',
 )
+@Check('seats_kind_check', seatKindCheck('kind'))
 @Check('seats_free_when_show_cancelled', `show_status = 'scheduled' OR (booking_id IS NULL AND hold_id IS NULL)`)
 // Partial indexes (INCLUDE columns listed last): available_seats, the hold limit, and a hold's seats.
 @Index('seats_taken_idx', ['showId', 'holdExpiresAt'], { where: 'booking_id IS NOT NULL OR hold_id IS NOT NULL' })
@@ -74,4 +76,20 @@ export class Seat {
 
   @Column({ name: 'hold_expires_at', type: 'timestamptz', nullable: true })
   holdExpiresAt: Date | null;
+
+  /** Where the seat is in its screen's plan, copied from screen_seats when the show's seat rows are made: row, place (counting gaps), label, kind. */
+  @Column({ name: 'row_index', type: 'integer' })
+  rowIndex: number;
+
+  @Column({ name: 'row_label', type: 'varchar', length: 4 })
+  rowLabel: string;
+
+  @Column({ type: 'integer' })
+  place: number;
+
+  @Column({ type: 'varchar', length: 8 })
+  label: string;
+
+  @Column({ type: 'varchar', length: 16, default: 'standard' })
+  kind: SeatKind;
 }

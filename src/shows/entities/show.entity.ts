@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Exclusion, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { Movie } from '../../movies/entities/movie.entity';
+import { Screen } from '../../screens/entities/screen.entity';
 import { MAX_SEATS_PER_SHOW } from '../../seats/seat-rules.sql';
 
 export type ShowStatus = 'scheduled' | 'cancelled';
@@ -22,7 +23,9 @@ export type ShowStatus = 'scheduled' | 'cancelled';
 @Check('shows_currency_check', `currency ~ '^[A-Z]{3}$'`)
 @Check('shows_status_check', `status IN ('scheduled', 'cancelled')`)
 @Check('shows_cancelled_at_check', `(status = 'cancelled') = (cancelled_at IS NOT NULL)`)
-@Exclusion('shows_screen_no_overlap', `USING gist (screen_name WITH =, tstzrange(date_time, ends_at) WITH &&) WHERE (status = 'scheduled')`)
+@Check('shows_free_after_end', 'free_at >= ends_at')
+@Index('shows_screen_id_date_time_idx', ['screenId', 'dateTime'])
+@Exclusion('shows_screen_no_overlap', `USING gist (screen_id WITH =, tstzrange(date_time, free_at) WITH &&) WHERE (status = 'scheduled')`)
 export class Show {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'shows_pkey' })
   id: number;
@@ -34,6 +37,14 @@ export class Show {
   @JoinColumn({ name: 'movie_id', foreignKeyConstraintName: 'shows_movie_id_fkey' })
   movie?: Movie;
 
+  @Column({ name: 'screen_id', type: 'integer' })
+  screenId: number;
+
+  @ManyToOne(() => Screen, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'screen_id', foreignKeyConstraintName: 'shows_screen_id_fkey' })
+  screen?: Screen;
+
+  /** The screen's name, as the screen has it (renaming a screen renames its shows' copy). */
   @Column({ name: 'screen_name', type: 'varchar', length: 100 })
   screenName: string;
 
@@ -42,6 +53,10 @@ export class Show {
 
   @Column({ name: 'ends_at', type: 'timestamptz' })
   endsAt: Date;
+
+  /** When the screen is free for the next show: ends_at plus the screen's turnaround. What the overlap constraint sees. */
+  @Column({ name: 'free_at', type: 'timestamptz' })
+  freeAt: Date;
 
   @Column({ name: 'total_seats', type: 'integer' })
   totalSeats: number;
