@@ -9,6 +9,7 @@ import { Jobs } from '../jobs/jobs';
 import { Mailer } from '../mail/mailer';
 import { BookingsMail, bookingCancelledMail, RefundLine, bookingsConfirmedMail, qrContentId, showCancelledMail, showMovedMail, showReminderMail } from '../mail/templates/bookings';
 import { calendarOf } from '../mail/templates/calendar';
+import { localIso } from '../common/time-zone';
 import { BOOKINGS_FOR_MAIL, BookingForMailRow } from './sql/bookings-for-mail';
 import { MARK_DUE_REMINDERS, MOVED_SHOW_BOOKINGS } from './sql/reminders';
 
@@ -201,8 +202,8 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
       showMovedMail(this.mailer.cinemaName, {
         username: rows[0].username,
         title: rows[0].title,
-        from: { startsAt: from.date_time, screen: from.screen_name },
-        to: { startsAt: to.date_time, screen: to.screen_name },
+        from: { startsAt: localIso(new Date(from.date_time), rows[0].time_zone), screen: from.screen_name },
+        to: { startsAt: localIso(new Date(to.date_time), rows[0].time_zone), screen: to.screen_name },
         seatLabels: rows.map((row) => row.seat_label),
         link: `${this.mailer.publicUrl}/my-bookings`,
       }),
@@ -213,7 +214,7 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
     return {
       username: row.username,
       title: row.title,
-      startsAt: row.date_time.toISOString(),
+      startsAt: localIso(row.date_time, row.time_zone),
       screen: row.screen_name,
       link: `${this.mailer.publicUrl}/my-bookings`,
     };

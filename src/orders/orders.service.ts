@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { actingAs } from '../common/access/may-act';
 import { Clock } from '../common/clock';
+import { localIso } from '../common/time-zone';
 import { AuthUser } from '../common/decorators/auth.decorators';
 import { Page, PageQuery } from '../common/http/pagination';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -208,7 +209,7 @@ export class OrdersService implements OnModuleInit {
       orderRefundedMail(this.mailer.cinemaName, {
         username: row.username,
         title: row.title,
-        startsAt: row.date_time.toISOString(),
+        startsAt: localIso(row.date_time, row.time_zone),
         screen: row.screen_name,
         amount: row.refunded_amount,
         currency: row.currency,

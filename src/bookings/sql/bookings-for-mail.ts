@@ -19,6 +19,8 @@ export interface BookingForMailRow {
   screen_name: string;
   date_time: Date;
   ends_at: Date;
+  /** The cinema's: messages say its wall clock. */
+  time_zone: string;
 }
 
 /**
@@ -32,12 +34,14 @@ export const BOOKINGS_FOR_MAIL = statement<[bookingIds: number[]], BookingForMai
 SELECT b.id, b.status, b.seat_label, b.ticket_code,
        ${bookingCustomer('u', 'o')},
        b.price, coalesce(o.currency, sh.currency) AS currency, o.provider,
-       m.title, sh.screen_name, sh.date_time, sh.ends_at
+       m.title, sh.screen_name, sh.date_time, sh.ends_at, c.time_zone
   FROM bookings b
   JOIN users u ON u.id = b.user_id
   LEFT JOIN orders o ON o.id = b.order_id
   JOIN shows sh ON sh.id = b.show_id
   JOIN movies m ON m.id = sh.movie_id
+  JOIN screens sc ON sc.id = sh.screen_id
+  JOIN cinemas c ON c.id = sc.cinema_id
  WHERE b.id = ANY ($1::int[])
  ORDER BY b.seat_number`,
 });

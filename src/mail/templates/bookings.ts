@@ -1,4 +1,5 @@
 import { escapeHtml, layout, Rendered } from './layout';
+import { when } from './when';
 import { formatMoney } from './money';
 
 export interface TicketLine {
@@ -38,7 +39,6 @@ const refunded = (refund: RefundLine | null) =>
           : `${formatMoney(refund.amount, refund.currency)} is refunded to the card you paid with; your bank may take a few days to show it.`,
       ];
 
-const when = (iso: string) => new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC');
 const seats = (tickets: TicketLine[]) => tickets.map((t) => t.seat_label).join(', ');
 
 /** The QR image of a ticket is an inline part of the message, named by this content id. */

@@ -1,4 +1,5 @@
 import { escapeHtml, layout, Rendered } from './layout';
+import { when } from './when';
 import { hello } from './bookings';
 import { formatMoney } from './money';
 
@@ -15,7 +16,6 @@ export interface OrderRefundedMail {
   link: string;
 }
 
-const when = (iso: string) => new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC');
 
 const WHY: Record<NonNullable<OrderRefundedMail['reason']>, string> = {
   SEATS_GONE: 'your payment arrived after your seats were given to someone else, so we could not book them',

@@ -47,6 +47,7 @@ export interface OrderForMailRow {
   title: string;
   screen_name: string;
   date_time: Date;
+  time_zone: string;
 }
 
 /** What a message about an order says, read when it is sent. */
@@ -54,11 +55,13 @@ export const ORDER_FOR_MAIL = statement<[orderId: number], OrderForMailRow>({
   name: 'order-for-mail',
   text: `
 SELECT o.id, o.amount, o.currency, o.refunded_amount, o.refund_reason, o.seat_numbers, CASE WHEN o.customer_email IS NULL THEN u.username END AS username, coalesce(o.customer_email, u.email) AS email,
-       m.title, sh.screen_name, sh.date_time
+       m.title, sh.screen_name, sh.date_time, c.time_zone
   FROM orders o
   JOIN users u ON u.id = o.user_id
   JOIN shows sh ON sh.id = o.show_id
   JOIN movies m ON m.id = sh.movie_id
+  JOIN screens sc ON sc.id = sh.screen_id
+  JOIN cinemas c ON c.id = sc.cinema_id
  WHERE o.id = $1`,
 });
 
