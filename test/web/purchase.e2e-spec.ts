@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Clock } from '../../src/common/clock';
 import { BookingWorld, bookingWorld, unique } from '../factories';
 import { ADMIN } from '../setup/test-app';
+import { DEMO_CARDS, Order } from '../support/orders';
 import { describeWithBrowser, expectAccessible, launchBrowser, openTab, saveScreenshot, seatBecomes, signInTab, type Tab } from '../support/browser';
 
 /** Real time, which a spec can move ahead (an order's time to pay running out) without stopping it. */
@@ -10,18 +11,6 @@ class AheadClock extends Clock {
   override now(): Date {
     return new Date(Date.now() + this.ahead);
   }
-}
-
-const PAYS = '4242 4242 4242 4242';
-const DECLINES = '4000 0000 0000 0002';
-
-interface Order {
-  id: number;
-  status: string;
-  amount: number;
-  currency: string;
-  seat_numbers: number[];
-  refund_reason: string | null;
 }
 
 /** A start far enough ahead to be valid, at a whole minute (a datetime-local field's precision), in UTC like the test browser. */
@@ -97,20 +86,20 @@ describeWithBrowser('buying seats of a priced show (browser e2e)', () => {
     const facts = page.locator('.order-facts');
     for (const text of [show.screen_name, 'A5 and A6 (2 seats)', '€25.00', `No. ${orderId}`]) await facts.getByText(text).waitFor();
     expect(await page.locator('.countdown').textContent()).toMatch(/^1[45]:\d\d left to pay$/);
-    await page.getByText(`${PAYS} pays, ${DECLINES} is declined`).waitFor();
+    await page.getByText(`${DEMO_CARDS.pays} pays, ${DEMO_CARDS.declines} is declined`).waitFor();
     const order = (await api.order(john, orderId).expect(200)).body as Order;
     expect(order).toMatchObject({ status: 'pending', amount: 2500, currency: 'EUR', seat_numbers: [5, 6] });
     await expectAccessible(page, 'the payment page');
 
     // Declined: said at once, and the form stays for another try.
-    await pay(page, DECLINES, '€25.00');
+    await pay(page, DEMO_CARDS.declines, '€25.00');
     await page.getByRole('alert').filter({ hasText: 'Payment declined: The card was declined; nothing was charged.' }).waitFor();
     expect((await api.order(john, orderId).expect(200)).body).toMatchObject({ status: 'failed' });
     await expectAccessible(page, 'the payment page, declined');
     await saveScreenshot(page, 'payment-declined');
 
     // Paid: the success view links to the tickets.
-    await pay(page, PAYS, '€25.00');
+    await pay(page, DEMO_CARDS.pays, '€25.00');
     await page.getByRole('heading', { name: 'Payment received' }).waitFor();
     await page.getByText(/^Paid €25\.00 on .*: A5 and A6 are yours\. Enjoy the show!$/).waitFor();
     await page.getByRole('link', { name: 'Ticket for seat A5' }).waitFor();
@@ -212,7 +201,7 @@ describeWithBrowser('buying seats of a priced show (browser e2e)', () => {
     clock.ahead = 16 * 60_000;
     await api.book(admin, show.id, [1, 2]).expect(201);
 
-    await pay(page, PAYS, '€20.00');
+    await pay(page, DEMO_CARDS.pays, '€20.00');
     await page.getByRole('heading', { name: 'Your seats were gone' }).waitFor();
     await page.getByRole('alert').filter({ hasText: /seats were gone.*€20\.00 you paid is refunded in full/ }).waitFor();
     expect((await api.order(john, orderId).expect(200)).body).toMatchObject({ status: 'refunded', refund_reason: 'SEATS_GONE' });

@@ -2,16 +2,7 @@ import type { Browser } from 'playwright-core';
 import { BookingWorld, bookingWorld, TestUser, unique } from '../factories';
 import { ADMIN } from '../setup/test-app';
 import { describeWithBrowser, expectAccessible, launchBrowser, openTab, signInTab, type Tab } from '../support/browser';
-
-const PAYS = '4242 4242 4242 4242';
-
-interface Order {
-  id: number;
-  status: string;
-  amount: number;
-  refunded_amount: number;
-  refund_reason: string | null;
-}
+import { DEMO_CARDS, Order } from '../support/orders';
 
 /** A start far enough ahead to be valid, in UTC like the test browser. */
 const startAt = (daysAhead: number, hour: number) => {
@@ -36,7 +27,7 @@ describeWithBrowser('an admin cancels a show and sees it refunded (browser e2e)'
     const hold = (await api.hold(user, showId, seats).expect(201)).body as { id: number };
     const order = (await api.checkout(user, hold.id).expect(201)).body as Order;
     if (!pay) return order;
-    return (await api.demoPay(user, order.id, PAYS).expect(200)).body as Order;
+    return (await api.demoPay(user, order.id, DEMO_CARDS.pays).expect(200)).body as Order;
   };
   const orderOf = async (user: TestUser, orderId: number) => (await api.order(user, orderId).expect(200)).body as Order;
 

@@ -7,6 +7,7 @@ import { BookingWorld, bookingWorld, unique } from '../factories';
 import { describeWithBrowser, expectAccessible, launchBrowser, openTab, signInTab, type Tab } from '../support/browser';
 import { FakeStripe, signedEvent, STRIPE_TEST_CARDS } from '../support/fake-stripe';
 import { waitFor } from '../support/wait';
+import { Order } from '../support/orders';
 
 /** Real time, which a spec can move ahead (an order's time to pay running out) without stopping it. */
 class AheadClock extends Clock {
@@ -39,14 +40,6 @@ interface StripeTab extends Tab {
   scripts: string[];
   /** Every file of the app's own /assets/ the page fetched. */
   assets: string[];
-}
-
-interface Order {
-  id: number;
-  status: string;
-  amount: number;
-  refunded_amount: number;
-  refund_reason: string | null;
 }
 
 /** A start far enough ahead to be valid, in UTC like the test browser. */
