@@ -25,7 +25,9 @@ const ROW_LABEL = (rowIndex: string) => `CASE WHEN ${rowIndex} < 26 THEN chr(65 
  * - every seat row of a show carries its seat's label, row, place and kind,
  *   copied from the plan when the show is made (a booking keeps its label);
  * - a show is on a screen (`screen_id`), and the overlap constraint compares
- *   screens, from the start to `free_at` (its end plus the screen's turnaround).
+ *   screens, from the start to `free_at` (its end plus the screen's turnaround);
+ * - a show may price seats of a kind apart (`prices_by_kind`, e.g.
+ *   `{"premium": 1500}`); other seats cost its `price`.
  *
  * Existing shows: the spellings of one name become one screen of the default
  * cinema (named as its first show spelled it, as big as its biggest show, in
@@ -130,6 +132,9 @@ export class Screens1765000000000 implements MigrationInterface {
       await q.query(`UPDATE shows SET screen_id = $1, screen_name = $2 WHERE id = ANY ($3::int[])`, [id, screen.name, screen.shows]);
     }
     await q.query(`UPDATE shows SET free_at = ends_at`);
+    await q.query(`
+      ALTER TABLE shows ADD COLUMN prices_by_kind jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT shows_prices_by_kind_check CHECK (jsonb_typeof(prices_by_kind) = 'object')`);
     await q.query(`ALTER TABLE shows DROP CONSTRAINT shows_screen_no_overlap`);
     await q.query(`
       ALTER TABLE shows
@@ -144,7 +149,7 @@ export class Screens1765000000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX shows_screen_id_date_time_idx`);
     await q.query(`ALTER TABLE shows DROP CONSTRAINT shows_screen_no_overlap, DROP CONSTRAINT shows_free_after_end, DROP CONSTRAINT shows_screen_id_fkey`);
-    await q.query(`ALTER TABLE shows DROP COLUMN free_at, DROP COLUMN screen_id`);
+    await q.query(`ALTER TABLE shows DROP COLUMN prices_by_kind, DROP COLUMN free_at, DROP COLUMN screen_id`);
     await q.query(`
       ALTER TABLE shows ADD CONSTRAINT shows_screen_no_overlap
         EXCLUDE USING gist (screen_name WITH =, tstzrange(date_time, ends_at) WITH &&) WHERE (status = 'scheduled')`);

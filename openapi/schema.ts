@@ -747,6 +747,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sales per show and per day of a cinema, days in its time zone (admin)
+         * @description The shows starting from `from` to `to` (both included, at most 366 days; each is today in the cinema's zone when left out), every day listed, days without shows too, each show with its seats sold (booked now), held (by holds that have not expired), free (neither; a cancelled show has every seat free) and cancelled (cancelled bookings), and its revenue by currency: the prices of its seats booked now. Nothing is subtracted for refunds: a refunded seat is a cancelled booking already, so its money is no longer in the sum. Each day and the whole range add their shows up.
+         */
+        get: operations["Reports_sales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -1177,6 +1197,15 @@ export interface components {
              */
             price: number;
             /**
+             * @description Prices of seats of a kind; seats of other kinds cost `price`
+             * @example {
+             *       "premium": 1500
+             *     }
+             */
+            prices_by_kind: {
+                [key: string]: number;
+            };
+            /**
              * @description ISO 4217
              * @example EUR
              */
@@ -1210,6 +1239,15 @@ export interface components {
              */
             price?: number;
             /**
+             * @description Prices of seats of a kind (standard, wheelchair, companion, premium) in minor units; seats of other kinds cost `price`. A show's bookings keep what they were sold at.
+             * @example {
+             *       "premium": 1500
+             *     }
+             */
+            prices_by_kind?: {
+                [key: string]: number;
+            };
+            /**
              * @description ISO 4217, upper case; CURRENCY (EUR) when not given
              * @example EUR
              */
@@ -1242,6 +1280,15 @@ export interface components {
              * @example 1250
              */
             price?: number;
+            /**
+             * @description Prices of seats of a kind (standard, wheelchair, companion, premium) in minor units; seats of other kinds cost `price`. A show's bookings keep what they were sold at.
+             * @example {
+             *       "premium": 1500
+             *     }
+             */
+            prices_by_kind?: {
+                [key: string]: number;
+            };
             /**
              * @description ISO 4217, upper case; CURRENCY (EUR) when not given
              * @example EUR
@@ -1705,6 +1752,133 @@ export interface components {
             token: string;
             /** @example new-password-123 */
             password: string;
+        };
+        /** @description An amount of one currency */
+        MoneyAmount: {
+            /**
+             * @description ISO 4217
+             * @example EUR
+             */
+            currency: string;
+            /**
+             * @description Minor units of `currency` (cents)
+             * @example 2500
+             */
+            amount: number;
+        };
+        /** @description One show of a sales report */
+        SalesReportShow: {
+            /**
+             * @description Seats booked now
+             * @example 2
+             */
+            sold: number;
+            /**
+             * @description Seats held now by a hold that has not expired
+             * @example 1
+             */
+            held: number;
+            /**
+             * @description Seats neither booked nor held now (a cancelled show has all its seats free)
+             * @example 7
+             */
+            free: number;
+            /**
+             * @description Bookings cancelled (by their customer, an admin, or with their show); a refunded seat is one
+             * @example 1
+             */
+            cancelled: number;
+            /** @description What the seats booked now were sold at, by currency (the paying order's, else the show's), sorted by currency. Refunds are not subtracted: a refunded seat is a cancelled booking, so it is no longer in the sum. A show lists its own currency (0 when nothing was sold); totals list every currency of their shows */
+            revenue: components["schemas"]["MoneyAmount"][];
+            /** @example 42 */
+            show_id: number;
+            /** @example 3 */
+            movie_id: number;
+            /** @example The Matrix */
+            movie_title: string;
+            /** @example 3 */
+            screen_id: number;
+            /** @example Screen 1 */
+            screen_name: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-08T13:00:00.000Z
+             */
+            date_time: string;
+            /**
+             * Format: date-time
+             * @description The start on the cinema's clock, with its offset
+             * @example 2026-12-08T14:00:00+01:00
+             */
+            local_date_time: string;
+            /**
+             * @example scheduled
+             * @enum {string}
+             */
+            status: "scheduled" | "cancelled";
+            /** @example 10 */
+            total_seats: number;
+        };
+        /** @description Seats and money of one show, or added up over shows */
+        SalesCounts: {
+            /**
+             * @description Seats booked now
+             * @example 2
+             */
+            sold: number;
+            /**
+             * @description Seats held now by a hold that has not expired
+             * @example 1
+             */
+            held: number;
+            /**
+             * @description Seats neither booked nor held now (a cancelled show has all its seats free)
+             * @example 7
+             */
+            free: number;
+            /**
+             * @description Bookings cancelled (by their customer, an admin, or with their show); a refunded seat is one
+             * @example 1
+             */
+            cancelled: number;
+            /** @description What the seats booked now were sold at, by currency (the paying order's, else the show's), sorted by currency. Refunds are not subtracted: a refunded seat is a cancelled booking, so it is no longer in the sum. A show lists its own currency (0 when nothing was sold); totals list every currency of their shows */
+            revenue: components["schemas"]["MoneyAmount"][];
+        };
+        /** @description One day of a sales report, in the cinema's time zone */
+        SalesReportDay: {
+            /**
+             * Format: date
+             * @example 2026-12-08
+             */
+            date: string;
+            /** @description The shows starting that day, by start then id; none on a day without shows */
+            shows: components["schemas"]["SalesReportShow"][];
+            /** @description The day's shows added up */
+            totals: components["schemas"]["SalesCounts"];
+        };
+        /** @description Seats and money per show and per day of a cinema, days in the cinema's time zone */
+        SalesReport: {
+            cinema: components["schemas"]["Cinema"];
+            /**
+             * Format: date
+             * @example 2026-12-08
+             */
+            from: string;
+            /**
+             * Format: date
+             * @example 2026-12-09
+             */
+            to: string;
+            /**
+             * Format: date-time
+             * @description The moment sold, held and free were counted at
+             * @example 2026-12-08T09:00:00.000Z
+             */
+            as_of: string;
+            /** @description Every day from `from` to `to`, in order, days without shows too */
+            days: components["schemas"]["SalesReportDay"][];
+            /** @description Every day added up */
+            totals: components["schemas"]["SalesCounts"];
         };
         Account: {
             /** @example 1 */
@@ -5161,6 +5335,67 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Reports_sales: {
+        parameters: {
+            query?: {
+                /** @description The first day, in the cinema's time zone; today there when left out */
+                from?: string;
+                /** @description The last day, included: on or after `from`, at most 366 days in all; today in the cinema's time zone when left out */
+                to?: string;
+                /** @description The cinema (GET /cinemas/); the default one when left out */
+                cinema_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every day of the range with its shows, each day added up, and the whole range added up */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    /** @description no-store */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesReport"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"] | components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not Found: CINEMA_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -92,7 +92,7 @@ async function seed(url: string): Promise<void> {
         const start = new Date(firstDay.getTime() + (index + 1) * 86400_000 + (14 + screenIndex * 5) * 3600_000);
         await unlessThere(() =>
           db.transaction(async (tx) => {
-            const [show] = await tx.rows(INSERT_SHOW, movie.id, screen.id, start, movie.duration_minutes, screen.total_seats, 0, 'EUR');
+            const [show] = await tx.rows(INSERT_SHOW, movie.id, screen.id, start, movie.duration_minutes, screen.total_seats, 0, 'EUR', {});
             await tx.rows(ADD_SEAT_ROWS, show.id, 1, screen.total_seats);
           }),
         );

@@ -87,6 +87,9 @@ export const AVAILABLE = 9;
  * cancelled comes back in its committed version, while `sh` is the
  * statement's snapshot, from before the cancellation committed.
  */
+/** What seat row `s` of show `sh` costs: its kind's price when the show sets one (prices_by_kind), else the show's price. */
+export const seatPrice = (sh: string, s: string) => `coalesce((${sh}.prices_by_kind ->> ${s}.kind)::int, ${sh}.price)`;
+
 export const refusalRank = (sh: string, s: string, who: string, now: string, order?: string) => `CASE
       WHEN ${sh}.id IS NULL THEN ${Refusal.SHOW_NOT_FOUND}
       WHEN ${isShowCancelled(`coalesce(${s}.show_status, ${sh}.status)`)} THEN ${Refusal.SHOW_CANCELLED}
@@ -95,7 +98,7 @@ export const refusalRank = (sh: string, s: string, who: string, now: string, ord
         order === undefined
           ? ''
           : `
-      WHEN ${sh}.price > 0 AND ${order} IS NULL THEN ${Refusal.PAYMENT_REQUIRED}`
+      WHEN ${seatPrice(sh, s)} > 0 AND ${order} IS NULL THEN ${Refusal.PAYMENT_REQUIRED}`
       }
       WHEN ${isBooked(s)} THEN ${Refusal.SEAT_TAKEN}
       WHEN ${isHeldAgainst(s, who, now)} THEN ${Refusal.SEAT_HELD}
@@ -113,10 +116,10 @@ export const refusalRank = (sh: string, s: string, who: string, now: string, ord
  * that are refused whatever happens (seats no show can have). A sale passes
  * `order`, the SQL of the order paying for it (NULL when none): a priced
  * show's seats are then PAYMENT_REQUIRED without one; `judged` carries the
- * show's price, which the booking keeps.
+ * seat's price (seatPrice), which the booking keeps.
  */
 export const judgeRequests = (who: string, now: string, lock = true, order?: string) => `locked AS (
-  SELECT s.show_id, s.seat_number, s.total_seats, s.label, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
+  SELECT s.show_id, s.seat_number, s.total_seats, s.label, s.kind, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
     FROM seats s JOIN wanted w ON s.show_id = w.show_id AND s.seat_number = w.seat_number${
       lock
         ? `
@@ -125,7 +128,7 @@ export const judgeRequests = (who: string, now: string, lock = true, order?: str
         : ''
     }
 ), judged AS (
-  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, l.label, sh.price, ${refusalRank('sh', 'l', who, now, order)} AS rank
+  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, l.label, ${seatPrice('sh', 'l')} AS price, ${refusalRank('sh', 'l', who, now, order)} AS rank
     FROM wanted w
     LEFT JOIN shows sh ON sh.id = w.show_id
     LEFT JOIN locked l ON l.show_id = w.show_id AND l.seat_number = w.seat_number

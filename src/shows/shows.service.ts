@@ -86,7 +86,7 @@ export class ShowsService {
         const screen = await this.screenFor(tx, dto.screen_id, dto.screen_name, dto.total_seats);
         const totalSeats = dto.total_seats ?? screen.total_seats;
         await this.fit(tx, screen, totalSeats);
-        const [{ id }] = await tx.rows(INSERT_SHOW, movieId, screen.id, dateTime, movie.duration_minutes, totalSeats, dto.price ?? 0, dto.currency ?? this.config.payments.currency);
+        const [{ id }] = await tx.rows(INSERT_SHOW, movieId, screen.id, dateTime, movie.duration_minutes, totalSeats, dto.price ?? 0, dto.currency ?? this.config.payments.currency, dto.prices_by_kind ?? {});
         await tx.rows(screen.auto_plan ? ADD_LAID_OUT_SEAT_ROWS : ADD_SEAT_ROWS, id, 1, totalSeats);
         return this.get(id, tx);
       }),
@@ -110,9 +110,10 @@ export class ShowsService {
       dto.date_time === undefined &&
       dto.total_seats === undefined &&
       dto.price === undefined &&
+      dto.prices_by_kind === undefined &&
       dto.currency === undefined
     ) {
-      throw new ValidationFailedError([], 'Send at least one of screen_id, screen_name, date_time, total_seats, price, currency.');
+      throw new ValidationFailedError([], 'Send at least one of screen_id, screen_name, date_time, total_seats, price, prices_by_kind, currency.');
     }
     const dateTime = dto.date_time === undefined ? null : this.futureDate(dto.date_time);
     return screenBusyOnOverlap(() =>
@@ -141,7 +142,7 @@ export class ShowsService {
           if (moves && dto.notify_customers !== true && seats.some((seat) => seat.booked || seat.held)) throw showHasBookings(seats, moveNeedsNotice);
           if (newTotal < show.total_seats) await tx.rows(REMOVE_SEAT_ROWS, id, newTotal);
         }
-        await tx.rows(UPDATE_SHOW, id, otherScreen ? target.id : null, dateTime, newTotal, dto.price ?? null, dto.currency ?? null);
+        await tx.rows(UPDATE_SHOW, id, otherScreen ? target.id : null, dateTime, newTotal, dto.price ?? null, dto.currency ?? null, dto.prices_by_kind ?? null);
         if (autoPlan) {
           // Laid out on its own size: all of it again when that or its screen changes.
           if (newTotal > show.total_seats) await tx.rows(ADD_LAID_OUT_SEAT_ROWS, id, show.total_seats + 1, newTotal);

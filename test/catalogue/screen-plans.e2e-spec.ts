@@ -87,6 +87,30 @@ describe('screens with seat plans (e2e)', () => {
     expectProblem(await api.createShow(admin, movieId, { screen_id: made.id, date_time: at(4, 10), total_seats: 9 }), 400, 'SCREEN_CAPACITY_EXCEEDED');
   });
 
+  it('a show prices seats by kind: an order costs the sum of its seats, bookings keep their seat price, a free kind needs no payment', async () => {
+    const made = (await post({ name: `Prices ${unique()}`, rows: [{ label: 'A', seats: [{}, { kind: 'premium' }, { kind: 'wheelchair' }, { kind: 'companion' }] }] }).expect(201)).body as Screen;
+    const show = (
+      await api.createShow(admin, movieId, { screen_id: made.id, date_time: at(9, 18), price: 1000, currency: 'EUR', prices_by_kind: { premium: 1500, wheelchair: 0 } }).expect(201)
+    ).body as { id: number; prices_by_kind: Record<string, number> };
+    expect(show.prices_by_kind).toEqual({ premium: 1500, wheelchair: 0 });
+    const hold = (await api.hold(john, show.id, [1, 2, 4]).expect(201)).body as { id: number };
+    const order = (await api.checkout(john, hold.id).expect(201)).body as { id: number; amount: number };
+    expect(order.amount).toBe(1000 + 1500 + 1000);
+    await api.demoPay(john, order.id, '4242 4242 4242 4242').expect(200);
+    const { rows } = await ctx.db.pool.query(`SELECT seat_number, price FROM bookings WHERE order_id = $1 ORDER BY seat_number`, [order.id]);
+    expect(rows).toEqual([
+      { seat_number: 1, price: 1000 },
+      { seat_number: 2, price: 1500 },
+      { seat_number: 4, price: 1000 },
+    ]);
+    // The wheelchair space costs nothing here: booked without an order.
+    const [free] = (await api.book(john, show.id, [3]).expect(201)).body as { price: number; order_id: number | null }[];
+    expect(free).toMatchObject({ price: 0, order_id: null });
+    for (const prices_by_kind of [{ sofa: 100 }, { premium: -1 }, { premium: 1.5 }, [1500], 'premium']) {
+      expectProblem(await api.createShow(admin, movieId, { screen_id: made.id, date_time: at(10, 18), price: 1000, prices_by_kind }), 400, 'VALIDATION_FAILED');
+    }
+  });
+
   it('the spellings of one screen name are one screen: an overlap is SCREEN_BUSY, a second screen is SCREEN_NAME_TAKEN', async () => {
     const id = unique();
     const first = (await api.createShow(admin, movieId, { screen_name: `Screen ${id}`, date_time: at(5, 15), total_seats: 30 }).expect(201)).body as { screen_id: number };

@@ -39,6 +39,7 @@ describe('catalogue (e2e)', () => {
         status: 'scheduled',
         cancelled_at: null,
         price: 0,
+        prices_by_kind: {},
         currency: 'EUR',
       });
       expect((await api.show(res.body.id).expect(200)).body).toEqual(res.body);
@@ -72,6 +73,7 @@ describe('catalogue (e2e)', () => {
           status: 'scheduled',
           cancelled_at: null,
           price: 0,
+          prices_by_kind: {},
           currency: 'EUR',
         });
       }

@@ -2,7 +2,7 @@ import { mayActSql } from '../../common/access/may-act';
 import { statement } from '../../database/statement';
 import { insertJobs } from '../../jobs/sql/insert-jobs.sql';
 import { SEAT_CHANGES } from '../../seat-events/seat-events.sql';
-import { freeHeldSeats } from '../../seats/seat-rules.sql';
+import { freeHeldSeats, seatPrice } from '../../seats/seat-rules.sql';
 import type { OrderProvider, RefundReason } from '../entities/order.entity';
 import { PAYMENT_OUTCOMES, PaymentOutcome } from '../order-events';
 import { REFUND_PAYOUT } from '../order-jobs';
@@ -20,8 +20,8 @@ const outcomes = (outcome: (row: OrderRow) => PaymentOutcome) => (rows: OrderRow
  * (locks 1 to 3) in the same transaction: the hold's live order (pending or
  * failed) again, as pending, with its expiry unchanged (one live order per
  * hold, orders_one_live_per_hold); or a new one for the hold's seats at the
- * show's price, paying within `window` seconds, the hold (and its seat rows,
- * lock 4) kept until then. `free` when the show costs nothing: no order, the
+ * seats' prices (seatPrice: by kind where the show sets one), paying within `window` seconds, the hold (and its seat rows,
+ * lock 4) kept until then. `free` when the seats cost nothing: no order, the
  * hold is confirmed as it is.
  */
 export const PLACE_ORDER = statement<
@@ -31,23 +31,24 @@ export const PLACE_ORDER = statement<
   name: 'place-order',
   text: `
 WITH sh AS (
-  SELECT id, price, currency FROM shows WHERE id = $3
+  SELECT sh.id, sh.currency, (SELECT coalesce(sum(${seatPrice('sh', 's')}), 0)::int FROM seats s WHERE s.show_id = sh.id AND s.seat_number = ANY ($4::int[])) AS amount
+    FROM shows sh WHERE sh.id = $3
 ), live AS (
   UPDATE orders o SET status = 'pending'
    WHERE o.hold_id = $1 AND o.status IN ('pending', 'failed') AND o.expires_at > $5
   RETURNING o.*
 ), placed AS (
   INSERT INTO orders (user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, created_at, expires_at)
-  SELECT $2, sh.id, $1, $4::int[], cardinality($4::int[]) * sh.price, sh.currency, 'pending', $7, $5, $5::timestamptz + $6 * interval '1 second'
+  SELECT $2, sh.id, $1, $4::int[], sh.amount, sh.currency, 'pending', $7, $5, $5::timestamptz + $6 * interval '1 second'
     FROM sh
-   WHERE sh.price > 0 AND NOT EXISTS (SELECT 1 FROM live)
+   WHERE sh.amount > 0 AND NOT EXISTS (SELECT 1 FROM live)
   RETURNING *
 ), kept AS (
   UPDATE holds h SET expires_at = p.expires_at FROM placed p WHERE h.id = p.hold_id AND h.expires_at < p.expires_at RETURNING h.id
 ), seats_kept AS (
   UPDATE seats s SET hold_expires_at = p.expires_at FROM placed p WHERE s.hold_id = p.hold_id AND s.hold_expires_at < p.expires_at
 )
-SELECT coalesce((SELECT price = 0 FROM sh), false) AS free, ${orderAnswer('o', '$5::timestamptz')}
+SELECT coalesce((SELECT amount = 0 FROM sh), false) AS free, ${orderAnswer('o', '$5::timestamptz')}
   FROM (SELECT 1) AS one
   LEFT JOIN (SELECT ${ORDER_COLUMNS} FROM live UNION ALL SELECT ${ORDER_COLUMNS} FROM placed) o ON true`,
 });
@@ -173,7 +174,8 @@ export const PLACE_BOX_OFFICE_ORDER = statement<[userId: number, showId: number,
   name: 'place-box-office-order',
   text: `
 INSERT INTO orders AS o (user_id, show_id, seat_numbers, amount, currency, status, provider, created_at, expires_at, paid_at, customer_email)
-SELECT $1, sh.id, $3::int[], cardinality($3::int[]) * sh.price, sh.currency, 'paid', 'box_office', $4, $4, $4, $5
+SELECT $1, sh.id, $3::int[], (SELECT coalesce(sum(${seatPrice('sh', 's')}), 0)::int FROM seats s WHERE s.show_id = sh.id AND s.seat_number = ANY ($3::int[])),
+       sh.currency, 'paid', 'box_office', $4, $4, $4, $5
   FROM shows sh WHERE sh.id = $2
 RETURNING ${RETURNING_ORDER('$4::timestamptz')}`,
   events: outcomes(() => 'succeeded'),

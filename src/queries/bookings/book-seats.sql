@@ -4,17 +4,17 @@
 WITH wanted AS (
   SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[]) AS w(req, user_id, show_id, seat_number)
 ), locked AS (
-  SELECT s.show_id, s.seat_number, s.total_seats, s.label, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
+  SELECT s.show_id, s.seat_number, s.total_seats, s.label, s.kind, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
     FROM seats s JOIN wanted w ON s.show_id = w.show_id AND s.seat_number = w.seat_number
    ORDER BY s.show_id, s.seat_number
      FOR UPDATE OF s
 ), judged AS (
-  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, l.label, sh.price, CASE
+  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, l.label, coalesce((sh.prices_by_kind ->> l.kind)::int, sh.price) AS price, CASE
       WHEN sh.id IS NULL THEN 1
       WHEN (coalesce(l.show_status, sh.status) = 'cancelled') THEN 2
       WHEN l.seat_number IS NULL THEN 3
       WHEN (sh.date_time <= $5) THEN 4
-      WHEN sh.price > 0 AND $7::int IS NULL THEN 5
+      WHEN coalesce((sh.prices_by_kind ->> l.kind)::int, sh.price) > 0 AND $7::int IS NULL THEN 5
       WHEN l.booking_id IS NOT NULL THEN 6
       WHEN ((l.hold_id IS NOT NULL AND l.hold_expires_at > $5) AND l.held_by IS DISTINCT FROM w.user_id) THEN 7
       ELSE 9 END AS rank

@@ -4,10 +4,10 @@
 WITH wanted AS (
   SELECT 0 AS req, NULL::int AS user_id, $1::int AS show_id, n AS seat_number FROM unnest($2::numeric[]) AS n
 ), locked AS (
-  SELECT s.show_id, s.seat_number, s.total_seats, s.label, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
+  SELECT s.show_id, s.seat_number, s.total_seats, s.label, s.kind, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
     FROM seats s JOIN wanted w ON s.show_id = w.show_id AND s.seat_number = w.seat_number
 ), judged AS (
-  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, l.label, sh.price, CASE
+  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, l.label, coalesce((sh.prices_by_kind ->> l.kind)::int, sh.price) AS price, CASE
       WHEN sh.id IS NULL THEN 1
       WHEN (coalesce(l.show_status, sh.status) = 'cancelled') THEN 2
       WHEN l.seat_number IS NULL THEN 3

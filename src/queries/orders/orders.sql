@@ -2,23 +2,24 @@
 
 -- place-order
 WITH sh AS (
-  SELECT id, price, currency FROM shows WHERE id = $3
+  SELECT sh.id, sh.currency, (SELECT coalesce(sum(coalesce((sh.prices_by_kind ->> s.kind)::int, sh.price)), 0)::int FROM seats s WHERE s.show_id = sh.id AND s.seat_number = ANY ($4::int[])) AS amount
+    FROM shows sh WHERE sh.id = $3
 ), live AS (
   UPDATE orders o SET status = 'pending'
    WHERE o.hold_id = $1 AND o.status IN ('pending', 'failed') AND o.expires_at > $5
   RETURNING o.*
 ), placed AS (
   INSERT INTO orders (user_id, show_id, hold_id, seat_numbers, amount, currency, status, provider, created_at, expires_at)
-  SELECT $2, sh.id, $1, $4::int[], cardinality($4::int[]) * sh.price, sh.currency, 'pending', $7, $5, $5::timestamptz + $6 * interval '1 second'
+  SELECT $2, sh.id, $1, $4::int[], sh.amount, sh.currency, 'pending', $7, $5, $5::timestamptz + $6 * interval '1 second'
     FROM sh
-   WHERE sh.price > 0 AND NOT EXISTS (SELECT 1 FROM live)
+   WHERE sh.amount > 0 AND NOT EXISTS (SELECT 1 FROM live)
   RETURNING *
 ), kept AS (
   UPDATE holds h SET expires_at = p.expires_at FROM placed p WHERE h.id = p.hold_id AND h.expires_at < p.expires_at RETURNING h.id
 ), seats_kept AS (
   UPDATE seats s SET hold_expires_at = p.expires_at FROM placed p WHERE s.hold_id = p.hold_id AND s.hold_expires_at < p.expires_at
 )
-SELECT coalesce((SELECT price = 0 FROM sh), false) AS free, o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $5::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (
+SELECT coalesce((SELECT amount = 0 FROM sh), false) AS free, o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $5::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (
     SELECT jsonb_build_object(
              'movie_title', order_movie.title, 'screen_name', order_show.screen_name, 'date_time', order_show.date_time,
              'seat_labels', ARRAY(
@@ -161,7 +162,8 @@ SELECT count(*)::int AS total FROM orders WHERE user_id = $1;
 
 -- place-box-office-order (reports events, announced after commit)
 INSERT INTO orders AS o (user_id, show_id, seat_numbers, amount, currency, status, provider, created_at, expires_at, paid_at, customer_email)
-SELECT $1, sh.id, $3::int[], cardinality($3::int[]) * sh.price, sh.currency, 'paid', 'box_office', $4, $4, $4, $5
+SELECT $1, sh.id, $3::int[], (SELECT coalesce(sum(coalesce((sh.prices_by_kind ->> s.kind)::int, sh.price)), 0)::int FROM seats s WHERE s.show_id = sh.id AND s.seat_number = ANY ($3::int[])),
+       sh.currency, 'paid', 'box_office', $4, $4, $4, $5
   FROM shows sh WHERE sh.id = $2
 RETURNING o.id, o.user_id, o.show_id, o.hold_id, o.seat_numbers, o.amount, o.currency, o.status, o.provider, o.payment_ref, o.created_at, o.expires_at, o.paid_at, o.refunded_amount, o.refund_reason, CASE WHEN o.status IN ('pending', 'failed') AND o.expires_at <= $4::timestamptz THEN 'expired' ELSE o.status END AS shown_status, (
     SELECT jsonb_build_object(

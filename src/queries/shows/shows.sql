@@ -3,7 +3,7 @@
 -- get-show
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_id, sh.screen_name, sh.date_time, sh.total_seats,
        sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
-       sh.status, sh.cancelled_at, sh.price, sh.currency, c.id AS cinema_id, c.name AS cinema_name, c.time_zone AS cinema_time_zone
+       sh.status, sh.cancelled_at, sh.price, sh.prices_by_kind, sh.currency, c.id AS cinema_id, c.name AS cinema_name, c.time_zone AS cinema_time_zone
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
   JOIN screens sc ON sc.id = sh.screen_id
   JOIN cinemas c ON c.id = sc.cinema_id
@@ -19,7 +19,7 @@ SELECT id FROM shows WHERE id = $1;
 -- shows-of-movie
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_id, sh.screen_name, sh.date_time, sh.total_seats,
        sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
-       sh.status, sh.cancelled_at, sh.price, sh.currency, c.id AS cinema_id, c.name AS cinema_name, c.time_zone AS cinema_time_zone
+       sh.status, sh.cancelled_at, sh.price, sh.prices_by_kind, sh.currency, c.id AS cinema_id, c.name AS cinema_name, c.time_zone AS cinema_time_zone
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
   JOIN screens sc ON sc.id = sh.screen_id
   JOIN cinemas c ON c.id = sc.cinema_id
@@ -34,7 +34,7 @@ SELECT count(*) FILTER (WHERE t.booking_id IS NOT NULL)::int AS booked_seats,
 -- shows-on-day
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_id, sh.screen_name, sh.date_time, sh.total_seats,
        sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
-       sh.status, sh.cancelled_at, sh.price, sh.currency, c.id AS cinema_id, c.name AS cinema_name, c.time_zone AS cinema_time_zone
+       sh.status, sh.cancelled_at, sh.price, sh.prices_by_kind, sh.currency, c.id AS cinema_id, c.name AS cinema_name, c.time_zone AS cinema_time_zone
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
   JOIN screens sc ON sc.id = sh.screen_id
   JOIN cinemas c ON c.id = sc.cinema_id
@@ -59,8 +59,8 @@ SELECT count(*)::int AS total
 SELECT count(*)::int AS total FROM shows WHERE movie_id = $1;
 
 -- insert-show
-INSERT INTO shows (movie_id, screen_id, screen_name, date_time, ends_at, free_at, total_seats, price, currency)
-SELECT $1, sc.id, sc.name, $3, $3::timestamptz + make_interval(mins => $4), $3::timestamptz + make_interval(mins => $4 + sc.turnaround_minutes), $5, $6, $7
+INSERT INTO shows (movie_id, screen_id, screen_name, date_time, ends_at, free_at, total_seats, price, currency, prices_by_kind)
+SELECT $1, sc.id, sc.name, $3, $3::timestamptz + make_interval(mins => $4), $3::timestamptz + make_interval(mins => $4 + sc.turnaround_minutes), $5, $6, $7, $8::jsonb
   FROM screens sc WHERE sc.id = $2
 RETURNING id;
 
@@ -80,6 +80,7 @@ SELECT id FROM holds WHERE show_id = $1 ORDER BY id FOR UPDATE;
 UPDATE shows SET screen_id = sc.id,
                  screen_name = sc.name,
                  price = coalesce($5, price),
+                 prices_by_kind = coalesce($7::jsonb, prices_by_kind),
                  currency = coalesce($6, currency),
                  date_time = coalesce($3, date_time),
                  ends_at = coalesce($3, date_time) + make_interval(mins => m.duration_minutes),

@@ -1,5 +1,21 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  ValidateIf,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import { SEAT_KINDS } from '../../screens/entities/screen-seat.entity';
 import { CinemaResponse } from '../../cinemas/cinema.dto';
 import { decimalInteger, PageQuery } from '../../common/http/pagination';
 import { MAX_SEATS_PER_SHOW } from '../../seats/seat-rules.sql';
@@ -10,6 +26,19 @@ export const MAX_PRICE = 100_000_000;
 const CURRENCIES = Intl.supportedValuesOf('currency');
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+@ValidatorConstraint({ name: 'pricesByKind' })
+class PricesByKind implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    return Object.entries(value).every(
+      ([kind, price]) => (SEAT_KINDS as readonly string[]).includes(kind) && Number.isInteger(price) && (price as number) >= 0 && (price as number) <= MAX_PRICE,
+    );
+  }
+  defaultMessage(): string {
+    return `prices_by_kind must map seat kinds (${SEAT_KINDS.join(', ')}) to whole prices from 0 to ${MAX_PRICE}`;
+  }
+}
 
 @ApiSchema({ name: 'CreateShow' })
 export class CreateShowDto {
@@ -57,6 +86,16 @@ export class CreateShowDto {
   @Max(MAX_PRICE)
   @IsInt()
   price?: number;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'integer', minimum: 0, maximum: MAX_PRICE },
+    example: { premium: 1500 },
+    description: "Prices of seats of a kind (standard, wheelchair, companion, premium) in minor units; seats of other kinds cost `price`. A show's bookings keep what they were sold at.",
+  })
+  @IsOptional()
+  @Validate(PricesByKind)
+  prices_by_kind?: Record<string, number>;
 
   @ApiProperty({ required: false, example: 'EUR', description: 'ISO 4217, upper case; CURRENCY (EUR) when not given' })
   @IsOptional()
@@ -109,6 +148,13 @@ export class ShowResponse {
   status: 'scheduled' | 'cancelled';
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null, description: 'Set when cancelled' }) cancelled_at: string | null;
   @ApiProperty({ type: 'integer', minimum: 0, example: 1250, description: "A seat's price in minor units of `currency`; 0: free" }) price: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { premium: 1500 },
+    description: 'Prices of seats of a kind; seats of other kinds cost `price`',
+  })
+  prices_by_kind: Record<string, number>;
   @ApiProperty({ example: 'EUR', description: 'ISO 4217' }) currency: string;
 }
 

@@ -24,6 +24,7 @@ export type ShowStatus = 'scheduled' | 'cancelled';
 @Check('shows_status_check', `status IN ('scheduled', 'cancelled')`)
 @Check('shows_cancelled_at_check', `(status = 'cancelled') = (cancelled_at IS NOT NULL)`)
 @Check('shows_free_after_end', 'free_at >= ends_at')
+@Check('shows_prices_by_kind_check', `jsonb_typeof(prices_by_kind) = 'object'`)
 @Index('shows_screen_id_date_time_idx', ['screenId', 'dateTime'])
 @Exclusion('shows_screen_no_overlap', `USING gist (screen_id WITH =, tstzrange(date_time, free_at) WITH &&) WHERE (status = 'scheduled')`)
 export class Show {
@@ -73,6 +74,10 @@ export class Show {
   /** A seat's price in the currency's minor units (cents); 0 is a free show, booked without an order. */
   @Column({ type: 'integer', default: 0 })
   price: number;
+
+  /** Prices of seats of a kind, in minor units (`{"premium": 1500}`); seats of other kinds cost `price`. */
+  @Column({ name: 'prices_by_kind', type: 'jsonb', default: () => "'{}'" })
+  pricesByKind: Record<string, number>;
 
   /** ISO 4217. */
   @Column({ type: 'varchar', length: 3, default: 'EUR' })

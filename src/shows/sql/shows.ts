@@ -1,3 +1,4 @@
+import { cinemaMidnight, cinemaToday } from '../../cinemas/cinema-day.sql';
 import { localIso } from '../../common/time-zone';
 import { statement } from '../../database/statement';
 import { SEAT_CHANGES } from '../../seat-events/seat-events.sql';
@@ -19,6 +20,7 @@ export interface ShowRow {
   status: ShowStatus;
   cancelled_at: Date | null;
   price: number;
+  prices_by_kind: Record<string, number>;
   currency: string;
   cinema_id: number;
   cinema_name: string;
@@ -29,7 +31,7 @@ export interface ShowRow {
 const SHOW_SELECT = `
 SELECT sh.id, sh.movie_id, m.title AS movie_title, sh.screen_id, sh.screen_name, sh.date_time, sh.total_seats,
        sh.total_seats - taken.booked_seats - taken.held_seats AS available_seats, taken.booked_seats, taken.held_seats,
-       sh.status, sh.cancelled_at, sh.price, sh.currency, c.id AS cinema_id, c.name AS cinema_name, c.time_zone AS cinema_time_zone
+       sh.status, sh.cancelled_at, sh.price, sh.prices_by_kind, sh.currency, c.id AS cinema_id, c.name AS cinema_name, c.time_zone AS cinema_time_zone
   FROM shows sh JOIN movies m ON m.id = sh.movie_id
   JOIN screens sc ON sc.id = sh.screen_id
   JOIN cinemas c ON c.id = sc.cinema_id
@@ -56,9 +58,9 @@ export const SHOWS_OF_MOVIE = statement<[now: Date, movieId: number, limit: numb
 
 /** The day a listing is of: `$2` (a date) or, when NULL, today at `$1` in the cinema's zone; its start and end as instants. */
 const DAY_OF_CINEMA = `
- CROSS JOIN LATERAL (SELECT coalesce($2::date, ($1::timestamptz AT TIME ZONE c.time_zone)::date) AS d) day
+ CROSS JOIN LATERAL (SELECT coalesce($2::date, ${cinemaToday('$1', 'c.time_zone')}) AS d) day
  WHERE sc.cinema_id = $3
-   AND sh.date_time >= (day.d::timestamp AT TIME ZONE c.time_zone) AND sh.date_time < ((day.d + 1)::timestamp AT TIME ZONE c.time_zone)`;
+   AND sh.date_time >= ${cinemaMidnight('day.d', 'c.time_zone')} AND sh.date_time < ${cinemaMidnight('(day.d + 1)', 'c.time_zone')}`;
 
 /**
  * The shows of a cinema starting on a calendar day in its own time zone (from
@@ -90,13 +92,13 @@ export const COUNT_SHOWS_OF_MOVIE = statement<[movieId: number], { total: number
  * constraint sees. It carries its screen's name.
  */
 export const INSERT_SHOW = statement<
-  [movieId: number, screenId: number, dateTime: Date, durationMinutes: number, totalSeats: number, price: number, currency: string],
+  [movieId: number, screenId: number, dateTime: Date, durationMinutes: number, totalSeats: number, price: number, currency: string, pricesByKind: Record<string, number>],
   { id: number }
 >({
   name: 'insert-show',
   text: `
-INSERT INTO shows (movie_id, screen_id, screen_name, date_time, ends_at, free_at, total_seats, price, currency)
-SELECT $1, sc.id, sc.name, $3, $3::timestamptz + make_interval(mins => $4), $3::timestamptz + make_interval(mins => $4 + sc.turnaround_minutes), $5, $6, $7
+INSERT INTO shows (movie_id, screen_id, screen_name, date_time, ends_at, free_at, total_seats, price, currency, prices_by_kind)
+SELECT $1, sc.id, sc.name, $3, $3::timestamptz + make_interval(mins => $4), $3::timestamptz + make_interval(mins => $4 + sc.turnaround_minutes), $5, $6, $7, $8::jsonb
   FROM screens sc WHERE sc.id = $2
 RETURNING id`,
 });
@@ -139,7 +141,7 @@ export const LOCK_SHOW_HOLDS = statement<[showId: number], { id: number }>({
  * new total_seats cascades onto its seat rows (seats_show_fk).
  */
 export const UPDATE_SHOW = statement<
-  [showId: number, screenId: number | null, dateTime: Date | null, totalSeats: number, price: number | null, currency: string | null],
+  [showId: number, screenId: number | null, dateTime: Date | null, totalSeats: number, price: number | null, currency: string | null, pricesByKind: Record<string, number> | null],
   { id: number }
 >({
   name: 'update-show',
@@ -147,6 +149,7 @@ export const UPDATE_SHOW = statement<
 UPDATE shows SET screen_id = sc.id,
                  screen_name = sc.name,
                  price = coalesce($5, price),
+                 prices_by_kind = coalesce($7::jsonb, prices_by_kind),
                  currency = coalesce($6, currency),
                  date_time = coalesce($3, date_time),
                  ends_at = coalesce($3, date_time) + make_interval(mins => m.duration_minutes),
