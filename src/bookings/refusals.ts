@@ -14,6 +14,8 @@ export interface Refused {
   refusal: Refusal;
   /** The requested seats that justify the refusal (out of range; booked or held). */
   seats?: number[] | null;
+  /** HOLD_COOLDOWN: the labels of `seats` (B5), as customers know them. */
+  seat_labels?: string[] | null;
   /** Out of range: the seats the show has. */
   total_seats?: number | null;
   /** A cancel: the booking refused (NULL: no such booking); its show having started refuses the cancel, not a sale. */
@@ -32,6 +34,30 @@ export interface Refused {
 
 const TOO_LATE_TO_CANCEL = 'The show has already started; the booking can no longer be cancelled.';
 
+/** "seat B5", "seats B5 and B6", "seats B5, B6 and B7". */
+function seatList(labels: string[]): string {
+  if (labels.length <= 1) return `seat ${labels[0] ?? ''}`.trim();
+  return `seats ${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+}
+
+/**
+ * 429 with Retry-After: seats this customer or their network has kept for a
+ * whole hold's time (a hold that ran out, or holds given back and made again
+ * one after another) are for others first, for the cooldown. Seats are named
+ * by label, as everywhere a customer reads them.
+ */
+function coolingDown({ cooldown_until, now, seats, seat_labels }: Refused): AppError {
+  const seconds = Math.max(1, Math.ceil(((cooldown_until?.getTime() ?? 0) - (now?.getTime() ?? 0)) / 1000));
+  const numbers = seats ?? [];
+  const labels = seat_labels?.length === numbers.length ? seat_labels : numbers.map(String);
+  const them = labels.length > 1 ? 'them' : 'it';
+  return new HoldError(
+    'HOLD_COOLDOWN',
+    `You or your network have held ${seatList(labels)} for as long as one hold lasts; ${labels.length > 1 ? 'they are' : 'it is'} free for others first. You may hold ${them} again in ${seconds} s.`,
+    { seats: numbers, retry_after: seconds },
+  ).withHeaders({ 'retry-after': String(seconds) });
+}
+
 /** Code → error: the one place a refusal becomes an answer. The statements decide; nothing here re-derives. */
 const ANSWERS: Record<Refusal, (refused: Refused) => AppError> = {
   SHOW_NOT_FOUND: () => new ShowError('SHOW_NOT_FOUND'),
@@ -44,7 +70,7 @@ const ANSWERS: Record<Refusal, (refused: Refused) => AppError> = {
   SEAT_HELD: ({ seats }) => BookingError.held(seats ?? []),
   HOLD_LIMIT_EXCEEDED: ({ held, limit }) => HoldError.limitExceeded(limit ?? 0, held ?? 0),
   ADDRESS_HOLD_LIMIT_EXCEEDED: ({ held_by_address, address_limit }) => HoldError.addressLimitExceeded(address_limit ?? 0, held_by_address ?? 0),
-  HOLD_COOLDOWN: ({ cooldown_until, now, seats }) => HoldError.coolingDown((cooldown_until?.getTime() ?? 0) - (now?.getTime() ?? 0), seats ?? []),
+  HOLD_COOLDOWN: coolingDown,
   BOOKING_LIMIT_EXCEEDED: ({ booked, limit }) => BookingError.limitExceeded(limit ?? 0, booked ?? 0),
   BOOKING_NOT_FOUND: () => new BookingError('BOOKING_NOT_FOUND'),
   NOT_BOOKING_OWNER: () => new BookingError('NOT_BOOKING_OWNER'),

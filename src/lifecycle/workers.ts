@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
 import type { LoggerService } from '@nestjs/common';
+import { onStopSignals, SAME_STOP_WITHIN_MS } from './stop-signals';
 
 /** How long a worker may take to drain after SIGTERM before the primary kills it (its own drain, plus a margin). */
 const KILL_MARGIN_MS = 5000;
@@ -23,7 +24,8 @@ export interface WorkerOptions {
  * whole service with a pool and a LISTEN connection of their own. The primary
  * serves nothing itself: it restarts a worker that dies while serving, gathers
  * /metrics from all workers for whichever worker was asked, and on SIGTERM or
- * SIGINT lets every worker drain, then stops the embedded database.
+ * SIGINT lets every worker drain, then stops the embedded database; a second
+ * signal a moment later (not a copy within SAME_STOP_WITHIN_MS) kills them.
  */
 export function runWorkers(options: WorkerOptions): void {
   const { logger } = options;
@@ -77,15 +79,17 @@ export function runWorkers(options: WorkerOptions): void {
     process.exit(code);
   };
 
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      if (stopping) {
-        for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
-        return void finish(1);
-      }
-      void stopAll(signal);
-    });
-  }
+  // A copy of the signal within a moment (Ctrl-C reaches npm and this process; npm passes its copy on) is the same stop.
+  const killAll = () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+    void finish(1);
+  };
+  onStopSignals({
+    // Stopping already (a worker could not start): a signal now means "do not wait".
+    first: (signal) => (stopping ? killAll() : void stopAll(signal)),
+    again: killAll,
+    repeated: (signal, afterMs) => logger.log(`${signal} again within ${afterMs} ms: the same stop (signals within ${SAME_STOP_WITHIN_MS} ms count once), the workers keep draining`),
+  });
 }
 
 let asked = 0;

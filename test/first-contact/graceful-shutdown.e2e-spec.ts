@@ -1,10 +1,15 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { Agent, request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config/app-config';
 import { SEAT_EVENTS_CHANNEL, SeatChange } from '../../src/seat-events/seat-events.sql';
-import { createTestDatabase, TestDatabase } from '../setup/test-app';
+import { freePort } from '../setup/global-setup';
+import { createTestDatabase, TestDatabase, UNLIMITED } from '../setup/test-app';
 import { signJwt } from '../support/problem';
-import { ServiceProcess, spawnService, untilHealthy } from '../support/service-process';
+import { Exit, ROOT, ServiceProcess, spawnService, untilHealthy } from '../support/service-process';
 import { waitFor } from '../support/wait';
 
 const ADMIN = { username: 'drain_admin', password: 'drain-admin-password' };
@@ -67,15 +72,15 @@ describe('graceful shutdown under load (the real service, e2e)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    service = await untilHealthy(
-      await spawnService({
-        DATABASE_URL: db.url,
-        ADMIN_USERNAME: ADMIN.username,
-        ADMIN_PASSWORD: ADMIN.password,
-        SHUTDOWN_DRAIN_SECONDS: '10',
-        LOG_LEVEL: 'info',
-      }),
-    );
+    // Kept before it is healthy, so afterAll stops it whatever happens; a busy machine may take long to start it.
+    service = await spawnService({
+      DATABASE_URL: db.url,
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      SHUTDOWN_DRAIN_SECONDS: '10',
+      LOG_LEVEL: 'info',
+    });
+    await untilHealthy(service, 90_000);
     const agent = new Agent();
     const admin = answered(await send(agent, service.url, 'POST', '/login/', undefined, ADMIN)).body.access;
     const movie = answered(await send(agent, service.url, 'POST', '/movies/', admin, { title: 'Drain', duration_minutes: 90 }));
@@ -95,7 +100,7 @@ describe('graceful shutdown under load (the real service, e2e)', () => {
     const now = Math.floor(Date.now() / 1000);
     tokens = rows.map((u) => signJwt({ sub: u.id, username: u.username, role: 'customer', typ: 'access', iat: now, exp: now + 600 }, DEVELOPMENT_JWT_SECRET));
     agent.destroy();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await service?.stop('SIGKILL');
@@ -193,3 +198,174 @@ describe('graceful shutdown under load (the real service, e2e)', () => {
     probe.destroy();
   }, 60_000);
 });
+
+/**
+ * A POST whose body arrives slowly: the headers now (with `Expect: 100-continue`, so the server's
+ * "100 Continue" says it has them: the request is in flight), a few bytes of the body once it has
+ * them, the rest when `finish` is called. `started` resolves at the 100 Continue.
+ */
+function slowRequest(url: string, path: string, body: unknown): { started: Promise<void>; outcome: Promise<Outcome>; finish: () => void } {
+  const payload = Buffer.from(JSON.stringify(body));
+  let req!: ReturnType<typeof httpRequest>;
+  const outcome = new Promise<Outcome>((resolve) => {
+    req = httpRequest(
+      `${url}${path}`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': payload.length, expect: '100-continue' } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type']), connection: res.headers.connection, body: text ? JSON.parse(text) : {} }),
+        );
+        res.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+  });
+  const started = new Promise<void>((resolve, reject) => {
+    req.once('continue', () => {
+      req.write(payload.subarray(0, 5));
+      resolve();
+    });
+    void outcome.then((o) => reject(new Error(`answered before it started: ${JSON.stringify(o)}`)));
+  });
+  req.flushHeaders();
+  return { started, outcome, finish: () => req.end(payload.subarray(5)) };
+}
+
+const LOGIN = { username: 'nobody_here', password: 'not-the-password' };
+
+/** The service's JSON log lines. */
+const jsonLines = (output: string) =>
+  output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: string; msg: string; context?: string });
+
+/** What the stop itself warned of (a cut connection, a failed or forced shutdown), by the service's Bootstrap logger. */
+const shutdownWarnings = (output: string) => jsonLines(output).filter((line) => line.context === 'Bootstrap' && (line.level === 'warn' || line.level === 'error'));
+
+/**
+ * Ctrl-C in a terminal reaches every process of its group: `npm start` and the
+ * service both get SIGINT, and npm passes its copy on. Two signals within a
+ * moment are one stop, which drains; a signal a moment later still stops at once.
+ */
+describe('a signal repeated within a moment (Ctrl-C under npm, the real service, e2e)', () => {
+  let db: TestDatabase;
+  let service: ServiceProcess | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await service?.stop('SIGKILL');
+    service = undefined;
+  });
+  afterAll(() => db?.drop());
+
+  /**
+   * Kept before it is healthy, so afterEach stops it whatever happens; a busy machine may take long to
+   * start it. Ready, not only healthy: up as a terminal's user would have it.
+   */
+  const start = async (spawned: Promise<ServiceProcess> = spawnService({ DATABASE_URL: db.url, SHUTDOWN_DRAIN_SECONDS: '10', LOG_LEVEL: 'info' })) => {
+    const started = await untilHealthy((service = await spawned), 90_000);
+    await waitFor('readiness', async () => (await fetch(`${started.url}/health/ready`)).status === 200, 60_000);
+    return started;
+  };
+
+  it('SIGINT twice within 50 ms while a slow request is in flight: it drains, the request is answered, the exit is clean', async () => {
+    const running = await start();
+    const slow = slowRequest(running.url, '/login/', LOGIN);
+    await slow.started;
+    running.child.kill('SIGINT');
+    await sleep(30);
+    running.child.kill('SIGINT');
+    await waitFor('the drain to begin', () => running.output().includes('SIGINT: draining'), 5000);
+    // Past the moment in which a copy counts as the same signal: still draining, still waiting for the request.
+    await sleep(1200);
+    expect(running.child.exitCode).toBeNull();
+    slow.finish();
+    expect(await slow.outcome).toMatchObject({ status: 401, contentType: expect.stringMatching(/^application\/problem\+json/), connection: 'close' });
+    expect(await running.exited).toEqual({ code: 0, signal: null });
+    const logged = jsonLines(running.output());
+    expect(running.output()).not.toContain('stopping without waiting');
+    expect(shutdownWarnings(running.output())).toEqual([]);
+    expect(logged.some((line) => /SIGINT again within \d+ ms: the same stop/.test(line.msg))).toBe(true);
+    expect(logged.some((line) => /^stopped \d+ ms after SIGINT$/.test(line.msg))).toBe(true);
+  }, 180_000);
+
+  it('a second signal more than a moment later still stops at once, without waiting for the slow request', async () => {
+    const running = await start();
+    const slow = slowRequest(running.url, '/login/', LOGIN);
+    await slow.started;
+    running.child.kill('SIGINT');
+    await waitFor('the drain to begin', () => running.output().includes('SIGINT: draining'), 5000);
+    await sleep(1300);
+    expect(running.child.exitCode).toBeNull();
+    const forcedAt = Date.now();
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toEqual({ code: 1, signal: null });
+    expect(Date.now() - forcedAt).toBeLessThan(5000);
+    expect(running.output()).toContain('SIGTERM again: stopping without waiting');
+    expect(await slow.outcome).toHaveProperty('error');
+  }, 180_000);
+
+  it('with WEB_CONCURRENCY=2, Ctrl-C to the process group plus a copy to the primary: every worker drains, the request is answered', async () => {
+    const group = await start(spawnGroupLeader({ DATABASE_URL: db.url, WEB_CONCURRENCY: '2', SHUTDOWN_DRAIN_SECONDS: '10', LOG_LEVEL: 'info' }));
+    await waitFor('both workers to listen', () => group.output().includes('2 workers are listening'), 60_000);
+    // Both workers fully up, as a terminal's user would have them.
+    await waitFor(
+      'both workers to LISTEN',
+      async () => /^seat_events_listening 2$/m.test(await (await fetch(`${group.url}/metrics`)).text()),
+      60_000,
+    );
+    const slow = slowRequest(group.url, '/login/', LOGIN);
+    await slow.started;
+    // The terminal's Ctrl-C: SIGINT to the primary and both workers; then npm's copy, to the primary.
+    process.kill(-group.child.pid!, 'SIGINT');
+    await sleep(30);
+    group.child.kill('SIGINT');
+    await sleep(1200);
+    expect(group.child.exitCode).toBeNull();
+    slow.finish();
+    expect(await slow.outcome).toMatchObject({ status: 401, connection: 'close' });
+    expect(await group.exited).toEqual({ code: 0, signal: null });
+    expect(group.output()).not.toContain('stopping without waiting');
+    expect(group.output()).toContain('every worker has stopped');
+    expect(shutdownWarnings(group.output())).toEqual([]);
+  }, 240_000);
+});
+
+/**
+ * The service as spawnService starts it, but leading a process group of its own, as `npm start` in a
+ * terminal does: a signal to the group reaches the primary and its workers alike.
+ */
+async function spawnGroupLeader(env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['DATABASE_URL', 'E2E_SERVER_URL', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'JWT_SECRET', 'DATA_DIR', 'EMBEDDED_PG_PORT']) delete base[name];
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')], {
+    cwd: ROOT,
+    detached: true,
+    env: { ...base, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), NO_COLOR: '1', ...UNLIMITED, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }) as Exit);
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    exited,
+    stop: (signal = 'SIGTERM') => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // The group is gone already.
+      }
+      return exited;
+    },
+  };
+}

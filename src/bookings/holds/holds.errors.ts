@@ -8,7 +8,7 @@ const HOLD_ERRORS = {
   HOLD_ALREADY_CONFIRMED: { status: 409, detail: 'The hold was already confirmed; its bookings are in /my-bookings/.' },
   HOLD_LIMIT_EXCEEDED: { status: 409, detail: 'You would hold more seats of this show than allowed.' },
   ADDRESS_HOLD_LIMIT_EXCEEDED: { status: 409, detail: 'Your network holds as many seats of this show as one network may.' },
-  HOLD_COOLDOWN: { status: 429, detail: 'These seats were released by you a moment ago; they are free for others first.', transient: true },
+  HOLD_COOLDOWN: { status: 429, detail: 'You or your network have kept these seats for as long as one hold lasts; they are free for others first.', transient: true },
 };
 
 export type HoldErrorCode = keyof typeof HOLD_ERRORS;
@@ -28,15 +28,5 @@ export class HoldError extends errorsOf(HOLD_ERRORS) {
       `One network address may hold at most ${limit} seats of this show; it holds ${alreadyHeld} already.`,
       { limit, held: alreadyHeld },
     );
-  }
-
-  /** 429 with Retry-After: a customer or address that gives seats back cannot take them straight back (hostage-taking). */
-  static coolingDown(retryAfterMs: number, seats: number[]): HoldError {
-    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    return new HoldError(
-      'HOLD_COOLDOWN',
-      `You or your network released seat ${seats.join(', ')} a moment ago; you may hold ${seats.length > 1 ? 'them' : 'it'} again in ${seconds} s.`,
-      { seats, retry_after: seconds },
-    ).withHeaders({ 'retry-after': String(seconds) });
   }
 }

@@ -42,7 +42,11 @@ const EXAMPLE: Record<string, Record<string, unknown>> = {
   SEAT_HELD: { detail: 'Held by another customer: seat 12.', seats: [12] },
   SHOW_FULL: { detail: 'Every seat of this show is booked.', seats: [12] },
   RATE_LIMITED: { detail: 'Too many requests from this address. Try again in 30 s.', retry_after: 30 },
-  HOLD_COOLDOWN: { detail: 'You or your network released seat 12 a moment ago; you may hold it again in 42 s.', seats: [12], retry_after: 42 },
+  HOLD_COOLDOWN: {
+    detail: 'You or your network have held seat B5 for as long as one hold lasts; it is free for others first. You may hold it again in 42 s.',
+    seats: [25],
+    retry_after: 42,
+  },
   WRONG_SHOW: { detail: 'This ticket is for another show (show 8, seat C7).', booking_id: 1, show_id: 8, seat_label: 'C7' },
   ALREADY_CHECKED_IN: {
     detail: 'This ticket (seat C7) was already checked in at 2026-12-01T18:05:00.000Z.',

@@ -10,12 +10,12 @@ SELECT id FROM shows WHERE id = $1 FOR KEY SHARE;
 WITH wanted AS (
   SELECT 0 AS req, $1::int AS user_id, $2::int AS show_id, n AS seat_number FROM unnest($3::int[]) AS n
 ), locked AS (
-  SELECT s.show_id, s.seat_number, s.total_seats, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
+  SELECT s.show_id, s.seat_number, s.total_seats, s.label, s.kind, s.show_status, s.booking_id, s.hold_id, s.held_by, s.hold_expires_at
     FROM seats s JOIN wanted w ON s.show_id = w.show_id AND s.seat_number = w.seat_number
    ORDER BY s.show_id, s.seat_number
      FOR UPDATE OF s
 ), judged AS (
-  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, sh.price, CASE
+  SELECT w.req, w.user_id, w.show_id, w.seat_number, l.total_seats, l.label, coalesce((sh.prices_by_kind ->> l.kind)::int, sh.price) AS price, CASE
       WHEN sh.id IS NULL THEN 1
       WHEN (coalesce(l.show_status, sh.status) = 'cancelled') THEN 2
       WHEN l.seat_number IS NULL THEN 3
@@ -29,17 +29,34 @@ WITH wanted AS (
 ), verdicts AS (
   SELECT req, min(show_id) AS show_id, min(rank) AS rank FROM judged GROUP BY req
 ),
+given_back AS (
+  SELECT n AS seat_number, h.user_id = $1 AS by_account, h.client_ip = $7::inet AS by_address, e.ended_at,
+         least(e.ended_at, $4) - greatest(h.created_at, ($10::timestamptz - ($5::timestamptz - $4::timestamptz))) AS held_for
+    FROM holds h
+   CROSS JOIN LATERAL (SELECT CASE WHEN h.status = 'active' THEN h.expires_at ELSE h.ended_at END AS ended_at) e
+   CROSS JOIN LATERAL unnest(h.seat_numbers) AS n
+   WHERE h.show_id = $2 AND (h.user_id = $1 OR h.client_ip = $7::inet) AND h.seat_numbers && $3::int[] AND n = ANY ($3::int[])
+     AND (h.ended_at > ($10::timestamptz - ($5::timestamptz - $4::timestamptz)) OR (h.status = 'active' AND h.expires_at <= $4 AND h.expires_at > ($10::timestamptz - ($5::timestamptz - $4::timestamptz))))
+), kept AS (
+  SELECT g.seat_number,
+         max(g.ended_at) FILTER (WHERE g.by_account) AS account_ended, sum(g.held_for) FILTER (WHERE g.by_account) AS account_kept,
+         max(g.ended_at) FILTER (WHERE g.by_address) AS address_ended, sum(g.held_for) FILTER (WHERE g.by_address) AS address_kept
+    FROM given_back g
+   GROUP BY g.seat_number
+), cooling AS (
+  SELECT k.seat_number, u.until
+    FROM kept k
+   CROSS JOIN LATERAL (SELECT greatest(CASE WHEN k.account_ended > $10 AND k.account_kept >= ($5::timestamptz - $4::timestamptz) THEN k.account_ended END, CASE WHEN k.address_ended > $10 AND k.address_kept >= ($5::timestamptz - $4::timestamptz) THEN k.address_ended END) + ($4::timestamptz - $10::timestamptz) AS until) u
+   WHERE u.until IS NOT NULL
+),
 counts AS (
   SELECT (SELECT count(*)::int FROM seats s WHERE s.held_by = $1 AND s.show_id = $2 AND (s.hold_id IS NOT NULL AND s.hold_expires_at > $4)) AS held,
          (SELECT count(*)::int FROM seats s JOIN holds h ON h.id = s.hold_id
            WHERE s.show_id = $2 AND h.client_ip = $7::inet AND (s.hold_id IS NOT NULL AND s.hold_expires_at > $4)) AS held_by_address,
          (SELECT greatest($8::int, ceil(sh.total_seats * $9::int / 100.0)::int) FROM shows sh WHERE sh.id = $2) AS address_limit,
-         (SELECT max(h.ended_at) + ($4::timestamptz - $10::timestamptz) FROM holds h
-           WHERE h.show_id = $2 AND h.ended_at > $10 AND (h.user_id = $1 OR h.client_ip = $7::inet)
-             AND h.seat_numbers && $3::int[]) AS cooldown_until,
-         ARRAY(SELECT DISTINCT n FROM holds h, unnest(h.seat_numbers) AS n
-                WHERE h.show_id = $2 AND h.ended_at > $10 AND (h.user_id = $1 OR h.client_ip = $7::inet) AND n = ANY ($3::int[])
-                ORDER BY n) AS cooling_seats
+         (SELECT max(c.until) FROM cooling c) AS cooldown_until,
+         ARRAY(SELECT c.seat_number FROM cooling c ORDER BY c.seat_number) AS cooling_seats,
+         ARRAY(SELECT coalesce(j.label, c.seat_number::text) FROM cooling c JOIN judged j ON j.seat_number = c.seat_number ORDER BY c.seat_number) AS cooling_labels
 ), decided AS (
   SELECT v.rank, CASE
            WHEN v.rank <> 9 THEN NULL
@@ -60,7 +77,8 @@ counts AS (
    WHERE s.show_id = c.show_id AND s.seat_number = ANY (c.seat_numbers)
 )
 SELECT coalesce(d.limit_refusal, r.refusal) AS refusal,
-       CASE WHEN d.limit_refusal = 'HOLD_COOLDOWN' THEN counts.cooling_seats ELSE r.seats END AS seats, r.total_seats,
+       CASE WHEN d.limit_refusal = 'HOLD_COOLDOWN' THEN counts.cooling_seats ELSE r.seats END AS seats,
+       CASE WHEN d.limit_refusal = 'HOLD_COOLDOWN' THEN counts.cooling_labels END AS seat_labels, r.total_seats,
        counts.held, counts.held_by_address, counts.address_limit, counts.cooldown_until, c.*
   FROM verdicts v
  CROSS JOIN counts
