@@ -16,6 +16,7 @@ const BOOKING_ERRORS = {
 export type BookingErrorCode = keyof typeof BOOKING_ERRORS;
 
 const list = (seats: number[]) => seats.join(', ');
+const named = (seats: number[], labels?: string[] | null) => (labels && labels.length === seats.length ? labels.join(', ') : list(seats));
 
 export class BookingError extends errorsOf(BOOKING_ERRORS) {
   static outOfRange(seats: number[], totalSeats: number | null): BookingError {
@@ -23,12 +24,13 @@ export class BookingError extends errorsOf(BOOKING_ERRORS) {
     return new BookingError('SEAT_OUT_OF_RANGE', `No such seat: ${list(seats)}.${range}`, { seats });
   }
 
-  static taken(seats: number[]): BookingError {
-    return new BookingError('SEAT_TAKEN', `Already booked: seat ${list(seats)}.`, { seats });
+  /** `labels`, when given for every seat, name them as customers know them (B5); `seats` stay the numbers. */
+  static taken(seats: number[], labels?: string[] | null): BookingError {
+    return new BookingError('SEAT_TAKEN', `Already booked: seat ${named(seats, labels)}.`, { seats });
   }
 
-  static held(seats: number[]): BookingError {
-    return new BookingError('SEAT_HELD', `Held by another customer: seat ${list(seats)}.`, { seats });
+  static held(seats: number[], labels?: string[] | null): BookingError {
+    return new BookingError('SEAT_HELD', `Held by another customer: seat ${named(seats, labels)}.`, { seats });
   }
 
   static limitExceeded(limit: number, booked: number): BookingError {

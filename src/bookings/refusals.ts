@@ -14,7 +14,7 @@ export interface Refused {
   refusal: Refusal;
   /** The requested seats that justify the refusal (out of range; booked or held). */
   seats?: number[] | null;
-  /** HOLD_COOLDOWN: the labels of `seats` (B5), as customers know them. */
+  /** HOLD_COOLDOWN, SEAT_TAKEN, SEAT_HELD: the labels of `seats` (B5), as customers know them. */
   seat_labels?: string[] | null;
   /** Out of range: the seats the show has. */
   total_seats?: number | null;
@@ -65,9 +65,9 @@ const ANSWERS: Record<Refusal, (refused: Refused) => AppError> = {
   SEAT_OUT_OF_RANGE: ({ seats, total_seats }) => BookingError.outOfRange(seats ?? [], total_seats ?? null),
   SHOW_STARTED: ({ booking_id }) => (booking_id ? new ShowError('SHOW_STARTED', TOO_LATE_TO_CANCEL) : new ShowError('SHOW_STARTED')),
   PAYMENT_REQUIRED: () => new OrderError('PAYMENT_REQUIRED'),
-  SEAT_TAKEN: ({ seats }) => BookingError.taken(seats ?? []),
+  SEAT_TAKEN: ({ seats, seat_labels }) => BookingError.taken(seats ?? [], seat_labels),
   SHOW_FULL: ({ seats }) => BookingError.showFull(seats ?? []),
-  SEAT_HELD: ({ seats }) => BookingError.held(seats ?? []),
+  SEAT_HELD: ({ seats, seat_labels }) => BookingError.held(seats ?? [], seat_labels),
   HOLD_LIMIT_EXCEEDED: ({ held, limit }) => HoldError.limitExceeded(limit ?? 0, held ?? 0),
   ADDRESS_HOLD_LIMIT_EXCEEDED: ({ held_by_address, address_limit }) => HoldError.addressLimitExceeded(address_limit ?? 0, held_by_address ?? 0),
   HOLD_COOLDOWN: coolingDown,

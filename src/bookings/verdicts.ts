@@ -13,7 +13,7 @@ export function verdictsOf(rows: BookSeatsRow[], count: number, limit: number): 
   const verdicts: Verdict[] = Array.from({ length: count }, () => ({ bookings: [] }));
   for (const row of rows) {
     if (row.refusal !== null) {
-      verdicts[row.req] = { refused: { refusal: row.refusal, seats: row.seats, total_seats: row.total_seats, booked: row.booked, limit } };
+      verdicts[row.req] = { refused: { refusal: row.refusal, seats: row.seats, seat_labels: row.seat_labels, total_seats: row.total_seats, booked: row.booked, limit } };
     } else if (row.id !== null) {
       verdicts[row.req].bookings?.push(row);
     }

@@ -139,7 +139,8 @@ export const judgeRequests = (who: string, now: string, lock = true, order?: str
 /**
  * The answer columns of verdict `v` (from judgeRequests): `refusal`, the code
  * of its refusal or NULL, and `seats`, the requested seats that justify it
- * (out of range; or every unavailable one, booked or held). SHOW_FULL when
+ * (out of range; or every unavailable one, booked or held), with
+ * `seat_labels`, their labels, for the unavailable ones. SHOW_FULL when
  * every seat of the show is booked: the requested seats as locked, the others
  * as of the statement's snapshot.
  */
@@ -161,6 +162,11 @@ export const refusalColumns = (v: string) => `CASE ${v}.rank
        WHERE j.req = ${v}.req AND j.rank BETWEEN ${v}.rank AND CASE ${v}.rank WHEN ${Refusal.SEAT_TAKEN} THEN ${Refusal.SEAT_HELD} ELSE ${v}.rank END
        ORDER BY j.seat_number)
     END AS seats,
+    CASE WHEN ${v}.rank IN (${Refusal.SEAT_TAKEN}, ${Refusal.SEAT_HELD}) THEN ARRAY(
+      SELECT j.label FROM judged j
+       WHERE j.req = ${v}.req AND j.rank BETWEEN ${v}.rank AND ${Refusal.SEAT_HELD}
+       ORDER BY j.seat_number)
+    END AS seat_labels,
     CASE WHEN ${v}.rank = ${Refusal.SEAT_OUT_OF_RANGE} THEN (SELECT t.total_seats FROM shows t WHERE t.id = ${v}.show_id) END AS total_seats`;
 
 /** Points the seats of the new bookings in CTE `created` at them, ending any hold of the booker's own on them. */

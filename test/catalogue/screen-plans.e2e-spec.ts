@@ -75,7 +75,7 @@ describe('screens with seat plans (e2e)', () => {
     const [booked] = (await api.book(john, show.id, [6]).expect(201)).body as { seat_label: string }[];
     expect(booked.seat_label).toBe('VIP');
     const taken = await api.book(admin, show.id, [6]);
-    expectProblem(taken, 409, 'SEAT_TAKEN');
+    expect(expectProblem(taken, 409, 'SEAT_TAKEN')).toMatchObject({ detail: 'Already booked: seat VIP.', seats: [6] });
 
     // The turnaround keeps the screen busy after the show: a show in those 15 minutes is refused.
     const duration = ((await api.movie(movieId).expect(200)).body as { duration_minutes: number }).duration_minutes;

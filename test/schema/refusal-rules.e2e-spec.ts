@@ -131,8 +131,8 @@ describe('the refusal rules (the deciding statements on a migrated database, no 
   });
 
   it.each([
-    ['below 1, on a real show', [0, 2], { refusal: 'SEAT_OUT_OF_RANGE', seats: [0], total_seats: 5 }],
-    ['beyond any show, and beyond int4', [3, 1e12], { refusal: 'SEAT_OUT_OF_RANGE', seats: [1e12], total_seats: 5 }],
+    ['below 1, on a real show', [0, 2], { refusal: 'SEAT_OUT_OF_RANGE', seats: [0], seat_labels: null, total_seats: 5 }],
+    ['beyond any show, and beyond int4', [3, 1e12], { refusal: 'SEAT_OUT_OF_RANGE', seats: [1e12], seat_labels: null, total_seats: 5 }],
   ] as const)('seats no show can have are judged on a snapshot: %s', async (_case, seats, expected) => {
     const show = await showIn({});
     expect(await database.db.rows(JUDGE_IMPOSSIBLE_SEATS, show, [...seats], now)).toEqual([expected]);
@@ -140,10 +140,10 @@ describe('the refusal rules (the deciding statements on a migrated database, no 
 
   it('seats no show can have, on a cancelled show: cancelled first', async () => {
     const show = await showIn({ cancelled: true });
-    expect(await database.db.rows(JUDGE_IMPOSSIBLE_SEATS, show, [0], now)).toEqual([{ refusal: 'SHOW_CANCELLED', seats: null, total_seats: null }]);
+    expect(await database.db.rows(JUDGE_IMPOSSIBLE_SEATS, show, [0], now)).toEqual([{ refusal: 'SHOW_CANCELLED', seats: null, seat_labels: null, total_seats: null }]);
   });
 
   it('seats no show can have, on a show that does not exist: not found first', async () => {
-    expect(await database.db.rows(JUDGE_IMPOSSIBLE_SEATS, 2_000_000_000, [0], now)).toEqual([{ refusal: 'SHOW_NOT_FOUND', seats: null, total_seats: null }]);
+    expect(await database.db.rows(JUDGE_IMPOSSIBLE_SEATS, 2_000_000_000, [0], now)).toEqual([{ refusal: 'SHOW_NOT_FOUND', seats: null, seat_labels: null, total_seats: null }]);
   });
 });

@@ -14,6 +14,8 @@ export type BookSeatsRow = {
   req: number;
   refusal: BookingRefusal | null;
   seats: number[] | null;
+  /** The labels of `seats` when they are taken or held. */
+  seat_labels: string[] | null;
   total_seats: number | null;
   /** How many seats of the show the customer has booked already. */
   booked: number;
@@ -72,7 +74,7 @@ owned AS (
 )}
 )
 SELECT v.req, CASE WHEN v.rank = ${AVAILABLE} AND o.booked + o.wanted > $6 THEN 'BOOKING_LIMIT_EXCEEDED' ELSE r.refusal END AS refusal,
-       r.seats, r.total_seats, o.booked, c.*
+       r.seats, r.seat_labels, r.total_seats, o.booked, c.*
   FROM verdicts v
   JOIN owned o ON o.req = v.req
  CROSS JOIN LATERAL (SELECT ${refusalColumns('v')}) r

@@ -50,7 +50,7 @@ owned AS (
     LEFT JOIN pgboss.queue q ON q.name = 'mail.bookings-confirmed'
 )
 SELECT v.req, CASE WHEN v.rank = 9 AND o.booked + o.wanted > $6 THEN 'BOOKING_LIMIT_EXCEEDED' ELSE r.refusal END AS refusal,
-       r.seats, r.total_seats, o.booked, c.*
+       r.seats, r.seat_labels, r.total_seats, o.booked, c.*
   FROM verdicts v
   JOIN owned o ON o.req = v.req
  CROSS JOIN LATERAL (SELECT CASE v.rank
@@ -71,6 +71,11 @@ SELECT v.req, CASE WHEN v.rank = 9 AND o.booked + o.wanted > $6 THEN 'BOOKING_LI
        WHERE j.req = v.req AND j.rank BETWEEN v.rank AND CASE v.rank WHEN 6 THEN 7 ELSE v.rank END
        ORDER BY j.seat_number)
     END AS seats,
+    CASE WHEN v.rank IN (6, 7) THEN ARRAY(
+      SELECT j.label FROM judged j
+       WHERE j.req = v.req AND j.rank BETWEEN v.rank AND 7
+       ORDER BY j.seat_number)
+    END AS seat_labels,
     CASE WHEN v.rank = 3 THEN (SELECT t.total_seats FROM shows t WHERE t.id = v.show_id) END AS total_seats) r
   LEFT JOIN (created c JOIN wanted w ON w.show_id = c.show_id AND w.seat_number = c.seat_number) ON w.req = v.req
  ORDER BY v.req, c.seat_number;

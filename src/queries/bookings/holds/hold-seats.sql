@@ -101,5 +101,10 @@ SELECT coalesce(d.limit_refusal, r.refusal) AS refusal,
        WHERE j.req = v.req AND j.rank BETWEEN v.rank AND CASE v.rank WHEN 6 THEN 7 ELSE v.rank END
        ORDER BY j.seat_number)
     END AS seats,
+    CASE WHEN v.rank IN (6, 7) THEN ARRAY(
+      SELECT j.label FROM judged j
+       WHERE j.req = v.req AND j.rank BETWEEN v.rank AND 7
+       ORDER BY j.seat_number)
+    END AS seat_labels,
     CASE WHEN v.rank = 3 THEN (SELECT t.total_seats FROM shows t WHERE t.id = v.show_id) END AS total_seats) r
   LEFT JOIN created c ON true;
