@@ -29,6 +29,7 @@ import { OrdersModule } from './orders/orders.module';
 import { StripeWebhookModule } from './payments/webhooks/stripe-webhook.module';
 import { ShowsModule } from './shows/shows.module';
 import { CinemasModule } from './cinemas/cinemas.module';
+import { ReportsModule } from './reports/reports.module';
 import { ScreensModule } from './screens/screens.module';
 import { TicketsModule } from './tickets/tickets.module';
 
@@ -95,6 +96,7 @@ export class AppModule {
         StripeWebhookModule,
         TicketsModule,
         PasswordResetModule,
+        ReportsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -256,6 +256,16 @@ export class ApiClient {
     return this.withQuery(this.send('get', '/shows/', undefined, undefined, options), query);
   }
 
+  /** GET /reports/sales/ (admin) with `{from?, to?, cinema_id?}`. */
+  salesReport(caller: Caller, query?: Query, options?: CallOptions): Test {
+    return this.withQuery(this.send('get', '/reports/sales/', caller, undefined, options), query);
+  }
+
+  /** POST /cinemas/ (admin) with `{name, time_zone}`. */
+  createCinema(caller: Caller, fields: unknown, options?: CallOptions): Test {
+    return this.send('post', '/cinemas/', caller, fields, options);
+  }
+
   /** PATCH /users/{id}/ with `{role}`; `updateUser(admin, id, { body })` sends any body. */
   updateUser(caller: Caller, id: Id, role: string, options?: CallOptions): Test;
   updateUser(caller: Caller, id: Id, options: RawBody): Test;

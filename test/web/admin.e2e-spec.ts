@@ -94,7 +94,9 @@ describeWithBrowser('staff pages (browser e2e)', () => {
 
     await page.goto(`/admin/movies/${movie.id}`);
     await page.getByText('2 sold · 1 held · 27 free').waitFor();
+    // Delete asks first (test/web/managers-day.e2e-spec.ts); confirmed, the API's refusal is shown in the row.
     await page.getByRole('button', { name: /^Delete the show of/ }).click();
+    await page.getByRole('button', { name: 'Yes, delete the show' }).click();
     const refusal = page.getByRole('row', { name: new RegExp(show.screen_name) }).getByRole('alert');
     await refusal.waitFor();
     const same = await api.deleteShow(admin, show.id).expect(409);

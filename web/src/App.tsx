@@ -2,6 +2,8 @@ import { useSyncExternalStore } from 'react';
 import { session } from './api/session';
 import { AdminMoviePage } from './pages/AdminMoviePage';
 import { AdminPage } from './pages/AdminPage';
+import { AdminShowBookingsPage } from './pages/AdminShowBookingsPage';
+import { AdminTodayPage } from './pages/AdminTodayPage';
 import { CheckInPage } from './pages/CheckInPage';
 import { LoginPage, SignupPage } from './pages/AccountPages';
 import { MoviePage } from './pages/MoviePage';
@@ -48,6 +50,10 @@ function Page({ route }: { route: Route }) {
       return <AdminPage />;
     case 'admin-movie':
       return <AdminMoviePage id={route.id} />;
+    case 'admin-today':
+      return <AdminTodayPage />;
+    case 'admin-show-bookings':
+      return <AdminShowBookingsPage id={route.id} />;
     default:
       return <NotFoundPage />;
   }
@@ -95,6 +101,13 @@ export function App() {
               <li>
                 <Link to="/my-orders" aria-current={current('my-orders')}>
                   My orders
+                </Link>
+              </li>
+            )}
+            {(me?.role === 'staff' || me?.role === 'admin') && (
+              <li>
+                <Link to="/admin/today" aria-current={route.page === 'admin-today' || route.page === 'admin-show-bookings' ? 'page' : undefined}>
+                  Today
                 </Link>
               </li>
             )}

@@ -16,6 +16,8 @@ export type Route =
   | { page: 'reset-password' }
   | { page: 'admin' }
   | { page: 'admin-movie'; id: number }
+  | { page: 'admin-today' }
+  | { page: 'admin-show-bookings'; id: number }
   | { page: 'not-found' };
 
 const PATTERNS: [RegExp, (id: number) => Route][] = [
@@ -33,6 +35,8 @@ const PATTERNS: [RegExp, (id: number) => Route][] = [
   [/^\/reset-password$/, () => ({ page: 'reset-password' })],
   [/^\/admin$/, () => ({ page: 'admin' })],
   [/^\/admin\/movies\/(\d{1,10})$/, (id) => ({ page: 'admin-movie', id })],
+  [/^\/admin\/today$/, () => ({ page: 'admin-today' })],
+  [/^\/admin\/shows\/(\d{1,10})\/bookings$/, (id) => ({ page: 'admin-show-bookings', id })],
 ];
 
 export function routeOf(pathname: string): Route {

@@ -15,6 +15,9 @@ export type Booking = Schemas['Booking'];
 export type MyBooking = Schemas['MyBooking'];
 export type BookingLimits = Schemas['BookingLimits'];
 export type Order = Schemas['Order'];
+export type ShowBooking = Schemas['ShowBooking'];
+export type SalesReport = Schemas['SalesReport'];
+export type SalesCounts = Schemas['SalesCounts'];
 
 
 /** The typed client for the API on this origin (same paths, same types as openapi/openapi.json). */

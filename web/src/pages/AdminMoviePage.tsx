@@ -101,6 +101,7 @@ function MovieShows({ id }: { id: number }) {
 function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<void> }) {
   const [editing, setEditing] = useState(false);
   const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const when = formatDateTime(show.date_time);
@@ -122,6 +123,7 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
     return `Saved the show of ${when}.`;
   });
   const remove = async () => {
+    setBusy(true);
     setProblem(null);
     try {
       await call(api.DELETE('/shows/{id}', { params: { path: { id: show.id } } }));
@@ -129,6 +131,9 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
       await onChanged();
     } catch (error) {
       setProblem(toProblem(error));
+    } finally {
+      setConfirmingDelete(false);
+      setBusy(false);
     }
   };
 
@@ -189,8 +194,24 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
               Keep it
             </button>
           </div>
+        ) : confirmingDelete ? (
+          <div className="confirm" role="group" aria-label={`Delete the show of ${when}?`}>
+            <p>
+              Delete this show? It leaves the programme and its seats are gone; this cannot be undone. A show with booked or held seats, or one that
+              was ever paid for, is not deleted: cancel it instead.
+            </p>
+            <button type="button" className="button small danger" disabled={busy} onClick={() => void remove()} autoFocus>
+              Yes, delete the show
+            </button>
+            <button type="button" className="button small secondary" disabled={busy} onClick={() => setConfirmingDelete(false)}>
+              Keep it
+            </button>
+          </div>
         ) : (
           <div>
+            <Link to={`/admin/shows/${show.id}/bookings`} className="button small secondary" aria-label={`Bookings of the show of ${when}`}>
+              Bookings
+            </Link>
             {!cancelled && (
               <button type="button" className="button small secondary" onClick={() => setEditing(true)} aria-label={`Edit the show of ${when}`}>
                 Edit
@@ -201,8 +222,8 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
                 Cancel show…
               </button>
             )}
-            <button type="button" className="button small danger" onClick={() => void remove()} aria-label={`Delete the show of ${when}`}>
-              Delete
+            <button type="button" className="button small danger" onClick={() => setConfirmingDelete(true)} aria-label={`Delete the show of ${when}`}>
+              Delete…
             </button>
           </div>
         )}

@@ -7,8 +7,8 @@ import { toProblem } from '../ui/async';
 import { fromMajorInput, minorDigits } from '../ui/format';
 import { PageTitle, ProblemText } from '../ui/parts';
 
-/** Staff pages render only for an admin; others are told why. */
-export function StaffOnly({ title, children }: { title: string; children: ReactNode }) {
+/** Staff pages render only for an admin (and, with `staffToo`, for staff: the day's shows and bookings); others are told why. */
+export function StaffOnly({ title, children, staffToo = false }: { title: string; children: ReactNode; staffToo?: boolean }) {
   const state = useSyncExternalStore(session.subscribe, session.snapshot);
   if (state.status === 'signed-out') {
     return (
@@ -21,11 +21,11 @@ export function StaffOnly({ title, children }: { title: string; children: ReactN
     );
   }
   if (!state.me) return <p className="muted">Loading…</p>;
-  if (state.me.role !== 'admin') {
+  if (state.me.role !== 'admin' && !(staffToo && state.me.role === 'staff')) {
     return (
       <section>
         <PageTitle title={title}>{title}</PageTitle>
-        <p>This page is for staff: your account cannot change the programme.</p>
+        <p>{staffToo ? 'This page is for staff: your account cannot see it.' : 'This page is for staff: your account cannot change the programme.'}</p>
       </section>
     );
   }

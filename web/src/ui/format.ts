@@ -27,6 +27,9 @@ export function setCinemaTimeZone(zone: string): void {
 export const shownTimeZone = () => cinemaZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export const formatDay = (iso: string) => formats.day.format(new Date(iso));
+const calendarDay = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+/** A calendar day (`YYYY-MM-DD`, a day of the cinema's already) in words, as formatDay writes a moment's. */
+export const formatCalendarDay = (day: string) => calendarDay.format(new Date(`${day}T00:00:00Z`));
 export const formatTime = (iso: string) => formats.time.format(new Date(iso));
 export const formatDateTime = (iso: string) => formats.dateTime.format(new Date(iso));
 
