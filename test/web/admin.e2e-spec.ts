@@ -105,6 +105,26 @@ describeWithBrowser('staff pages (browser e2e)', () => {
     await api.show(show.id).expect(200);
   });
 
+  it('moves a show with bookings only when told to e-mail its customers: without the box ticked the API refuses, with it the show moves', async () => {
+    const movie = (await api.createMovie(admin, { title: `Moved film ${unique()}`, duration_minutes: 90 }).expect(201)).body;
+    const show = (await api.createShow(admin, movie.id, { screen_name: `Screen ${unique()}`, date_time: startAt(6, 15).iso, total_seats: 20 }).expect(201)).body;
+    await api.book(john, show.id, [4]).expect(201);
+    const later = startAt(6, 18);
+
+    await page.goto(`/admin/movies/${movie.id}`);
+    await page.getByRole('button', { name: /^Edit the show of/ }).click();
+    const form = page.getByRole('form', { name: /^Edit the show of/ });
+    await form.getByLabel('Starts at').fill(later.input);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText(/notify_customers/).waitFor();
+    expect((await api.show(show.id).expect(200)).body.date_time).toBe(show.date_time);
+
+    await form.getByLabel(/^Move it and e-mail its customers \(1 booked seat, 0 held seats\)/).check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect((await api.show(show.id).expect(200)).body.date_time).toBe(later.iso);
+  });
+
   it('cancels a show after a confirmation step: its row and its page say Cancelled, and its seats are no longer offered', async () => {
     const movie = (await api.createMovie(admin, { title: `Cancelled film ${unique()}`, duration_minutes: 90 }).expect(201)).body;
     const show = (await api.createShow(admin, movie.id, { screen_name: `Screen ${unique()}`, date_time: startAt(5, 15).iso, total_seats: 20 }).expect(201)).body;

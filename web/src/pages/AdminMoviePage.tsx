@@ -115,6 +115,8 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
           date_time: fromLocalInput(text(form, 'date_time')),
           total_seats: integer(form, 'total_seats', 'Seats'),
           ...priceOf(form),
+          // A show with booked or held seats moves only when its customers are told (409 SHOW_HAS_BOOKINGS otherwise).
+          ...(form.get('notify_customers') === 'on' ? { notify_customers: true } : {}),
         },
       }),
     );
@@ -160,6 +162,12 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
         <Field label="Starts at" name="date_time" type="datetime-local" defaultValue={toLocalInput(show.date_time)} error={edit.fields.date_time} hint={`Cinema time (${shownTimeZone()}).`} />
         <Field label="Seats" name="total_seats" inputMode="numeric" defaultValue={show.total_seats} error={edit.fields.total_seats} />
         <PriceFields fields={edit.fields} show={show} />
+        {show.booked_seats + show.held_seats > 0 && (
+          <label className="check-field">
+            <input type="checkbox" name="notify_customers" />
+            Move it and e-mail its customers ({plural(show.booked_seats, 'booked seat')}, {plural(show.held_seats, 'held seat')}): a new time or screen needs this
+          </label>
+        )}
       </EditRow>
     );
   }
