@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BookingWorld, bookingWorld, unique } from '../factories';
 import { ADMIN } from '../setup/test-app';
-import { describeWithBrowser, launchBrowser } from '../support/browser';
+import { describeWithBrowser, expectAccessible, launchBrowser } from '../support/browser';
 import { instantOf, wallClock } from '../support/time';
 
 const CINEMA = 'Europe/Berlin';
@@ -42,6 +42,7 @@ describeWithBrowser("the cinema's own time, whatever the browser's (browser e2e)
     await page.goto(`/admin/movies/${movieId}`);
     const schedule = page.locator('form', { has: page.getByRole('heading', { name: 'Schedule a show' }) });
     await schedule.getByText(`Cinema time (${CINEMA}).`).waitFor();
+    await expectAccessible(page, "a movie's shows, for staff");
     const screen = `Screen ${unique()}`;
     await schedule.getByLabel('Screen').fill(screen);
     await schedule.getByLabel('Starts at').fill(`${day}T14:00`);

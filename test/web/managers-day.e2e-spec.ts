@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/common/clock';
 import { BookingWorld, bookingWorld, CreatedShow, signupStaff, TestUser } from '../factories';
 import { ADMIN } from '../setup/test-app';
-import { describeWithBrowser, launchBrowser, openTab, saveScreenshot, signInTab, type Tab } from '../support/browser';
+import { describeWithBrowser, expectAccessible, launchBrowser, openTab, saveScreenshot, signInTab, type Tab } from '../support/browser';
 import { DEMO_CARDS } from '../support/orders';
 import { instantOf, wallClock } from '../support/time';
 
@@ -64,6 +64,7 @@ describeWithBrowser("the manager's day in the staff pages (browser e2e, 1366 × 
     await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
     expect(await cellsOf(page, show.movie_title)).toEqual({ start: '18:00', cells: [show.movie_title, show.screen_name, '1', '1', '18', '€12.50', 'Bookings'] });
     await saveScreenshot(page, 'staff-today');
+    await expectAccessible(page, 'the staff Today page');
     // Only today's shows: tomorrow's is not listed.
     expect(await page.getByRole('row', { name: new RegExp(show.movie_title) }).count()).toBe(1);
 
@@ -89,6 +90,7 @@ describeWithBrowser("the manager's day in the staff pages (browser e2e, 1366 × 
     await page.getByRole('heading', { name: `${show.movie_title}: bookings` }).waitFor();
     const row = page.getByRole('row', { name: /^A1 / });
     await row.waitFor();
+    await expectAccessible(page, "a show's bookings");
     expect(await row.getByRole('cell').allTextContents()).toEqual(
       expect.arrayContaining(['Booked', `${john.username} (${john.username}@example.com)`, '€12.50', `#${orderId}`]),
     );
