@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { type RefObject, useEffect, useRef, useState } from 'react';
 import { api, ApiProblem, call, type Hold, newIdempotencyKey, type Order, type Show } from '../api/client';
 import { Link, loginPath, navigate } from '../router';
-import { seatList } from '../seats/layout';
+import { joinLabels, kindOf, listOf } from '../seats/plan';
 import type { SeatStore } from '../seats/store';
 import { announce } from '../ui/announce';
 import { toProblem } from '../ui/async';
@@ -48,11 +48,14 @@ interface Props {
 }
 
 /**
- * The checkout: the seats chosen (and what they cost), holding them (a
- * countdown to expires_at), then confirming (the booking of a free show) or
- * checking out (a priced show: the order, paid on its payment page), or
- * releasing them. Every refusal is shown here in the API's words; seats it
- * names are marked taken on the map.
+ * The checkout: the seats chosen (by the API's labels) and what they cost,
+ * holding them (a countdown to expires_at), then confirming (the booking of a
+ * free show) or checking out (a priced show: the order, paid on its payment
+ * page), or releasing them. Every refusal, and every seat taken from the
+ * selection, is shown here; seats a refusal names are marked taken on the map.
+ * On a phone it is the bar stuck to the bottom of the screen, under the map
+ * (styles.css), so the next step and the news are always where the eye is;
+ * on a wide screen the panel beside the map.
  */
 export function Checkout({ show, store, holds, signedIn, disabled, notice, setNotice, onHoldsChanged, onExpired }: Props) {
   const [busy, setBusy] = useState(false);
@@ -60,15 +63,20 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
   /** Where the keyboard goes next: a new hold's Confirm button, or the outcome of a confirm. */
   const [justHeld, setJustHeld] = useState<number | null>(null);
   const noticeRef = useRef<HTMLParagraphElement>(null);
+  const barRef = useRef<HTMLElement>(null);
+  useStickyBarHeight(barRef);
   useEffect(() => {
     if (busy || justHeld === null) return;
     document.getElementById(`confirm-hold-${justHeld}`)?.focus();
     setJustHeld(null);
   }, [busy, justHeld, holds]);
   const selected = store.selected();
-  const layout = store.layout;
-  const priced = show.price > 0;
-  const total = (seats: number) => formatMoney(seats * show.price, show.currency);
+  const seatList = (seats: number[]) => listOf(store.plan, seats);
+  /** A seat's price: its kind's where the show sets one (prices_by_kind), else the show's. */
+  const priceOf = (seat: number) => show.prices_by_kind?.[kindOf(store.plan, seat)] ?? show.price;
+  const priced = show.price > 0 || Object.values(show.prices_by_kind ?? {}).some((price) => price > 0);
+  const total = (seats: number[]) => formatMoney(seats.reduce((sum, seat) => sum + priceOf(seat), 0), show.currency);
+  const byKind = Object.keys(show.prices_by_kind ?? {}).length > 0;
 
   const fail = (error: unknown) => {
     const problem = toProblem(error);
@@ -100,9 +108,10 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
       setJustHeld(data.id);
       store.clearSelection();
       await onHoldsChanged();
-      const text = `${seatList(layout, data.seat_numbers)} ${data.seat_numbers.length === 1 ? 'is' : 'are'} held for you until ${formatTime(data.expires_at)}. ${priced ? 'Check out to pay for them.' : 'Confirm to book.'}`;
-      setNotice({ kind: 'success', text });
-      announce(text);
+      // Said, not shown: the hold itself (its seats, time left and next step) is what the page shows now.
+      announce(
+        `${seatList(data.seat_numbers)} ${data.seat_numbers.length === 1 ? 'is' : 'are'} held for you until ${formatTime(data.expires_at)}. ${priced ? 'Check out to pay for them.' : 'Confirm to book.'}`,
+      );
     });
 
   /** A priced show's hold becomes an order, paid on its own page (the same order again while it lasts). */
@@ -131,8 +140,8 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
       if (!confirmed) return await checkOut(held);
       const { data } = confirmed;
       await onHoldsChanged();
-      const seats = data.map((booking) => booking.seat_number);
-      const text = `Booked: ${seatList(layout, seats)}. Enjoy the show!`;
+      const labels = [...data].sort((a, b) => a.seat_number - b.seat_number).map((booking) => booking.seat_label);
+      const text = `Booked: ${joinLabels(labels)}. Enjoy the show!`;
       setNotice({ kind: 'success', text, link: { to: '/my-bookings', text: 'See my bookings' } });
       announce(text);
       requestAnimationFrame(() => noticeRef.current?.focus());
@@ -143,24 +152,29 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
       await call(api.DELETE('/holds/{id}', { params: { path: { id: held.id } } }));
       await onHoldsChanged();
       held.seat_numbers.forEach((seat) => store.queue(seat, 'available'));
-      const text = `Released ${seatList(layout, held.seat_numbers)}.`;
+      const text = `Released ${seatList(held.seat_numbers)}.`;
       setNotice({ kind: 'success', text });
       announce(text);
     });
 
   return (
-    <aside className="checkout" aria-labelledby="checkout-title">
+    <aside className="checkout" aria-labelledby="checkout-title" ref={barRef}>
       <h2 id="checkout-title">Your seats</h2>
+      {notice && (
+        <p className={notice.kind === 'problem' ? 'problem' : 'success'} role={notice.kind === 'problem' ? 'alert' : undefined} ref={noticeRef} tabIndex={-1}>
+          {notice.text} {notice.link && <Link to={notice.link.to}>{notice.link.text}</Link>}
+        </p>
+      )}
       {holds.map((held) => (
-        <div key={held.id} className="hold" role="group" aria-label={`Hold of ${seatList(layout, held.seat_numbers)}`}>
+        <div key={held.id} className="hold" role="group" aria-label={`Hold of ${seatList(held.seat_numbers)}`}>
           <p>
-            Held for you: <strong>{seatList(layout, held.seat_numbers)}</strong>
-            {priced && <> · {total(held.seat_numbers.length)}</>}
+            Held for you: <strong>{seatList(held.seat_numbers)}</strong>
+            {priced && <> · {total(held.seat_numbers)}</>}
           </p>
           <Countdown expiresAt={held.expires_at} skew={skew} onExpired={() => void onExpired()} verb={priced ? 'check out' : 'confirm'} />
           <div className="actions">
             <button type="button" className="button" disabled={busy || disabled} onClick={() => void confirm(held)} id={`confirm-hold-${held.id}`}>
-              {priced ? `Check out and pay ${total(held.seat_numbers.length)}` : `Confirm booking of ${plural(held.seat_numbers.length, 'seat')}`}
+              {priced ? `Check out and pay ${total(held.seat_numbers)}` : `Confirm booking of ${plural(held.seat_numbers.length, 'seat')}`}
             </button>
             <button type="button" className="button secondary" disabled={busy} onClick={() => void release(held)}>
               Release
@@ -169,19 +183,21 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
         </div>
       ))}
       {selected.length > 0 ? (
-        <>
-          <p>
-            Chosen: <strong>{seatList(layout, selected)}</strong>
+        <div className="chosen">
+          <p className="chosen-seats">
+            Chosen: <strong>{seatList(selected)}</strong>
           </p>
           {priced && (
             <p className="total">
-              Total: <strong>{total(selected.length)}</strong>{' '}
-              <span className="muted">
-                ({plural(selected.length, 'seat')} × {formatMoney(show.price, show.currency)})
-              </span>
+              Total: <strong>{total(selected)}</strong>{' '}
+              {!byKind && (
+                <span className="muted">
+                  ({plural(selected.length, 'seat')} × {formatMoney(show.price, show.currency)})
+                </span>
+              )}
             </p>
           )}
-        </>
+        </div>
       ) : (
         holds.length === 0 && <p className="muted">Choose up to {store.maxSelected} available seats on the map.</p>
       )}
@@ -196,19 +212,33 @@ export function Checkout({ show, store, holds, signedIn, disabled, notice, setNo
             </button>
           </div>
         ) : (
-          <p>
+          <p className="actions">
             <Link to={loginPath()} className="button">
               Log in to hold these seats
             </Link>
           </p>
         ))}
-      {notice && (
-        <p className={notice.kind === 'problem' ? 'problem' : 'success'} role={notice.kind === 'problem' ? 'alert' : undefined} ref={noticeRef} tabIndex={-1}>
-          {notice.text} {notice.link && <Link to={notice.link.to}>{notice.link.text}</Link>}
-        </p>
-      )}
     </aside>
   );
+}
+
+/**
+ * The checkout's height, as `--checkout-height` on the page, while it is
+ * shown: on a phone, where it sticks to the bottom, the page keeps a seat the
+ * keyboard moves to clear of it (scroll-padding-bottom in styles.css).
+ */
+function useStickyBarHeight(ref: RefObject<HTMLElement | null>): void {
+  useEffect(() => {
+    const bar = ref.current;
+    if (!bar || typeof ResizeObserver === 'undefined') return;
+    const root = document.documentElement;
+    const observer = new ResizeObserver(() => root.style.setProperty('--checkout-height', `${Math.ceil(bar.getBoundingClientRect().height)}px`));
+    observer.observe(bar);
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty('--checkout-height');
+    };
+  }, [ref]);
 }
 
 /** Time left on a hold; read out once a minute is left and when it runs out, never every second. */

@@ -2,7 +2,7 @@ import { useState, useSyncExternalStore } from 'react';
 import { api, type ApiProblem, call, type MyBooking } from '../api/client';
 import { session } from '../api/session';
 import { Link, loginPath } from '../router';
-import { layoutOf, longName } from '../seats/layout';
+import { sayLabel } from '../seats/plan';
 import { announce } from '../ui/announce';
 import { toProblem, useLoad } from '../ui/async';
 import { formatDateTime } from '../ui/format';
@@ -69,7 +69,7 @@ function BookingItem({ booking, cancellable, onChanged }: { booking: MyBooking; 
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const seat = longName(layoutOf(booking.total_seats), booking.seat_number);
+  const seat = sayLabel(booking.seat_label);
   const what = `${booking.movie_title}, ${formatDateTime(booking.date_time)}, ${seat}`;
   const cancelled = booking.status === 'cancelled';
 

@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { api, call, type Order, type Show, totalOf } from '../api/client';
 import { session } from '../api/session';
 import { Link, loginPath } from '../router';
-import { layoutOf, seatList } from '../seats/layout';
+import { joinLabels } from '../seats/plan';
 import { useLoad } from '../ui/async';
 import { formatDateTime, formatMoney, plural } from '../ui/format';
 import { PageTitle, Ready } from '../ui/parts';
@@ -87,7 +87,7 @@ export function MyOrdersPage() {
 }
 
 function OrderItem({ order, show }: { order: Order; show: Show | undefined }) {
-  const seats = show ? seatList(layoutOf(show.total_seats), order.seat_numbers) : plural(order.seat_numbers.length, 'seat');
+  const seats = joinLabels(order.seat_labels);
   const title = show?.movie_title ?? `Show ${order.show_id}`;
   const because = order.refunded_amount > 0 && order.refund_reason ? REFUNDED_BECAUSE[order.refund_reason] : null;
   const status = STATUS[order.status];

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useRef, useState, useSyncExternalStore } fro
 import { api, type ApiProblem, call, type MyBooking, type Order, type Show } from '../api/client';
 import { session } from '../api/session';
 import { Link, loginPath } from '../router';
-import { layoutOf, seatList } from '../seats/layout';
+import { joinLabels } from '../seats/plan';
 import { announce } from '../ui/announce';
 import { toProblem, useLoad } from '../ui/async';
 import { formatDateTime, formatDay, formatMoney, formatTime, plural } from '../ui/format';
@@ -56,7 +56,7 @@ function Payment({ first, show, skew }: { first: Order; show: Show; skew: number
   /** The provider took the money and the service has not heard yet (Stripe's webhook): the page waits for the order. */
   const [confirming, setConfirming] = useState(false);
   const amount = formatMoney(order.amount, order.currency);
-  const seats = seatList(layoutOf(show.total_seats), order.seat_numbers);
+  const seats = joinLabels(order.seat_labels);
 
   const settled = (data: Order) => {
     setOrder(data);

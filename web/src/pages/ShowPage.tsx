@@ -3,7 +3,7 @@ import { api, call, type BookingLimits, type Hold, type Show } from '../api/clie
 import { session } from '../api/session';
 import { Link } from '../router';
 import { useSeatStream } from '../seats/live';
-import { longName, seatList } from '../seats/layout';
+import { listOf, nameOf } from '../seats/plan';
 import { SeatLegend, SeatMap } from '../seats/SeatMap';
 import { SeatStore, selectionLimitOf } from '../seats/store';
 import { announce } from '../ui/announce';
@@ -104,11 +104,11 @@ function ShowSeats({ show, limits }: { show: Show; limits: BookingLimits }) {
     () =>
       store.onNews(({ takenFromSelection, lostFromHolds }) => {
         if (takenFromSelection.length > 0) {
-          const text = `${seatList(store.layout, takenFromSelection)} ${takenFromSelection.length === 1 ? 'was' : 'were'} just taken by someone else.`;
+          const text = `${listOf(store.plan, takenFromSelection)} ${takenFromSelection.length === 1 ? 'was' : 'were'} just taken by someone else.`;
           setNotice({ kind: 'problem', text });
         }
         if (lostFromHolds.length > 0) {
-          const text = `Your hold on ${seatList(store.layout, lostFromHolds)} has ended; the seats are free again.`;
+          const text = `Your hold on ${listOf(store.plan, lostFromHolds)} has ended; the seats are free again.`;
           setNotice({ kind: 'problem', text });
           void readMine();
         }
@@ -128,7 +128,7 @@ function ShowSeats({ show, limits }: { show: Show; limits: BookingLimits }) {
     if (result === 'full') announce(`You can choose up to ${store.maxSelected} seats at a time.`);
     if (result === 'unavailable') {
       const mine = store.mineOf(seat);
-      announce(`${longName(store.layout, seat)} is ${mine ? `already ${mine === 'held' ? 'held for' : 'booked by'} you` : 'not available'}.`);
+      announce(`${nameOf(store.plan, seat)} is ${mine ? `already ${mine === 'held' ? 'held for' : 'booked by'} you` : 'not available'}.`);
     }
   };
 
@@ -143,11 +143,11 @@ function ShowSeats({ show, limits }: { show: Show; limits: BookingLimits }) {
       {started && <p className="problem">This show has started: its seats can no longer be held or booked.</p>}
       <div className="show-layout">
         <div className="map-column">
-          <SeatLegend />
-          <SeatMap store={store} label={`Seats of ${show.screen_name}, ${plural(store.layout.rows, 'row')}`} onToggle={toggle} />
+          <SeatLegend store={store} />
+          <SeatMap store={store} label={`Seats of ${show.screen_name}, ${plural(store.plan.rows.length, 'row')}`} onToggle={toggle} />
           <p className="hint">
-            Rows are lettered from the screen back, in rows of up to 20, seats numbered from the left. Use the arrow keys to move between seats and Space
-            to choose one.
+            Rows are named from the screen back, seats from the left; a gap is an aisle. Use the arrow keys to move between seats and Space to choose
+            one; zoom with the buttons, + and −, or a pinch.
           </p>
         </div>
         <Checkout

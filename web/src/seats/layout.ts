@@ -1,8 +1,15 @@
 /**
- * A show has seats 1..total_seats and no rows of its own: the map lays them out
- * as a cinema does, in rows of at most 20 (all rows as even as the count
- * allows), lettered A, B, … Z, AA, AB … from the screen back, numbered from the
- * left. Seat 1 is A1; with 100 seats, seat 47 is C7.
+ * The label rule of shows made before screens had plans: seats 1..total_seats
+ * in rows of at most 20 (all rows as even as the count allows), lettered A, B,
+ * … Z, AA, AB … from the screen back, numbered from the left. Seat 1 is A1;
+ * with 100 seats, seat 47 is C7.
+ *
+ * The seat map no longer uses it: it draws the API's plan and names seats by
+ * the API's labels (plan.ts). What still does, and is wrong for a screen with
+ * a plan, are the pages that name seats of bookings and orders
+ * (MyBookingsPage, MyOrdersPage, PaymentPage: they should use `seat_label` and
+ * `seat_labels` of the API), and test/tickets/migration.e2e-spec.ts; remove
+ * this file with the last of them.
  */
 export const MAX_SEATS_PER_ROW = 20;
 
@@ -22,12 +29,6 @@ export function rowLetter(row: number): string {
   let letters = '';
   for (let n = row + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
-}
-
-/** The seat numbers of a row, first to last. */
-export function seatsOfRow(layout: Layout, row: number): { first: number; last: number } {
-  const first = row * layout.perRow + 1;
-  return { first, last: Math.min(layout.total, first + layout.perRow - 1) };
 }
 
 export function placeOf(layout: Layout, seat: number): { row: number; column: number } {

@@ -1,5 +1,5 @@
 import type { BookingLimits, SeatMap, SeatStatus } from '../api/client';
-import { type Layout, layoutOf, placeOf } from './layout';
+import { EMPTY_PLAN, type Plan, planOf } from './plan';
 
 /**
  * How many seats may be selected at once: a selection becomes one hold, so no
@@ -19,13 +19,16 @@ export interface SeatNews {
 }
 
 /**
- * The seat map's state outside React: one byte per seat, and a version per row
- * that the row components subscribe to, so a live update re-renders only its
- * row. Updates from the stream are queued and applied once per animation
- * frame, however many arrive, so a burst never costs more than one render.
+ * The seat map's state outside React: the show's plan (rows, gaps, labels and
+ * kinds, as the API gives them), one byte per seat, and a version per row that
+ * the row components subscribe to, so a live update re-renders only its row.
+ * Updates from the stream are queued and applied once per animation frame,
+ * however many arrive, so a burst never costs more than one render.
  */
 export class SeatStore {
-  layout: Layout = layoutOf(0);
+  plan: Plan = EMPTY_PLAN;
+  /** Counts the plans loaded: rows of an earlier plan are drawn afresh. */
+  planGeneration = 0;
   private status = new Uint8Array(1);
   /** 1: the seat is held by me, 2: booked by me. */
   private mine = new Uint8Array(1);
@@ -48,13 +51,18 @@ export class SeatStore {
 
   /** The map as the API says it is now; updates that arrived while it was read are applied on top. */
   load(map: SeatMap): void {
-    if (map.total_seats !== this.layout.total) {
-      this.layout = layoutOf(map.total_seats);
-      this.status = new Uint8Array(map.total_seats + 1);
-      this.mine = new Uint8Array(map.total_seats + 1);
-      this.rowVersions = new Uint32Array(this.layout.rows);
-      this.selection.clear();
-      this.focused = 1;
+    const plan = planOf(map);
+    if (plan.key !== this.plan.key) {
+      const sameSeats = plan.total === this.plan.total;
+      this.plan = plan;
+      this.planGeneration++;
+      if (!sameSeats) {
+        this.status = new Uint8Array(plan.total + 1);
+        this.mine = new Uint8Array(plan.total + 1);
+        this.selection.clear();
+      }
+      this.rowVersions = new Uint32Array(plan.rows.length);
+      this.focused = plan.rows.flatMap((row) => row.places).find((seat) => seat !== 0) ?? 1;
     }
     for (const seat of map.seats) this.status[seat.seat_number] = CODE[seat.status];
     for (const seat of [...this.selection]) if (this.status[seat] !== 0 && !this.mine[seat]) this.selection.delete(seat);
@@ -131,7 +139,7 @@ export class SeatStore {
   /** Seats the API just said are taken (a refused hold or booking): marked at once, without waiting for the stream. */
   markTaken(seats: number[], status: SeatStatus): void {
     for (const seat of seats) {
-      if (seat < 1 || seat > this.layout.total) continue;
+      if (seat < 1 || seat > this.plan.total) continue;
       this.status[seat] = CODE[status];
       this.selection.delete(seat);
       this.touchSeat(seat);
@@ -139,7 +147,7 @@ export class SeatStore {
   }
 
   focus(seat: number): void {
-    if (seat === this.focused || seat < 1 || seat > this.layout.total) return;
+    if (seat === this.focused || seat < 1 || seat > this.plan.total) return;
     const before = this.focused;
     this.focused = seat;
     this.touchSeat(before);
@@ -175,7 +183,7 @@ export class SeatStore {
     const news: SeatNews = { takenFromSelection: [], lostFromHolds: [] };
     const rows = new Set<number>();
     for (const [seat, status] of this.pending) {
-      if (seat < 1 || seat > this.layout.total) continue;
+      if (seat < 1 || seat > this.plan.total) continue;
       const code = CODE[status];
       if (this.status[seat] === code) continue;
       this.status[seat] = code;
@@ -184,7 +192,7 @@ export class SeatStore {
         this.mine[seat] = 0;
         news.lostFromHolds.push(seat);
       }
-      rows.add(placeOf(this.layout, seat).row);
+      rows.add(this.plan.rowOf[seat]);
     }
     this.pending.clear();
     if (rows.size === 0) return;
@@ -200,19 +208,20 @@ export class SeatStore {
   }
 
   private touchSeat(seat: number): void {
-    if (seat < 1 || seat > this.layout.total) return;
-    this.touchRow(placeOf(this.layout, seat).row);
+    if (seat < 1 || seat > this.plan.total) return;
+    this.touchRow(this.plan.rowOf[seat]);
     this.version++;
     this.listeners.forEach((listener) => listener());
   }
 
   private touchRow(row: number): void {
+    if (row < 0 || row >= this.rowVersions.length) return;
     this.rowVersions[row]++;
     this.rowListeners.get(row)?.forEach((listener) => listener());
   }
 
   private touchAll(): void {
-    for (let row = 0; row < this.layout.rows; row++) this.rowVersions[row]++;
+    for (let row = 0; row < this.plan.rows.length; row++) this.rowVersions[row]++;
     this.rowListeners.forEach((set) => set.forEach((listener) => listener()));
     this.version++;
     this.listeners.forEach((listener) => listener());
