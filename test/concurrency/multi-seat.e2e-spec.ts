@@ -80,7 +80,7 @@ describe('multi-seat bookings racing each other (e2e)', () => {
       const free = loserSeats.filter((seat) => !winnerSeats.includes(seat));
       const map = (await api.seatMap(show.id).expect(200)).body;
       expect(map.available_seats).toBe(12 - winnerSeats.length);
-      for (const seat of free) expect(map.seats[seat - 1]).toEqual({ seat_number: seat, status: 'available' });
+      for (const seat of free) expect(map.seats[seat - 1]).toMatchObject({ seat_number: seat, status: 'available' });
     }
     expect(outcomes).toHaveLength(rounds);
   });
