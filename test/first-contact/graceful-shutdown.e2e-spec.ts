@@ -1,15 +1,11 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Agent, request as httpRequest } from 'node:http';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config/app-config';
 import { SEAT_EVENTS_CHANNEL, SeatChange } from '../../src/seat-events/seat-events.sql';
-import { freePort } from '../setup/global-setup';
-import { createTestDatabase, TestDatabase, UNLIMITED } from '../setup/test-app';
+import { createTestDatabase, TestDatabase } from '../setup/test-app';
 import { signJwt } from '../support/problem';
-import { Exit, ROOT, ServiceProcess, spawnService, untilHealthy } from '../support/service-process';
+import { ServiceProcess, spawnService, untilHealthy } from '../support/service-process';
 import { waitFor } from '../support/wait';
 
 const ADMIN = { username: 'drain_admin', password: 'drain-admin-password' };
@@ -311,7 +307,7 @@ describe('a signal repeated within a moment (Ctrl-C under npm, the real service,
   }, 180_000);
 
   it('with WEB_CONCURRENCY=2, Ctrl-C to the process group plus a copy to the primary: every worker drains, the request is answered', async () => {
-    const group = await start(spawnGroupLeader({ DATABASE_URL: db.url, WEB_CONCURRENCY: '2', SHUTDOWN_DRAIN_SECONDS: '10', LOG_LEVEL: 'info' }));
+    const group = await start(spawnService({ DATABASE_URL: db.url, WEB_CONCURRENCY: '2', SHUTDOWN_DRAIN_SECONDS: '10', LOG_LEVEL: 'info' }, { groupLeader: true }));
     await waitFor('both workers to listen', () => group.output().includes('2 workers are listening'), 60_000);
     // Both workers fully up, as a terminal's user would have them.
     await waitFor(
@@ -335,37 +331,3 @@ describe('a signal repeated within a moment (Ctrl-C under npm, the real service,
     expect(shutdownWarnings(group.output())).toEqual([]);
   }, 240_000);
 });
-
-/**
- * The service as spawnService starts it, but leading a process group of its own, as `npm start` in a
- * terminal does: a signal to the group reaches the primary and its workers alike.
- */
-async function spawnGroupLeader(env: Record<string, string>): Promise<ServiceProcess> {
-  const port = await freePort();
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'E2E_SERVER_URL', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'JWT_SECRET', 'DATA_DIR', 'EMBEDDED_PG_PORT']) delete base[name];
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')], {
-    cwd: ROOT,
-    detached: true,
-    env: { ...base, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), NO_COLOR: '1', ...UNLIMITED, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }) as Exit);
-  return {
-    child,
-    url: `http://127.0.0.1:${port}`,
-    output: () => output,
-    exited,
-    stop: (signal = 'SIGTERM') => {
-      try {
-        process.kill(-child.pid!, signal);
-      } catch {
-        // The group is gone already.
-      }
-      return exited;
-    },
-  };
-}

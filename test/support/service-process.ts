@@ -28,6 +28,11 @@ export interface SpawnOptions {
   nodeArgs?: string[];
   /** Defaults to `src/main.ts` through ts-node, as `npm start` runs the build of it. */
   entry?: string;
+  /**
+   * Leads a process group of its own, as `npm start` in a terminal does: `stop`
+   * signals the whole group (the primary and its workers alike).
+   */
+  groupLeader?: boolean;
 }
 
 /** What the service would see in a fresh shell: none of the suite's own settings. */
@@ -44,7 +49,7 @@ export async function spawnService(env: Record<string, string>, options: SpawnOp
   const port = await freePort();
   const cwd = options.cwd ?? ROOT;
   const args = [...(options.nodeArgs ?? []), '-r', 'ts-node/register/transpile-only', options.entry ?? join(cwd, 'src', 'main.ts')];
-  const child = spawn(process.execPath, args, { cwd, env: serviceEnv(env, port), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd, env: serviceEnv(env, port), stdio: ['ignore', 'pipe', 'pipe'], detached: options.groupLeader === true });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -55,7 +60,13 @@ export async function spawnService(env: Record<string, string>, options: SpawnOp
     output: () => output,
     exited,
     stop: (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (options.groupLeader) {
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {
+          // The group is gone already.
+        }
+      } else if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
   };
