@@ -5,7 +5,7 @@ import { DEVELOPMENT_JWT_SECRET } from '../../src/config/app-config';
 import { SEAT_EVENTS_CHANNEL, SeatChange } from '../../src/seat-events/seat-events.sql';
 import { createTestDatabase, TestDatabase } from '../setup/test-app';
 import { signJwt } from '../support/problem';
-import { ServiceProcess, spawnService, untilHealthy } from '../support/service-process';
+import { ServiceProcess, SpawnOptions, spawnService, untilHealthy } from '../support/service-process';
 import { waitFor } from '../support/wait';
 
 const ADMIN = { username: 'drain_admin', password: 'drain-admin-password' };
@@ -54,13 +54,32 @@ function send(agent: Agent, url: string, method: string, path: string, token?: s
   });
 }
 
+/** How the service is run and stopped: a supervisor's SIGTERM to node, or a terminal's Ctrl-C to `npm start`. */
+interface Stop {
+  name: string;
+  signal: 'SIGTERM' | 'SIGINT';
+  options: SpawnOptions;
+  send(service: ServiceProcess): void;
+}
+
+const STOPS: Stop[] = [
+  { name: 'SIGTERM to the node process (a supervisor)', signal: 'SIGTERM', options: {}, send: (service) => service.child.kill('SIGTERM') },
+  {
+    // npm passes its own copy on to the service, which gets the terminal's too: one stop, drained.
+    name: 'SIGINT to the process group of `npm start` (Ctrl-C in a terminal)',
+    signal: 'SIGINT',
+    options: { npmStart: true },
+    send: (service) => process.kill(-service.child.pid!, 'SIGINT'),
+  },
+];
+
 /**
- * SIGTERM while 16 keep-alive clients book: not ready at once, no connection
+ * A stop while 16 keep-alive clients book: not ready at once, no connection
  * reset, every answer a booking or a problem, every 201 in the database and
  * announced, the streams ended with a last word, the process gone within the
  * drain time.
  */
-describe('graceful shutdown under load (the real service, e2e)', () => {
+describe.each(STOPS)('graceful shutdown under load, $name (the real service, e2e)', ({ signal, options, send: stop }) => {
   let db: TestDatabase;
   let service: ServiceProcess;
   let showId: number;
@@ -68,15 +87,19 @@ describe('graceful shutdown under load (the real service, e2e)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    // Kept before it is healthy, so afterAll stops it whatever happens; a busy machine may take long to start it.
-    service = await spawnService({
-      DATABASE_URL: db.url,
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      SHUTDOWN_DRAIN_SECONDS: '10',
-      LOG_LEVEL: 'info',
-    });
-    await untilHealthy(service, 90_000);
+    // Kept before it is healthy, so afterAll stops it whatever happens; a busy machine may take long to
+    // start it, and `npm start` in a fresh clone builds the service first.
+    service = await spawnService(
+      {
+        DATABASE_URL: db.url,
+        ADMIN_USERNAME: ADMIN.username,
+        ADMIN_PASSWORD: ADMIN.password,
+        SHUTDOWN_DRAIN_SECONDS: '10',
+        LOG_LEVEL: 'info',
+      },
+      options,
+    );
+    await untilHealthy(service, 240_000);
     const agent = new Agent();
     const admin = answered(await send(agent, service.url, 'POST', '/login/', undefined, ADMIN)).body.access;
     const movie = answered(await send(agent, service.url, 'POST', '/movies/', admin, { title: 'Drain', duration_minutes: 90 }));
@@ -96,7 +119,7 @@ describe('graceful shutdown under load (the real service, e2e)', () => {
     const now = Math.floor(Date.now() / 1000);
     tokens = rows.map((u) => signJwt({ sub: u.id, username: u.username, role: 'customer', typ: 'access', iat: now, exp: now + 600 }, DEVELOPMENT_JWT_SECRET));
     agent.destroy();
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await service?.stop('SIGKILL');
@@ -147,8 +170,8 @@ describe('graceful shutdown under load (the real service, e2e)', () => {
           signalled = true;
           // The probe's connection was just used, so the drain keeps it open for the next request on it.
           expect(await send(probe, service.url, 'GET', '/health/live')).toMatchObject({ status: 200 });
-          service.child.kill('SIGTERM');
-          await waitFor('the drain to begin', () => service.output().includes('SIGTERM: draining'), 2000);
+          stop(service);
+          await waitFor('the drain to begin', () => service.output().includes(`${signal}: draining`), 2000);
           expect(await send(probe, service.url, 'GET', '/health')).toMatchObject({
             status: 503,
             contentType: expect.stringMatching(/^application\/problem\+json/),
@@ -168,7 +191,10 @@ describe('graceful shutdown under load (the real service, e2e)', () => {
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { level: string; msg: string });
-    expect(logged.some((line) => line.msg.includes('SIGTERM: draining'))).toBe(true);
+    expect(logged.some((line) => line.msg.includes(`${signal}: draining`))).toBe(true);
+    expect(service.output()).not.toContain('stopping without waiting');
+    // It really ran under npm (its banner), which did not end before the service did.
+    if (options.npmStart) expect(service.output()).toContain('> cinema-booking@1.0.0 start');
     expect({ code: exit.code, warnings: logged.filter((line) => line.level === 'warn' || line.level === 'error') }).toEqual({ code: 0, warnings: [] });
     expect(exit.at - signalledAt).toBeLessThan(10_000);
 

@@ -33,6 +33,12 @@ export interface SpawnOptions {
    * signals the whole group (the primary and its workers alike).
    */
   groupLeader?: boolean;
+  /**
+   * Runs `npm start` itself (npm, its shell and the build check included), as a
+   * terminal's user does, instead of the entry point through ts-node. Implies
+   * `groupLeader`: Ctrl-C reaches npm and the service alike.
+   */
+  npmStart?: boolean;
 }
 
 /** What the service would see in a fresh shell: none of the suite's own settings. */
@@ -48,8 +54,14 @@ function serviceEnv(env: Record<string, string>, port: number): NodeJS.ProcessEn
 export async function spawnService(env: Record<string, string>, options: SpawnOptions = {}): Promise<ServiceProcess> {
   const port = await freePort();
   const cwd = options.cwd ?? ROOT;
-  const args = [...(options.nodeArgs ?? []), '-r', 'ts-node/register/transpile-only', options.entry ?? join(cwd, 'src', 'main.ts')];
-  const child = spawn(process.execPath, args, { cwd, env: serviceEnv(env, port), stdio: ['ignore', 'pipe', 'pipe'], detached: options.groupLeader === true });
+  const groupLeader = options.groupLeader === true || options.npmStart === true;
+  const [command, args] = options.npmStart
+    ? // The npm that runs this suite (npm test sets npm_execpath), else the one on PATH.
+      process.env.npm_execpath
+      ? [process.execPath, [process.env.npm_execpath, 'start']]
+      : ['npm', ['start']]
+    : [process.execPath, [...(options.nodeArgs ?? []), '-r', 'ts-node/register/transpile-only', options.entry ?? join(cwd, 'src', 'main.ts')]];
+  const child = spawn(command, args, { cwd, env: serviceEnv(env, port), stdio: ['ignore', 'pipe', 'pipe'], detached: groupLeader });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -60,7 +72,7 @@ export async function spawnService(env: Record<string, string>, options: SpawnOp
     output: () => output,
     exited,
     stop: (signal = 'SIGTERM') => {
-      if (options.groupLeader) {
+      if (groupLeader) {
         try {
           process.kill(-child.pid!, signal);
         } catch {
