@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { freePort } from '../setup/global-setup';
-import { ServiceProcess, spawnService, stopServerIn, untilHealthy } from '../support/service-process';
+import { ROOT, runUntilExit, ServiceProcess, spawnService, stopServerIn, untilHealthy } from '../support/service-process';
 
 /**
  * Without DATABASE_URL the service must bring its own PostgreSQL: this spec runs
@@ -84,6 +84,21 @@ describe('the service with no DATABASE_URL (embedded PostgreSQL, e2e)', () => {
     await stop(second);
     expect(await postgresAnswers()).toBe(false);
   }, 60_000);
+
+  it('npm run seed beside the running service writes to its PostgreSQL, whatever port the service was given', async () => {
+    const running = await start();
+    // The seed's own EMBEDDED_PG_PORT differs from the service's: it finds the server by the data folder.
+    const seeded = await runUntilExit(
+      { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) },
+      { entry: join(ROOT, 'src', 'seed.ts') },
+      120_000,
+    );
+    expect({ code: seeded.code, output: seeded.output }).toEqual({ code: 0, output: expect.stringContaining('seeded: 2 customers, 5 movies, 10 shows') });
+    const movies = await request(running.url).get('/movies/').expect(200);
+    expect(movies.body.length).toBeGreaterThanOrEqual(5);
+    await stop(running);
+    expect(await postgresAnswers()).toBe(false);
+  }, 180_000);
 
   it('takes over the PostgreSQL that a killed service (kill -9) left running, and stops it on SIGTERM', async () => {
     const first = await start();

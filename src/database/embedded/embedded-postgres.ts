@@ -169,6 +169,19 @@ interface PreviousServer {
   owner: 'alive' | 'dead' | 'none';
 }
 
+/**
+ * The port of a ready server that a running service started on `dataDir` (or on
+ * the folder it is moved to when run as root), so a command-line tool run beside
+ * it reaches it whatever EMBEDDED_PG_PORT the service was given.
+ */
+export async function portOfServiceServer(dataDir: string): Promise<number | undefined> {
+  for (const dir of [resolve(dataDir), relocatedDataDir(dataDir)]) {
+    const server = await runningServer(dir);
+    if (server?.ready && server.owner === 'alive') return server.port;
+  }
+  return undefined;
+}
+
 /** The server that postmaster.pid says runs on this data folder, if it still lives. */
 async function runningServer(dataDir: string): Promise<PreviousServer | undefined> {
   const lines = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n');
