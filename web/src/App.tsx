@@ -87,7 +87,7 @@ export function App() {
           <ul>
             <li>
               <Link to="/" aria-current={current('movies')}>
-                Movies
+                What's on
               </Link>
             </li>
             {state.status === 'signed-in' && (

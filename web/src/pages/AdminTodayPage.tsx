@@ -3,17 +3,12 @@ import { api, call, type SalesCounts, type SalesReport, type Show } from '../api
 import { session } from '../api/session';
 import { Link, navigate, useLocation } from '../router';
 import { useLoad } from '../ui/async';
-import { dayKey, formatCalendarDay, formatMoney, formatTime, shownTimeZone } from '../ui/format';
+import { dayKey, formatCalendarDay, formatMoney, formatTime, isCalendarDay, shownTimeZone } from '../ui/format';
 import { Field, PageTitle, Ready } from '../ui/parts';
 import { StaffOnly } from './admin';
 
 /** How often the day's figures are read again while the page is open. */
 const REFRESH_MS = 10_000;
-/** A calendar day as YYYY-MM-DD that is one (not 2026-02-30). */
-const isDay = (value: string) => {
-  const at = Date.parse(`${value}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(at) && new Date(at).toISOString().startsWith(value);
-};
 
 /** Staff and admins: the day's shows in the cinema's zone (today unless `?date=`), each with its seats and (admins) its money. */
 export function AdminTodayPage() {
@@ -44,7 +39,7 @@ const money = (counts: Pick<SalesCounts, 'revenue'> | undefined) =>
 function Day() {
   const { query } = useLocation();
   const asked = query.get('date') ?? '';
-  const date = isDay(asked) ? asked : undefined;
+  const date = isCalendarDay(asked) ? asked : undefined;
   const state = useSyncExternalStore(session.subscribe, session.snapshot);
   const admin = state.status === 'signed-in' && state.me?.role === 'admin';
   const loaded = useLoad(() => loadDay(date, admin), `${date ?? 'today'}:${admin}`);
@@ -59,7 +54,7 @@ function Day() {
   const pick = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const day = String(new FormData(event.currentTarget).get('date') ?? '');
-    navigate(isDay(day) ? `/admin/today?date=${day}` : '/admin/today');
+    navigate(isCalendarDay(day) ? `/admin/today?date=${day}` : '/admin/today');
   };
 
   return (

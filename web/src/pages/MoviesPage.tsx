@@ -4,10 +4,15 @@ import { Link, navigate, useLocation } from '../router';
 import { toProblem, useLoad } from '../ui/async';
 import { PageTitle, ProblemText, Ready } from '../ui/parts';
 import { plural } from '../ui/format';
+import { homePath, WhatsOn } from './WhatsOn';
 
 const PAGE = 50;
 
-/** Every movie, searchable by title; the search is in the address, so it can be shared and survives a reload. */
+/**
+ * The home page: what's on (a day's shows, each a button to its seats), then
+ * every movie, searchable by title. The day and the search are in the address,
+ * so they can be shared and survive a reload.
+ */
 export function MoviesPage() {
   const { query } = useLocation();
   const search = query.get('search') ?? '';
@@ -19,7 +24,7 @@ export function MoviesPage() {
   // The address follows the search box a moment after typing stops.
   useEffect(() => {
     if (typed === search) return;
-    const timer = setTimeout(() => navigate(typed ? `/?search=${encodeURIComponent(typed)}` : '/', { replace: true }), 250);
+    const timer = setTimeout(() => navigate(homePath({ search: typed }), { replace: true }), 250);
     return () => clearTimeout(timer);
   }, [typed, search]);
 
@@ -41,7 +46,9 @@ export function MoviesPage() {
 
   return (
     <section>
-      <PageTitle title="Movies">Movies</PageTitle>
+      <PageTitle title="What's on">What's on</PageTitle>
+      <WhatsOn />
+      <h2 className="all-movies">All movies</h2>
       <form role="search" className="search" onSubmit={(event) => event.preventDefault()}>
         <label htmlFor="movie-search">Search by title</label>
         <input id="movie-search" type="search" value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" />
@@ -57,9 +64,9 @@ export function MoviesPage() {
               <ul className="cards">
                 {all.map((movie) => (
                   <li key={movie.id} className="card">
-                    <h2>
+                    <h3>
                       <Link to={`/movies/${movie.id}`}>{movie.title}</Link>
-                    </h2>
+                    </h3>
                     <p className="muted">{movie.duration_minutes} minutes</p>
                   </li>
                 ))}

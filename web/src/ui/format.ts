@@ -30,6 +30,22 @@ export const formatDay = (iso: string) => formats.day.format(new Date(iso));
 const calendarDay = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 /** A calendar day (`YYYY-MM-DD`, a day of the cinema's already) in words, as formatDay writes a moment's. */
 export const formatCalendarDay = (day: string) => calendarDay.format(new Date(`${day}T00:00:00Z`));
+const shortCalendar = {
+  weekday: new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'short' }),
+  date: new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', day: 'numeric', month: 'short' }),
+};
+/** A calendar day in short words, as its two parts: ["Fri", "12 Dec"]. */
+export const formatShortCalendarDay = (day: string): [weekday: string, date: string] => {
+  const at = new Date(`${day}T00:00:00Z`);
+  return [shortCalendar.weekday.format(at), shortCalendar.date.format(at)];
+};
+/** A calendar day as YYYY-MM-DD that is one (not 2026-02-30). */
+export const isCalendarDay = (value: string) => {
+  const at = Date.parse(`${value}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(at) && new Date(at).toISOString().startsWith(value);
+};
+/** The calendar day `days` after `day` (both YYYY-MM-DD): days of the calendar, whatever the zone's clocks do. */
+export const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 export const formatTime = (iso: string) => formats.time.format(new Date(iso));
 export const formatDateTime = (iso: string) => formats.dateTime.format(new Date(iso));
 
