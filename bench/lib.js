@@ -110,6 +110,8 @@ async function mailSinkUrl() {
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
+      // No reverse DNS of 127.0.0.1 per connection: on a machine without a resolver it waits for a timeout.
+      disableReverseLookup: true,
       logger: false,
       onData(stream, _session, callback) {
         stream.on('data', () => undefined);
@@ -198,4 +200,30 @@ function writeResults(prefix, summary) {
 
 const fmt = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 
-module.exports = { mailsReceived: () => mailSink?.received ?? 0, ROOT, BENCH_LIMITS, log, median, percentile, fmt, freePort, waitFor, startPostgresServer, createDatabase, startService, api, printTable, writeResults };
+/** Clock ticks per second of /proc's CPU counters (USER_HZ: 100 on Linux unless `getconf CLK_TCK` says otherwise). */
+const TICKS = Number(require('node:child_process').spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/**
+ * CPU milliseconds (user + system) a process has used so far, from its own
+ * /proc counters; with `children`, its live children's too (cluster workers).
+ */
+function cpuMs(pid, children = false) {
+  const of = (p) => {
+    const stat = require('node:fs').readFileSync(`/proc/${p}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+  };
+  let ms = of(pid);
+  if (children) {
+    const kids = require('node:child_process')
+      .spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .map(Number)
+      .filter(Boolean);
+    for (const kid of kids) ms += of(kid);
+  }
+  return ms;
+}
+
+module.exports = { cpuMs, mailsReceived: () => mailSink?.received ?? 0, ROOT, BENCH_LIMITS, log, median, percentile, fmt, freePort, waitFor, startPostgresServer, createDatabase, startService, api, printTable, writeResults };

@@ -35,7 +35,7 @@ const { join } = require('node:path');
 const autocannon = require('autocannon');
 const jwt = require('jsonwebtoken');
 const { Client } = require('pg');
-const { ROOT, api, createDatabase, fmt, freePort, log, median, percentile, printTable, startPostgresServer, startService, writeResults } = require('./lib');
+const { ROOT, api, cpuMs, createDatabase, fmt, freePort, log, median, percentile, printTable, startPostgresServer, startService, writeResults } = require('./lib');
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
 );
@@ -126,8 +126,37 @@ function runAutocannon(options) {
   });
 }
 
-async function bookingThroughput(base, data) {
-  return bookingLoad(base, data);
+/**
+ * The booking load, with the service's own CPU counters read around it: CPU ms per
+ * answer during the load, and again once the job queue has sent what the load queued
+ * (confirmation e-mails with their tickets), so the figure includes tickets and mail.
+ */
+async function bookingThroughput(service, db, data) {
+  const before = cpuMs(service.child.pid, true);
+  const result = await bookingLoad(service.base, data);
+  const loaded = cpuMs(service.child.pid, true);
+  const drainedAfterMs = await untilJobsDone(db);
+  const drained = cpuMs(service.child.pid, true);
+  const answers = result.rps * DURATION;
+  return { ...result, cpuMsPerBooking: (loaded - before) / answers, cpuMsPerBookingWithMail: (drained - before) / answers, drainedAfterMs };
+}
+
+/** Waits (up to 300 s) until pg-boss has no job waiting, retrying or running; how long that took (ms), NaN if it never did. */
+async function untilJobsDone(db) {
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  const started = performance.now();
+  try {
+    while (performance.now() - started < 300_000) {
+      const { rows } = await client.query(`SELECT count(*)::int AS open FROM pgboss.job WHERE state IN ('created', 'retry', 'active') AND start_after <= now()`);
+      if (rows[0].open === 0) return performance.now() - started;
+      if (process.env.DEBUG_JOBS) log(JSON.stringify((await client.query(`SELECT name, state, count(*)::int, min(start_after) AS next FROM pgboss.job GROUP BY 1, 2`)).rows));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return NaN;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The same load against the bare node:http + pg server running the same booking statement. */
@@ -483,10 +512,12 @@ async function movieList(base) {
 async function twoWorkers(db, jwtSecret, data) {
   const service = await startService(db.url, jwtSecret, { env: { WEB_CONCURRENCY: '2' } });
   try {
+    const before = cpuMs(service.child.pid, true);
     const booking = await bookingLoad(service.base, data);
+    const cpuMsPerBooking = (cpuMs(service.child.pid, true) - before) / (booking.rps * DURATION);
     const etag = (await fetch(`${service.base}/shows/${data.mapShow.id}/seats/`)).headers.get('etag');
     const cached = await runAutocannon({ url: `${service.base}/shows/${data.mapShow.id}/seats/`, connections: CONNECTIONS, headers: { 'if-none-match': etag } });
-    return { bookingRps: booking.rps, bookingP99: booking.p99, rps304: cached.requests.average, rssMb: peakRssMb(service.child.pid, true) };
+    return { bookingRps: booking.rps, bookingP99: booking.p99, cpuMsPerBooking, rps304: cached.requests.average, rssMb: peakRssMb(service.child.pid, true) };
   } finally {
     await service.stop();
   }
@@ -636,7 +667,7 @@ async function main() {
         log(`run ${round + 1}/${RUNS}: ${what}`);
         return run();
       };
-      const booking = await step('booking', `booking throughput (${CONNECTIONS} connections, ${DURATION}s)`, () => bookingThroughput(service.base, data));
+      const booking = await step('booking', `booking throughput (${CONNECTIONS} connections, ${DURATION}s)`, () => bookingThroughput(service, db, data));
       const bare = await step('bare', 'the same booking statements behind a bare node:http + pg server', () => bareBookingThroughput(db, data));
       const floor = await step('floor', `pgbench floor (${PGBENCH_CLIENTS} clients)`, () => pgbenchFloor(db));
       const purchase = await step('purchase', `purchases of priced shows: hold, checkout, demo payment (${data.buyers.length} buyers, ${DURATION}s)`, () => purchaseThroughput(service.base, db, data, round));
@@ -658,6 +689,9 @@ async function main() {
       booking_rps: m((r) => r.booking.rps),
       booking_p50_ms: m((r) => r.booking.p50),
       booking_p99_ms: m((r) => r.booking.p99),
+      booking_cpu_ms: m((r) => r.booking.cpuMsPerBooking),
+      booking_cpu_ms_with_mail: m((r) => r.booking.cpuMsPerBookingWithMail),
+      booking_mail_drained_after_ms: m((r) => r.booking.drainedAfterMs),
       booking_errors: runs.reduce((n, r) => n + (r.booking.errors ?? 0), 0),
       purchase_rps: m((r) => r.purchase.rps),
       purchase_ratio_to_floor: m((r) => r.purchase.rps / r.floor.tps),
@@ -693,6 +727,7 @@ async function main() {
       mails_sent_during_bench: require('./lib').mailsReceived(),
       workers2_booking_rps: m((r) => r.workers.bookingRps),
       workers2_booking_p99_ms: m((r) => r.workers.bookingP99),
+      workers2_cpu_ms_per_booking: m((r) => r.workers.cpuMsPerBooking),
       workers2_304_rps: m((r) => r.workers.rps304),
       workers2_rss_mb: m((r) => r.workers.rssMb),
       flood_customer_login_p50_ms: m((r) => r.flood.customerP50),
@@ -712,6 +747,7 @@ async function main() {
       ['pgbench floor, durable INSERT tps', fmt(S.pgbench_floor_tps), '', ''],
       ['booking / floor', fmt(S.booking_ratio_to_floor, 2), '≥ 0.30', atLeast(S.booking_ratio_to_floor, 0.3)],
       ['booking p50 / p99 ms', `${fmt(S.booking_p50_ms, 1)} / ${fmt(S.booking_p99_ms, 1)}`, 'p99 ≤ 50', atMost(S.booking_p99_ms, 50)],
+      ['service CPU ms per booking answer: during the load / with its mail sent', `${fmt(S.booking_cpu_ms, 3)} / ${fmt(S.booking_cpu_ms_with_mail, 3)}`, '', ''],
       ['booking errors (all runs)', String(S.booking_errors), '0', verdict(S.booking_errors === 0)],
       [`purchases/s (hold + checkout + demo payment, ${PURCHASE_SEATS} seats)`, fmt(S.purchase_rps), '', ''],
       ['purchase / floor', fmt(S.purchase_ratio_to_floor, 3), '', ''],
@@ -737,6 +773,7 @@ async function main() {
       ['check-in: one 201 per ticket, every repeat 409', String(S.checkin_exactly_once), 'true', verdict(S.checkin_exactly_once)],
       ['e-mails received by the SMTP sink', String(S.mails_sent_during_bench), '', ''],
       ['2 workers: booking answers/s (p99 ms)', `${fmt(S.workers2_booking_rps)} (${fmt(S.workers2_booking_p99_ms)})`, '', ''],
+      ['2 workers: service CPU s per 1,000 bookings (all processes)', fmt(S.workers2_cpu_ms_per_booking, 2), '', ''],
       ['2 workers: 304 seat map req/s', fmt(S.workers2_304_rps), '', ''],
       ['2 workers ÷ 1: booking / 304', `${fmt(S.workers2_booking_rps / S.booking_rps, 2)} / ${fmt(S.workers2_304_rps / S.seat_map_304_rps, 2)}`, '', ''],
       ['login flood: customer login p50 ms (all ok)', `${fmt(S.flood_customer_login_p50_ms)} (${S.flood_customer_logins_ok})`, '≤ 300', atMost(S.flood_customer_login_p50_ms, 300)],

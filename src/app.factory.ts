@@ -18,6 +18,7 @@ import { Lifecycle } from './lifecycle/lifecycle';
 import { LimitStore } from './limits/limit-store';
 import { Metrics } from './metrics/metrics';
 import { nestLogger, requestLogging, rootLogger } from './logging/logging';
+import { noteRequest } from './jobs/load-gate';
 
 export { validationPipe };
 
@@ -62,6 +63,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   // First: everything after it runs inside the request's logging context.
   requestLogging(fastify, logger);
   fastify.addHook('onRequest', (request, reply, done) => {
+    noteRequest();
     void reply.header('x-request-id', request.id);
     // Past the drain, the pool is closing: whatever still arrives is told to go elsewhere.
     if (lifecycle.phase === 'stopping') {

@@ -12,6 +12,7 @@ import { calendarOf } from '../mail/templates/calendar';
 import { localIso } from '../common/time-zone';
 import { BOOKINGS_FOR_MAIL, BookingForMailRow } from './sql/bookings-for-mail';
 import { MARK_DUE_REMINDERS, MOVED_SHOW_BOOKINGS } from './sql/reminders';
+import { qrPng } from '../tickets/qr-png';
 
 /** One customer's new bookings of one show (a booking request, or a confirmed hold): one message. */
 export const BOOKINGS_CONFIRMED = new JobKind<{ bookingIds: number[] }>('mail.bookings-confirmed');
@@ -148,9 +149,7 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
       tickets: rows.map((row) => ({ booking_id: row.id, seat_label: row.seat_label, ticket_code: row.ticket_code })),
     };
     const { cinemaName } = this.mailer;
-    // Loaded at the first confirmation, off the start-up path.
-    const { default: QRCode } = await import('qrcode');
-    const qrCodes = await Promise.all(rows.map((row) => QRCode.toBuffer(row.ticket_code, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 240 })));
+    const qrCodes = await Promise.all(rows.map((row) => qrPng(row.ticket_code, { errorCorrectionLevel: 'M', margin: 2, width: 240 })));
     const calendar = calendarOf(
       {
         uid: `bookings-${rows.map((row) => row.id).join('-')}@box-office`,

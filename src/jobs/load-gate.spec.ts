@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LoadGate } from './load-gate';
+import { LoadGate, noteRequest } from './load-gate';
 
-/** Keeps the event loop busy (synchronous work in slices) for `ms`. */
-async function busyFor(ms: number): Promise<void> {
+/** Keeps the event loop busy (synchronous work in slices, each a request unless `requests` is false) for `ms`. */
+async function busyFor(ms: number, requests = true): Promise<void> {
   const end = performance.now() + ms;
   while (performance.now() < end) {
+    if (requests) noteRequest();
     const slice = performance.now() + 20;
     while (performance.now() < slice) Math.sqrt(Math.random());
     await new Promise((resolve) => setImmediate(resolve));
@@ -48,5 +49,15 @@ describe('LoadGate: jobs give way to requests', () => {
     expect(released).toBeGreaterThanOrEqual(250);
     // The limit is checked between 100 ms samples; on a loaded machine the rush's own slices add a little.
     expect(released).toBeLessThan(1000);
+  });
+
+  it('does not hold a job for a loop kept busy by work that is no request (the jobs themselves)', async () => {
+    const gate = new LoadGate(5000);
+    const work = busyFor(600, false);
+    await sleep(0);
+    const started = performance.now();
+    await gate.whenQuiet();
+    expect(performance.now() - started).toBeLessThan(300);
+    await work;
   });
 });

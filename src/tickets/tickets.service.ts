@@ -14,6 +14,7 @@ import { checkInRefusalError } from './refusals';
 import { CHECK_IN } from './sql/check-in';
 import { CHECK_IN_COUNTS } from './sql/check-in-counts';
 import { TICKET_CODE } from './sql/ticket-code';
+import { qrPng } from './qr-png';
 
 /** Tickets: a booking's code as a QR code for its owner, and the door that lets each ticket in once. */
 @Injectable()
@@ -55,9 +56,7 @@ export class TicketsService {
     const [row] = await this.db.rows(TICKET_CODE, bookingId, ...actingAs(user, 'read-ticket'));
     if (row.refusal !== null) throw refusalError(row);
     // Level M survives a scuffed phone screen; 8 pixels a module is sharp enough for any door camera.
-    // Loaded at the first ticket image, off the start-up path.
-    const { toBuffer } = await import('qrcode');
-    return toBuffer(row.ticket_code, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 });
+    return qrPng(row.ticket_code, { errorCorrectionLevel: 'M', margin: 4, scale: 8 });
   }
 
   async counts(showId: number): Promise<CheckInCountsResponse> {
