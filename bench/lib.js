@@ -130,14 +130,15 @@ async function mailSinkUrl() {
 }
 
 /** The production build on a free port; `env` adds or overrides settings, `nodeArgs` goes before the script (e.g. --cpu-prof). */
-async function startService(databaseUrl, jwtSecret, { env = {}, nodeArgs = [], limits = BENCH_LIMITS } = {}) {
+async function startService(databaseUrl, jwtSecret, { env = {}, nodeArgs = [], limits = BENCH_LIMITS, node } = {}) {
   const port = await freePort();
   const smtpUrl = await mailSinkUrl();
   // The same heap flags as `npm start` and the Dockerfile, unless BENCH_SERVICE_NODE_FLAGS says otherwise.
   const nodeFlags = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '--max-old-space-size=192').split(' ').filter(Boolean);
   const logFile = join(tmpdir(), `cinema-bench-service-${port}.log`);
   const logFd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs, join(ROOT, 'dist/src/main.js')], {
+  // The runtime the service runs on: this node, unless `node` names another binary (the runtimes scenario).
+  const child = spawn(node ?? process.execPath, [...nodeFlags, ...nodeArgs, join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
     env: {
       ...process.env,

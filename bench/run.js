@@ -150,7 +150,6 @@ async function untilJobsDone(db) {
     while (performance.now() - started < 300_000) {
       const { rows } = await client.query(`SELECT count(*)::int AS open FROM pgboss.job WHERE state IN ('created', 'retry', 'active') AND start_after <= now()`);
       if (rows[0].open === 0) return performance.now() - started;
-      if (process.env.DEBUG_JOBS) log(JSON.stringify((await client.query(`SELECT name, state, count(*)::int, min(start_after) AS next FROM pgboss.job GROUP BY 1, 2`)).rows));
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     return NaN;
