@@ -58,6 +58,31 @@ describeWithBrowser("the manager's day in the staff pages (browser e2e, 1366 × 
     await ctx?.teardown();
   });
 
+  it('on a 390 × 844 phone, every link of the staff navigation is on the screen and opens its page', async () => {
+    const phone = await openTab(browser, ctx.url, { width: 390, height: 844 });
+    try {
+      await signInTab(phone, (await api.login(ADMIN).expect(200)).body as { access: string; refresh: string });
+      await phone.page.goto('/');
+      const nav = phone.page.getByRole('navigation', { name: 'Main' });
+      await nav.getByRole('link', { name: 'Admin' }).waitFor();
+      const links = await nav.getByRole('link').evaluateAll((all) =>
+        all.map((a) => {
+          const box = a.getBoundingClientRect();
+          return { name: a.textContent, inside: box.left >= 0 && box.right <= document.documentElement.clientWidth, tall: box.height >= 24 };
+        }),
+      );
+      expect(links.filter((link) => !link.inside || !link.tall)).toEqual([]);
+      expect(links.map((link) => link.name)).toEqual(expect.arrayContaining(['Today', 'Check-in', 'Admin']));
+      // A tap reaches it (nothing of the header lies over it).
+      await nav.getByRole('link', { name: 'Admin' }).click({ timeout: 5000 });
+      await phone.page.waitForURL('/admin');
+      expect(await phone.page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+      expect(phone.errors).toEqual([]);
+    } finally {
+      await phone.context.close();
+    }
+  });
+
   it("lists today's shows in the cinema's zone with sold, held, free and revenue, as the sales report counts them", async () => {
     await page.goto('/');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Today' }).click();
