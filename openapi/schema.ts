@@ -827,8 +827,12 @@ export interface components {
              *     ]
              */
             seats?: number[];
-            /** @description RATE_LIMITED, HOLD_COOLDOWN: seconds to wait (also in Retry-After) */
+            /** @description RATE_LIMITED, HOLD_COOLDOWN, SHOW_BUSY: seconds to wait (also in Retry-After) */
             retry_after?: number;
+            /** @description SHOW_BUSY: your place in the show's line (1 = next) */
+            place?: number;
+            /** @description SHOW_BUSY: send it back in the Queue-Ticket header, when Retry-After says, to keep your place */
+            ticket?: string;
             /**
              * @description Only on 5xx; also in the server log
              * @example 0f6b3c1e-8d2a-4c8e-9f1a-2b3c4d5e6f70
@@ -886,8 +890,12 @@ export interface components {
              *     ]
              */
             seats?: number[];
-            /** @description RATE_LIMITED, HOLD_COOLDOWN: seconds to wait (also in Retry-After) */
+            /** @description RATE_LIMITED, HOLD_COOLDOWN, SHOW_BUSY: seconds to wait (also in Retry-After) */
             retry_after?: number;
+            /** @description SHOW_BUSY: your place in the show's line (1 = next) */
+            place?: number;
+            /** @description SHOW_BUSY: send it back in the Queue-Ticket header, when Retry-After says, to keep your place */
+            ticket?: string;
             /**
              * @description Only on 5xx; also in the server log
              * @example 0f6b3c1e-8d2a-4c8e-9f1a-2b3c4d5e6f70
@@ -4040,7 +4048,7 @@ export interface operations {
             422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
-            /** @description Service Unavailable: LOCK_TIMEOUT, SERVICE_UNAVAILABLE, SHUTTING_DOWN */
+            /** @description Service Unavailable: LOCK_TIMEOUT, SHOW_BUSY, SERVICE_UNAVAILABLE, SHUTTING_DOWN */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -4271,7 +4279,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
-            /** @description Service Unavailable: LOCK_TIMEOUT, SERVICE_UNAVAILABLE, SHUTTING_DOWN */
+            /** @description Service Unavailable: LOCK_TIMEOUT, SHOW_BUSY, SERVICE_UNAVAILABLE, SHUTTING_DOWN */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];

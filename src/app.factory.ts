@@ -19,6 +19,7 @@ import { LimitStore } from './limits/limit-store';
 import { Metrics } from './metrics/metrics';
 import { nestLogger, requestLogging, rootLogger } from './logging/logging';
 import { noteRequest } from './jobs/load-gate';
+import { showAdmission } from './http/show-admission';
 
 export { validationPipe };
 
@@ -75,6 +76,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   });
   const metrics = app.get(Metrics);
   rateCeiling(fastify, app.get(LimitStore), config.limits, metrics);
+  // After the abuse ceiling, before auth and validation: a sell-out's surplus is answered for the cost of its parsing.
+  showAdmission(fastify, config.booking.admissionPerShow, config.booking.admissionWaitMs);
   fastify.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;
     metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status }, reply.elapsedTime / 1000);
@@ -98,7 +101,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-      exposedHeaders: ['ETag', 'X-Total-Count', 'X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+      exposedHeaders: ['ETag', 'X-Total-Count', 'X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Queue-Ticket'],
     });
   }
   app.useGlobalPipes(validationPipe());

@@ -47,6 +47,7 @@ export class BookingsController {
     'PAYMENT_REQUIRED',
     'CONCURRENT_UPDATE',
     'LOCK_TIMEOUT',
+    'SHOW_BUSY',
   )
   async book(
     @CurrentUser() user: AuthUser,

@@ -109,6 +109,10 @@ export interface AppConfig {
     /** Seats a customer or address just released (or let expire) are theirs to hold again only after this. */
     holdCooldownSeconds: number;
     maxBookedSeatsPerShow: number;
+    /** Booking and hold requests of one show served at once per process (0: no admission line); see ShowAdmission. */
+    admissionPerShow: number;
+    /** How long a request past them may wait in line before it is told to come back later (503 SHOW_BUSY). */
+    admissionWaitMs: number;
   };
   tickets: {
     /** The door lets a ticket in from this many minutes before its show starts. */
@@ -403,6 +407,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxHeldSharePerIpPercent: int(env, 'MAX_HELD_SHARE_PER_IP_PERCENT', 10, 1, 100),
       holdCooldownSeconds: int(env, 'HOLD_COOLDOWN_SECONDS', 60, 0, 86400),
       maxBookedSeatsPerShow: int(env, 'MAX_BOOKED_SEATS_PER_SHOW', 10, 1, 2000),
+      admissionPerShow: int(env, 'BOOKING_ADMISSION_PER_SHOW', 32, 0, 10_000),
+      admissionWaitMs: int(env, 'BOOKING_ADMISSION_WAIT_MS', 500, 0, 60_000),
     },
     tickets: {
       checkInOpensMinutes: int(env, 'CHECK_IN_OPENS_MINUTES', 60, 0, 7 * 24 * 60),

@@ -38,6 +38,7 @@ export class HoldsController {
     'HOLD_COOLDOWN',
     'RATE_LIMITED',
     'LOCK_TIMEOUT',
+    'SHOW_BUSY',
   )
   hold(@CurrentUser() user: AuthUser, @Param('id', ParseIdPipe) showId: number, @Body() dto: CreateHoldDto, @ClientIp() ip: string): Promise<HoldResponse> {
     return this.holds.hold(user, showId, dto.seat_numbers, ip);

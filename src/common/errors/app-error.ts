@@ -73,6 +73,7 @@ const COMMON_ERRORS = {
   CONCURRENT_UPDATE: { status: 409, detail: 'The request collided with others and was not applied; nothing was changed. Try again.', transient: true },
   LOCK_TIMEOUT: { status: 503, detail: 'The seats are busy right now; nothing was changed. Try again in a moment.', transient: true },
   RATE_LIMITED: { status: 429, detail: 'Too many requests.', transient: true },
+  SHOW_BUSY: { status: 503, detail: 'Many customers are booking this show right now; come back with your ticket when Retry-After says.', transient: true },
 } satisfies Record<string, ErrorSpec>;
 
 export type CommonErrorCode = keyof typeof COMMON_ERRORS;

@@ -18,7 +18,9 @@ export class ProblemResponse {
   @ApiProperty({ example: 'Already booked: seat 12.' }) detail: string;
   @ApiProperty({ example: 'SEAT_TAKEN', description: 'Stable machine-readable code' }) code: string;
   @ApiPropertyOptional({ type: 'integer', isArray: true, example: [12], description: 'Seat refusals: the seats that justify it' }) seats?: number[];
-  @ApiPropertyOptional({ type: 'integer', description: 'RATE_LIMITED, HOLD_COOLDOWN: seconds to wait (also in Retry-After)' }) retry_after?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'RATE_LIMITED, HOLD_COOLDOWN, SHOW_BUSY: seconds to wait (also in Retry-After)' }) retry_after?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'SHOW_BUSY: your place in the show\'s line (1 = next)' }) place?: number;
+  @ApiPropertyOptional({ description: 'SHOW_BUSY: send it back in the Queue-Ticket header, when Retry-After says, to keep your place' }) ticket?: string;
   @ApiPropertyOptional({ description: 'Only on 5xx; also in the server log', example: '0f6b3c1e-8d2a-4c8e-9f1a-2b3c4d5e6f70' }) request_id?: string;
   @ApiPropertyOptional({ type: 'integer', description: 'Check-in refusals: the booking the ticket is' }) booking_id?: number;
   @ApiPropertyOptional({ type: 'integer', description: "WRONG_SHOW: the ticket's own show" }) show_id?: number;
@@ -42,6 +44,12 @@ const EXAMPLE: Record<string, Record<string, unknown>> = {
   SEAT_HELD: { detail: 'Held by another customer: seat 12.', seats: [12] },
   SHOW_FULL: { detail: 'Every seat of this show is booked.', seats: [12] },
   RATE_LIMITED: { detail: 'Too many requests from this address. Try again in 30 s.', retry_after: 30 },
+  SHOW_BUSY: {
+    detail: 'Many customers are booking this show right now: you are number 140 in line. Send the request again in 2 s with the header Queue-Ticket: Zm9vYmFy.8.140.1796660400000.c2lnbmF0dXJlLW9mLXRp to keep your place.',
+    retry_after: 2,
+    place: 140,
+    ticket: 'Zm9vYmFy.8.140.1796660400000.c2lnbmF0dXJlLW9mLXRp',
+  },
   HOLD_COOLDOWN: {
     detail: 'You or your network have held seat B5 for as long as one hold lasts; it is free for others first. You may hold it again in 42 s.',
     seats: [25],
