@@ -43,6 +43,7 @@ const withSession: Middleware = {
   async onResponse({ request, response }) {
     const retry = retries.get(request);
     retries.delete(request);
+    if (response.status === 503 && retry && response.headers.has('queue-ticket')) return waitInLine(retry, response);
     if (response.status !== 401 || !retry) return response;
     const rejected = request.headers.get('authorization')?.slice('Bearer '.length);
     if (!rejected) return response;
@@ -53,6 +54,29 @@ const withSession: Middleware = {
   },
 };
 api.use(withSession);
+
+/** How long the app keeps a customer's place in a show's line before it says the show is busy. */
+const LINE_PATIENCE_MS = 60_000;
+
+/**
+ * A show selling out answers 503 SHOW_BUSY with a ticket and a Retry-After
+ * (see README, "A show selling out"): the app comes back when told, with the
+ * ticket, so the customer keeps their place, and the page simply stays busy
+ * a moment longer. Past LINE_PATIENCE_MS the last answer is the problem shown.
+ */
+async function waitInLine(request: Request, busy: Response): Promise<Response> {
+  const giveUpAt = Date.now() + LINE_PATIENCE_MS;
+  let answer = busy;
+  while (answer.status === 503 && answer.headers.has('queue-ticket')) {
+    const waitMs = Math.max(1, Number(answer.headers.get('retry-after')) || 1) * 1000;
+    if (Date.now() + waitMs > giveUpAt) break;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    const again = request.clone();
+    again.headers.set('queue-ticket', answer.headers.get('queue-ticket')!);
+    answer = await fetch(again);
+  }
+  return answer;
+}
 
 /** The full count of a paged list (X-Total-Count). */
 export const totalOf = (response: Response): number => Number(response.headers.get('x-total-count') ?? 0);
