@@ -161,7 +161,7 @@ async function startService(databaseUrl, jwtSecret, { env = {}, nodeArgs = [], l
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitFor(async () => {
-      if (child.exitCode !== null) throw Object.assign(new Error('exited'), { fatal: true });
+      if (child.exitCode !== null) throw Object.assign(new Error(`exited with code ${child.exitCode} (its error output is above)`), { fatal: true });
       return (await fetch(`${base}/health`)).ok;
     }, 'the service to answer /health');
   } catch (error) {
