@@ -72,6 +72,15 @@ export async function openTab(browser: Browser, baseURL: string, viewport = DESK
 }
 
 /** Signs a tab in without the login form: the session the app keeps in localStorage, before any page loads. */
+/** After each test: no tab saw an error, and every one is closed (the list is emptied for the next test). */
+export async function closeTabs(tabs: Tab[]): Promise<void> {
+  const open = tabs.splice(0);
+  for (const { context, errors } of open) {
+    expect(errors).toEqual([]);
+    await context.close();
+  }
+}
+
 export async function signInTab(tab: Tab, tokens: { access: string; refresh: string }): Promise<void> {
   // Written once, from a page of the origin that is not the app (so no session reads it yet):
   // every tab of the profile then starts from this pair, and none puts it back after a

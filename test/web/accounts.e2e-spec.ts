@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/app-config';
 import { ManualClock } from '../../src/common/clock';
 import { BookingWorld, bookingWorld, signupAndLogin, unique } from '../factories';
-import { describeWithBrowser, launchBrowser, openTab, signInTab, type Tab } from '../support/browser';
+import { closeTabs, describeWithBrowser, launchBrowser, openTab, signInTab, type Tab } from '../support/browser';
 import { signJwt } from '../support/problem';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -22,7 +22,7 @@ describeWithBrowser('accounts and my bookings (browser e2e)', () => {
   const clock = new ManualClock();
   let { ctx, api, admin, movieId } = {} as BookingWorld; // assigned in beforeAll
   let browser: Browser;
-  let tabs: Tab[] = [];
+  const tabs: Tab[] = [];
 
   const tab = async () => {
     const opened = await openTab(browser, ctx.url);
@@ -35,13 +35,7 @@ describeWithBrowser('accounts and my bookings (browser e2e)', () => {
     browser = await launchBrowser();
   });
   beforeEach(() => clock.set(new Date()));
-  afterEach(async () => {
-    for (const { context, errors } of tabs) {
-      expect(errors).toEqual([]);
-      await context.close();
-    }
-    tabs = [];
-  });
+  afterEach(() => closeTabs(tabs));
   afterAll(async () => {
     await browser?.close();
     await ctx?.teardown();

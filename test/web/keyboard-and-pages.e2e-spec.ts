@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { BookingWorld, bookingWorld, signupAndLogin, TestUser } from '../factories';
 import { ADMIN } from '../setup/test-app';
-import { describeWithBrowser, expectAccessible, launchBrowser, openTab, PHONE, saveScreenshot, seatBecomes, signInTab, type Tab } from '../support/browser';
+import { closeTabs, describeWithBrowser, expectAccessible, launchBrowser, openTab, PHONE, saveScreenshot, seatBecomes, signInTab, type Tab } from '../support/browser';
 import { range } from '../support/seats';
 
 /** Presses Tab until `matches` holds for the focused element (at most `limit` presses), like a keyboard user would. */
@@ -22,7 +22,7 @@ const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.
 describeWithBrowser('keyboard, accessibility and screenshots (browser e2e)', () => {
   let { ctx, api, admin, john, jane, newShow } = {} as BookingWorld; // assigned in beforeAll
   let browser: Browser;
-  let tabs: Tab[] = [];
+  const tabs: Tab[] = [];
   let mia: TestUser;
 
   const tab = async (user?: { access: string; refresh: string }, viewport?: { width: number; height: number }) => {
@@ -37,13 +37,7 @@ describeWithBrowser('keyboard, accessibility and screenshots (browser e2e)', () 
     browser = await launchBrowser();
     mia = await signupAndLogin(ctx.http);
   });
-  afterEach(async () => {
-    for (const { context, errors } of tabs) {
-      expect(errors).toEqual([]);
-      await context.close();
-    }
-    tabs = [];
-  });
+  afterEach(() => closeTabs(tabs));
   afterAll(async () => {
     await browser?.close();
     await ctx?.teardown();

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { signupAndLogin, TestUser } from '../factories';
 import { E2eContext, setupE2e } from '../setup/test-app';
 import { apiOf } from '../support/api';
-import { describeWithBrowser, expectAccessible, launchBrowser, openTab, type Tab } from '../support/browser';
+import { closeTabs, describeWithBrowser, expectAccessible, launchBrowser, openTab, type Tab } from '../support/browser';
 import { Mailbox } from '../support/mailbox';
 
 /** The service's PUBLIC_URL: the app's own address is known only once it listens, so links are read off the mail and sent there. */
@@ -27,7 +27,7 @@ describeWithBrowser('password reset in the web app (browser e2e, a real SMTP ser
   let ctx: E2eContext;
   let mailbox: Mailbox;
   let browser: Browser;
-  let tabs: Tab[] = [];
+  const tabs: Tab[] = [];
   const api = () => apiOf(ctx);
   const emailOf = (user: TestUser) => `${user.username}@example.com`;
 
@@ -50,13 +50,7 @@ describeWithBrowser('password reset in the web app (browser e2e, a real SMTP ser
     ctx = await setupE2e({ env: { SMTP_URL: mailbox.url, JOBS_POLL_SECONDS: '0.5', PUBLIC_URL } });
     browser = await launchBrowser();
   });
-  afterEach(async () => {
-    for (const { context, errors } of tabs) {
-      expect(errors).toEqual([]);
-      await context.close();
-    }
-    tabs = [];
-  });
+  afterEach(() => closeTabs(tabs));
   afterAll(async () => {
     await browser?.close();
     await ctx?.teardown();

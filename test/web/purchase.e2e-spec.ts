@@ -3,7 +3,7 @@ import { Clock } from '../../src/common/clock';
 import { BookingWorld, bookingWorld, unique } from '../factories';
 import { ADMIN } from '../setup/test-app';
 import { DEMO_CARDS, Order } from '../support/orders';
-import { describeWithBrowser, expectAccessible, launchBrowser, openTab, saveScreenshot, seatBecomes, signInTab, type Tab } from '../support/browser';
+import { closeTabs, describeWithBrowser, expectAccessible, launchBrowser, openTab, saveScreenshot, seatBecomes, signInTab, type Tab } from '../support/browser';
 
 /** Real time, which a spec can move ahead (an order's time to pay running out) without stopping it. */
 class AheadClock extends Clock {
@@ -24,7 +24,7 @@ describeWithBrowser('buying seats of a priced show (browser e2e)', () => {
   const clock = new AheadClock();
   let { ctx, api, admin, john, jane, movieId } = {} as BookingWorld; // assigned in beforeAll
   let browser: Browser;
-  let tabs: Tab[] = [];
+  const tabs: Tab[] = [];
 
   const tab = async (user?: { access: string; refresh: string }) => {
     const opened = await openTab(browser, ctx.url);
@@ -61,13 +61,7 @@ describeWithBrowser('buying seats of a priced show (browser e2e)', () => {
     ({ ctx, api, admin, john, jane, movieId } = await bookingWorld({ clock }));
     browser = await launchBrowser();
   });
-  afterEach(async () => {
-    for (const { context, errors } of tabs) {
-      expect(errors).toEqual([]);
-      await context.close();
-    }
-    tabs = [];
-  });
+  afterEach(() => closeTabs(tabs));
   afterAll(async () => {
     await browser?.close();
     await ctx?.teardown();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { BookingWorld, bookingWorld, unique } from '../factories';
-import { describeWithBrowser, expectAccessible, launchBrowser, openTab, saveScreenshot, seatBecomes, signInTab, type Tab } from '../support/browser';
+import { closeTabs, describeWithBrowser, expectAccessible, launchBrowser, openTab, saveScreenshot, seatBecomes, signInTab, type Tab } from '../support/browser';
 
 /** The issue's two sizes: a phone first, and a laptop. */
 const SIZES = [
@@ -58,7 +58,7 @@ describeWithBrowser('the seat map draws the screen’s plan, phone first (browse
   let { ctx, api, admin, john, jane, movieId } = {} as BookingWorld; // assigned in beforeAll
   let browser: Browser;
   let screenId: number;
-  let tabs: Tab[] = [];
+  const tabs: Tab[] = [];
 
   const tab = async (viewport: { width: number; height: number }, user = john) => {
     const opened = await openTab(browser, ctx.url, viewport);
@@ -84,13 +84,7 @@ describeWithBrowser('the seat map draws the screen’s plan, phone first (browse
     expect(screen.total_seats).toBe(TOTAL);
     screenId = screen.id;
   });
-  afterEach(async () => {
-    for (const { context, errors } of tabs) {
-      expect(errors).toEqual([]);
-      await context.close();
-    }
-    tabs = [];
-  });
+  afterEach(() => closeTabs(tabs));
   afterAll(async () => {
     await browser?.close();
     await ctx?.teardown();

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { BookingWorld, bookingWorld, TestUser, unique } from '../factories';
 import { ADMIN } from '../setup/test-app';
-import { describeWithBrowser, expectAccessible, launchBrowser, openTab, signInTab, type Tab } from '../support/browser';
+import { closeTabs, describeWithBrowser, expectAccessible, launchBrowser, openTab, signInTab, type Tab } from '../support/browser';
 import { DEMO_CARDS, Order } from '../support/orders';
 
 /** A start far enough ahead to be valid, in UTC like the test browser. */
@@ -14,7 +14,7 @@ const startAt = (daysAhead: number, hour: number) => {
 describeWithBrowser('an admin cancels a show and sees it refunded (browser e2e)', () => {
   let { ctx, api, admin, john, jane, movieId } = {} as BookingWorld; // assigned in beforeAll
   let browser: Browser;
-  let tabs: Tab[] = [];
+  const tabs: Tab[] = [];
 
   const tab = async (user: { access: string; refresh: string }) => {
     const opened = await openTab(browser, ctx.url);
@@ -35,13 +35,7 @@ describeWithBrowser('an admin cancels a show and sees it refunded (browser e2e)'
     ({ ctx, api, admin, john, jane, movieId } = await bookingWorld());
     browser = await launchBrowser();
   });
-  afterEach(async () => {
-    for (const { context, errors } of tabs) {
-      expect(errors).toEqual([]);
-      await context.close();
-    }
-    tabs = [];
-  });
+  afterEach(() => closeTabs(tabs));
   afterAll(async () => {
     await browser?.close();
     await ctx?.teardown();

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { Clock } from '../../src/common/clock';
 import { BookingWorld, bookingWorld, unique } from '../factories';
-import { describeWithBrowser, expectAccessible, launchBrowser, openTab, signInTab, type Tab } from '../support/browser';
+import { closeTabs, describeWithBrowser, expectAccessible, launchBrowser, openTab, signInTab, type Tab } from '../support/browser';
 import { FakeStripe, signedEvent, STRIPE_TEST_CARDS } from '../support/fake-stripe';
 import { waitFor } from '../support/wait';
 import { Order } from '../support/orders';
@@ -54,7 +54,7 @@ describeWithBrowser("paying through Stripe's Payment Element (browser e2e)", () 
   let { ctx, api, admin, john, jane, movieId } = {} as BookingWorld; // assigned in beforeAll
   let fake: FakeStripe;
   let browser: Browser;
-  let tabs: StripeTab[] = [];
+  const tabs: StripeTab[] = [];
 
   /** A customer's tab whose page reaches "Stripe" only through the stand-in and the fake. */
   const tab = async (user: { access: string; refresh: string }, { stripeJs = true } = {}): Promise<StripeTab> => {
@@ -136,13 +136,7 @@ describeWithBrowser("paying through Stripe's Payment Element (browser e2e)", () 
   beforeEach(() => {
     clock.ahead = 0;
   });
-  afterEach(async () => {
-    for (const { context, errors } of tabs) {
-      expect(errors).toEqual([]);
-      await context.close();
-    }
-    tabs = [];
-  });
+  afterEach(() => closeTabs(tabs));
   afterAll(async () => {
     await browser?.close();
     await ctx?.teardown();

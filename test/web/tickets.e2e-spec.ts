@@ -7,7 +7,7 @@ import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { BookingWorld, bookingWorld, logIn, signupAndLogin, TestUser, unique } from '../factories';
 import { ADMIN } from '../setup/test-app';
-import { describeWithBrowser, expectAccessible, fakeCamera, launchBrowser, openTab, signInTab, type Tab } from '../support/browser';
+import { closeTabs, describeWithBrowser, expectAccessible, fakeCamera, launchBrowser, openTab, signInTab, type Tab } from '../support/browser';
 
 interface Ticket {
   id: number;
@@ -59,7 +59,7 @@ async function qrVideo(code: string, file: string): Promise<void> {
 describeWithBrowser('tickets and the door (browser e2e)', () => {
   let { ctx, api, admin, john, movieId } = {} as BookingWorld; // assigned in beforeAll
   let browser: Browser;
-  let tabs: Tab[] = [];
+  const tabs: Tab[] = [];
   let staff: TestUser;
 
   const tab = async (user?: { access: string; refresh: string }, on = browser) => {
@@ -89,13 +89,7 @@ describeWithBrowser('tickets and the door (browser e2e)', () => {
     ({ ctx, api, admin, john, movieId } = await bookingWorld());
     browser = await launchBrowser();
   });
-  afterEach(async () => {
-    for (const { context, errors } of tabs) {
-      expect(errors).toEqual([]);
-      await context.close();
-    }
-    tabs = [];
-  });
+  afterEach(() => closeTabs(tabs));
   afterAll(async () => {
     await browser?.close();
     await ctx?.teardown();

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/common/clock';
 import { BookingWorld, bookingWorld, createMovie, createShow, CreatedShow, unique } from '../factories';
-import { describeWithBrowser, expectAccessible, launchBrowser, openTab, saveScreenshot, type Tab } from '../support/browser';
+import { closeTabs, describeWithBrowser, expectAccessible, launchBrowser, openTab, saveScreenshot, type Tab } from '../support/browser';
 import { instantOf, wallClock } from '../support/time';
 
 /**
@@ -29,7 +29,7 @@ describeWithBrowser("what's on: the home page opens on the day's shows, each a b
   const clock = new ManualClock();
   let { ctx, api, admin, john, jane } = {} as BookingWorld; // assigned in beforeAll
   let browser: Browser;
-  let tabs: Tab[] = [];
+  const tabs: Tab[] = [];
   /** Today as the cinema counts days (three days ahead, so the tests' shows are in the future): the clocks read 09:00 of it there. */
   let today: string;
   let now: Date;
@@ -76,13 +76,7 @@ describeWithBrowser("what's on: the home page opens on the day's shows, each a b
     expect(wallClock(now.getTime(), 'UTC').slice(0, 10)).toBe(plusDays(today, -1));
     browser = await launchBrowser();
   });
-  afterEach(async () => {
-    for (const { context, errors } of tabs) {
-      expect(errors).toEqual([]);
-      await context.close();
-    }
-    tabs = [];
-  });
+  afterEach(() => closeTabs(tabs));
   afterAll(async () => {
     await browser?.close();
     await ctx?.teardown();

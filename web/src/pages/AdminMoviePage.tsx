@@ -177,7 +177,7 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
         <Link to={`/shows/${show.id}`}>{when}</Link>
       </th>
       <td>{show.screen_name}</td>
-      <td>{formatPrice(show.price, show.currency)}</td>
+      <td data-label="Price">{formatPrice(show.price, show.currency)}</td>
       <td>
         {cancelled ? (
           <div className="cancelled-show">

@@ -162,10 +162,10 @@ function BookingRow({ booking, show, admin, onChanged }: { booking: ShowBooking;
         {booking.status === 'booked' ? 'Booked' : paid ? `Cancelled, ${price} refunded` : 'Cancelled'}
       </td>
       <td>{who}</td>
-      <td>{formatPrice(booking.price, show.currency)}</td>
-      <td>{booking.order_id === null ? '—' : `#${booking.order_id}`}</td>
-      <td>{booking.checked_in_at ? formatDateTime(booking.checked_in_at) : '—'}</td>
-      <td>{formatDateTime(booking.created_at)}</td>
+      <td data-label="Price">{formatPrice(booking.price, show.currency)}</td>
+      <td data-label="Order">{booking.order_id === null ? '—' : `#${booking.order_id}`}</td>
+      <td data-label="Checked in">{booking.checked_in_at ? formatDateTime(booking.checked_in_at) : '—'}</td>
+      <td data-label="Booked">{formatDateTime(booking.created_at)}</td>
       {admin && (
         <td className="row-actions">
           {asking ? (

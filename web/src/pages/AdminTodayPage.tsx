@@ -125,10 +125,20 @@ function Day() {
                             )}
                           </td>
                           <td>{show.screen_name}</td>
-                          <td className="number">{show.booked_seats}</td>
-                          <td className="number">{show.held_seats}</td>
-                          <td className="number">{show.available_seats}</td>
-                          {admin && <td className="number">{money(sales.get(show.id))}</td>}
+                          <td className="number" data-label="Sold">
+                            {show.booked_seats}
+                          </td>
+                          <td className="number" data-label="Held">
+                            {show.held_seats}
+                          </td>
+                          <td className="number" data-label="Free">
+                            {show.available_seats}
+                          </td>
+                          {admin && (
+                            <td className="number" data-label="Revenue">
+                              {money(sales.get(show.id))}
+                            </td>
+                          )}
                           <td>
                             <Link to={`/admin/shows/${show.id}/bookings`} aria-label={`Bookings of ${what}`}>
                               Bookings
@@ -143,10 +153,20 @@ function Day() {
                       <th scope="row" colSpan={3}>
                         The day
                       </th>
-                      <td className="number">{sum((show) => show.booked_seats)}</td>
-                      <td className="number">{sum((show) => show.held_seats)}</td>
-                      <td className="number">{sum((show) => show.available_seats)}</td>
-                      {admin && <td className="number">{money(totals)}</td>}
+                      <td className="number" data-label="Sold">
+                        {sum((show) => show.booked_seats)}
+                      </td>
+                      <td className="number" data-label="Held">
+                        {sum((show) => show.held_seats)}
+                      </td>
+                      <td className="number" data-label="Free">
+                        {sum((show) => show.available_seats)}
+                      </td>
+                      {admin && (
+                        <td className="number" data-label="Revenue">
+                          {money(totals)}
+                        </td>
+                      )}
                       <td />
                     </tr>
                   </tfoot>
