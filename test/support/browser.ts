@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
 
 const ROOT = join(__dirname, '..', '..');
 const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
@@ -59,8 +59,8 @@ export interface Tab {
 }
 
 /** A fresh browser profile (its own storage), one page in it, and what goes wrong in it recorded. */
-export async function openTab(browser: Browser, baseURL: string, viewport = DESKTOP): Promise<Tab> {
-  const context = await browser.newContext({ baseURL, viewport, locale: 'en-GB', timezoneId: 'UTC' });
+export async function openTab(browser: Browser, baseURL: string, viewport = DESKTOP, device: Pick<BrowserContextOptions, 'isMobile' | 'hasTouch' | 'deviceScaleFactor'> = {}): Promise<Tab> {
+  const context = await browser.newContext({ baseURL, viewport, locale: 'en-GB', timezoneId: 'UTC', ...device });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));

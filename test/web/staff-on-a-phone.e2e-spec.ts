@@ -22,15 +22,8 @@ const CONTROLS = 'table.admin-table :is(a, button, select, input)';
  * viewport meta applies) and touch. What goes wrong in it is recorded as
  * openTab records it.
  */
-async function openPhone(browser: Browser, baseURL: string): Promise<Tab> {
-  const context = await browser.newContext({ baseURL, viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'en-GB', timezoneId: 'UTC' });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/the server responded with a status of 4\d\d/.test(message.text())) errors.push(`console: ${message.text()}`);
-  });
-  return { context, page, errors };
+function openPhone(browser: Browser, baseURL: string): Promise<Tab> {
+  return openTab(browser, baseURL, PHONE, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
 }
 
 /**
