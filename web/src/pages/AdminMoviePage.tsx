@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, type ApiProblem, call, type Show, totalOf } from '../api/client';
+import { api, call, type Show, totalOf } from '../api/client';
+import { ApiProblem } from '../api/problem';
 import { Link } from '../router';
 import { announce } from '../ui/announce';
 import { toProblem, useLoad } from '../ui/async';
@@ -98,6 +99,23 @@ function MovieShows({ id }: { id: number }) {
   );
 }
 
+/**
+ * The PATCH of a show, its SHOW_HAS_BOOKINGS refusal said in the form's words
+ * (the API's detail names the request field; a manager sees the box to tick).
+ */
+async function movedOnlyWhenTold<T extends Parameters<typeof call>[0]>(request: T): Promise<void> {
+  try {
+    await call(request);
+  } catch (error) {
+    if (!(error instanceof ApiProblem) || error.code !== 'SHOW_HAS_BOOKINGS') throw error;
+    const { booked = 0, held = 0 } = error.problem as { booked?: number; held?: number };
+    throw new ApiProblem(error.status, {
+      ...error.problem,
+      detail: `This show has ${plural(booked, 'booked seat')} and ${plural(held, 'held seat')}. To move it, tick “Move it and e-mail its customers”: each customer is e-mailed the new time and keeps their seats.`,
+    });
+  }
+}
+
 function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<void> }) {
   const [editing, setEditing] = useState(false);
   const [confirmingCancel, setConfirmingCancel] = useState(false);
@@ -107,7 +125,7 @@ function ShowRow({ show, onChanged }: { show: Show; onChanged: () => Promise<voi
   const when = formatDateTime(show.date_time);
   const cancelled = show.status === 'cancelled';
   const edit = useStaffForm(async (form) => {
-    await call(
+    await movedOnlyWhenTold(
       api.PATCH('/shows/{id}', {
         params: { path: { id: show.id } },
         body: {
