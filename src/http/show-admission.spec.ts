@@ -86,4 +86,48 @@ describe('ShowAdmission: a bounded, ordered line per show', () => {
     expect(bIn).toBe(true);
     expect(admission.load(7)).toEqual({ inFlight: 1, held: 0, tickets: 0 });
   });
+
+  it('never leaves a request held with nothing in flight to move the line (random rushes, tickets kept and dropped)', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 200; round++) {
+      const { clock, admission } = lineOf(1 + Math.floor(random() * 3), Math.floor(random() * 200));
+      const inFlight: number[] = [];
+      const tickets: string[] = [];
+      for (let step = 0; step < 60; step++) {
+        const roll = random();
+        if (roll < 0.5) {
+          const verdict = admission.admit(7, random() < 0.5 ? tickets.shift() : undefined);
+          if (verdict.admitted && !verdict.wait) inFlight.push(1);
+          if (verdict.admitted && verdict.wait) void verdict.wait.then(() => inFlight.push(1));
+          if (!verdict.admitted && random() < 0.7) tickets.push(verdict.ticket);
+        } else if (roll < 0.8 && inFlight.length > 0) {
+          inFlight.pop();
+          admission.done(7, 1 + Math.floor(random() * 100));
+        } else {
+          clock.at += Math.floor(random() * 3000);
+        }
+        const load = admission.load(7);
+        expect({ round, step, stuck: load.held > 0 && load.inFlight === 0 }).toEqual({ round, step, stuck: false });
+      }
+    }
+  });
+
+  it('admits a held request after its longest wait even if no answer moves the line', async () => {
+    jest.useFakeTimers();
+    try {
+      const { admission } = lineOf(1, 100);
+      admission.admit(7);
+      const held = admission.admit(7);
+      if (!held.admitted || !held.wait) throw new Error('should be held');
+      let inside = false;
+      void held.wait.then(() => (inside = true));
+      jest.advanceTimersByTime(1200);
+      await Promise.resolve();
+      expect(inside).toBe(true);
+      expect(admission.load(7)).toMatchObject({ inFlight: 2, held: 0 });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -9,6 +9,8 @@ const GRACE_MS = 2000;
 /** A ticket shown this much before its time counts as on time (clocks and timers are not exact). */
 const EARLY_SLACK_MS = 250;
 const MAX_RETRY_AFTER_S = 30;
+/** A held request goes in at the latest this long after its longest expected wait, whatever the line does. */
+const OVERDUE_MS = 1000;
 /** Before the line has timed a request of its own. */
 const FIRST_GUESS_MS = 50;
 export const QUEUE_TICKET_HEADER = 'queue-ticket';
@@ -101,13 +103,25 @@ export class ShowAdmission {
     const at = ahead;
     for (const waiting of line.tickets.keys()) if (waiting < seq) ahead++;
     const waitMs = this.waitFor(line, ahead);
-    if (waitMs <= this.maxWaitMs) {
+    // Held only behind requests in flight, whose answers move the line (places kept for due tickets alone move nothing).
+    if (waitMs <= this.maxWaitMs && line.inFlight > 0) {
       let waiter!: Waiter;
       const wait = new Promise<void>((resolve) => {
         waiter = { seq, admit: resolve };
         line.held.splice(at, 0, waiter);
       });
+      // However the line goes, nobody waits here much past the longest wait it holds for.
+      const overdue = setTimeout(() => {
+        const index = line.held.indexOf(waiter);
+        if (index < 0) return;
+        line.held.splice(index, 1);
+        line.inFlight++;
+        waiter.admit();
+      }, this.maxWaitMs + OVERDUE_MS);
+      overdue.unref();
+      void wait.then(() => clearTimeout(overdue));
       const leave = () => {
+        clearTimeout(overdue);
         const index = line.held.indexOf(waiter);
         if (index >= 0) line.held.splice(index, 1);
         this.next(showId, line);
