@@ -29,10 +29,15 @@ export const payPathOf = (order: Order): string => {
   return url && url.startsWith('/') && !url.startsWith('//') ? url : `/orders/${order.id}/pay`;
 };
 
-/** The server's clock minus this browser's, from an answer's Date header (a countdown follows the server). */
+/**
+ * The server's clock minus this browser's, from an answer's Date header (a countdown follows the server).
+ * The header counts whole seconds: the server's time was somewhere in the second after it, and the
+ * estimate takes its end, so a countdown may show up to a second less than is left, never more
+ * (a fresh 10-minute hold read "10:01" with the second's middle).
+ */
 export const skewOf = (response: Response): number => {
   const date = Date.parse(response.headers.get('date') ?? '');
-  return Number.isNaN(date) ? 0 : date + 500 - Date.now();
+  return Number.isNaN(date) ? 0 : date + 999 - Date.now();
 };
 
 interface Props {
