@@ -36,8 +36,14 @@ const QUEUE_START_DELAY_MS = 1000;
 /** Tries at creating a queue that other processes may be creating at the same moment. */
 const QUEUE_CREATION_ATTEMPTS = 10;
 
-/** Jobs of one kind one process runs at once. */
+/** Fetchers of one kind per process, each taking up to JOBS_PER_FETCH due jobs at a time. */
 const WORKERS_PER_KIND = 2;
+/**
+ * Due jobs one fetch takes, run side by side and completed by one statement.
+ * One at a time, each e-mail of a rush cost a fetch and a completion of its own
+ * (about a third of a ticket e-mail's CPU in the bench); a batch shares them.
+ */
+const JOBS_PER_FETCH = 8;
 
 export type JobOutcome = 'completed' | 'failed';
 
@@ -297,19 +303,37 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     // Between two fetches pg-boss waits the polling interval; a worker that just ran a job asks again at once
     // (notifyWorker), so a backlog drains at the handlers' pace and an idle queue costs one query per interval.
     for (let i = 0; i < WORKERS_PER_KIND; i++) {
-      const workerId: string = await this.boss.work<object>(name, { pollingIntervalSeconds: this.config.jobs.pollSeconds, batchSize: 1 }, async ([job]) => {
+      const workerId: string = await this.boss.work<object>(name, { pollingIntervalSeconds: this.config.jobs.pollSeconds, batchSize: JOBS_PER_FETCH }, async (jobs) => {
         try {
           await this.gate.whenQuiet();
-          await registered.handler(job as Job<object>);
-          this.outcome(name, 'completed');
-        } catch (error) {
-          this.outcome(name, 'failed');
-          this.logger.warn(`job ${name} ${job.id} failed, to be retried: ${(error as Error).message}`);
-          throw error;
+          await this.runBatch(registered, jobs as Job<object>[]);
         } finally {
           if (workerId && !this.draining) this.boss.notifyWorker(workerId);
         }
       });
+    }
+  }
+
+  /**
+   * The jobs of one fetch run side by side, each on its own: one that throws
+   * is failed alone (retried with backoff, or failed for good), and pg-boss
+   * completes the rest in one statement when this returns (its completion
+   * only touches jobs still active). Only if failing one cannot be recorded
+   * does this throw, and then every job of the batch is tried again, as a
+   * run cut off by a crash would be.
+   */
+  private async runBatch(registered: Registered, jobs: Job<object>[]): Promise<void> {
+    const { name } = registered.kind;
+    const results = await Promise.allSettled(jobs.map((job) => registered.handler(job)));
+    for (const [i, result] of results.entries()) {
+      if (result.status === 'fulfilled') {
+        this.outcome(name, 'completed');
+        continue;
+      }
+      const error = result.reason as Error;
+      this.outcome(name, 'failed');
+      this.logger.warn(`job ${name} ${jobs[i].id} failed, to be retried: ${error.message}`);
+      await this.boss.fail(name, jobs[i].id, error);
     }
   }
 
