@@ -6,7 +6,7 @@ import { JobKind } from '../jobs/job-kind';
 import { Jobs } from '../jobs/jobs';
 import { Metrics } from '../metrics/metrics';
 import { MailTransport } from './mail-transport';
-import type { Attachment } from 'nodemailer/lib/mailer';
+import type { MimeAttachment } from './mime';
 import type { Rendered } from './templates/layout';
 import { MailData, MailKind, render } from './templates';
 
@@ -61,7 +61,7 @@ export class Mailer implements OnModuleInit {
    * data when they run (the bookings of a confirmation, say): they call this
    * from their own handler, and a throw retries the job.
    */
-  async deliver(kind: string, to: string, message: Rendered & { attachments?: Attachment[] }): Promise<void> {
+  async deliver(kind: string, to: string, message: Rendered & { attachments?: MimeAttachment[] }): Promise<void> {
     try {
       await this.transport.send({ to, ...message });
     } catch (error) {
