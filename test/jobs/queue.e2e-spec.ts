@@ -20,6 +20,7 @@ const RECORD = new JobKind<{ n: number }>('test.record');
 const FLAKY = new JobKind<{ n: number }>('test.flaky', { retryLimit: 3 });
 const BROKEN = new JobKind<{ n: number }>('test.broken', { retryLimit: 1 });
 const SLOW = new JobKind<{ n: number }>('test.slow');
+const MIXED = new JobKind<{ n: number }>('test.mixed', { retryLimit: 2 });
 
 /** The queue's own table, as the database holds it. */
 async function jobRows(ctx: E2eContext, kind: JobKind<object>): Promise<{ id: string; state: string; n: number }[]> {
@@ -32,6 +33,7 @@ describe('the job queue: added with the change, run once, by any instance (e2e)'
   let other: TestApp;
   const runs: Run[] = [];
   const flakyTries = new Map<number, number>();
+  const mixedTries = new Map<number, number>();
   /** Until a fix is deployed, test.broken always fails. */
   let brokenFixed = false;
 
@@ -54,6 +56,12 @@ describe('the job queue: added with the change, run once, by any instance (e2e)'
         const tries = (flakyTries.get(job.data.n) ?? 0) + 1;
         flakyTries.set(job.data.n, tries);
         if (tries < 3) throw new Error(`try ${tries} fails`);
+      });
+      // Odd numbers fail their first try; even ones never do.
+      jobs.register(MIXED, async (job) => {
+        const tries = (mixedTries.get(job.data.n) ?? 0) + 1;
+        mixedTries.set(job.data.n, tries);
+        if (job.data.n % 2 === 1 && tries === 1) throw new Error('odd jobs fail once');
       });
       jobs.register(BROKEN, async () => {
         if (!brokenFixed) throw new Error('always fails');
@@ -108,6 +116,16 @@ describe('the job queue: added with the change, run once, by any instance (e2e)'
     await addJobs(FLAKY, [1]);
     await waitFor('the flaky job to complete', async () => (await jobRows(ctx, FLAKY))[0]?.state === 'completed', 20_000);
     expect(flakyTries.get(1)).toBe(3);
+  });
+
+  it('jobs fetched together fail alone: in batches with failing jobs, each good one runs once, each failing one is retried, and all end completed', async () => {
+    const ns = Array.from({ length: 24 }, (_, i) => i + 1);
+    await addJobs(MIXED, ns);
+    await waitFor('every job to complete', async () => {
+      const rows = await jobRows(ctx, MIXED);
+      return rows.length === ns.length && rows.every((row) => row.state === 'completed');
+    }, 30_000);
+    expect(ns.map((n) => [n, mixedTries.get(n)])).toEqual(ns.map((n) => [n, n % 2 === 1 ? 2 : 1]));
   });
 
   it('a job that keeps failing stays, as failed, where readiness and metrics show it', async () => {
