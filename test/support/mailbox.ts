@@ -29,6 +29,9 @@ export class Mailbox {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      // Going away drops the connections still open, as a mail server that stops does: the service keeps a pool of
+      // idle ones, and smtp-server's default waits 30 s for them before it closes.
+      closeTimeout: 50,
       onData: (stream, _session, callback) => {
         simpleParser(stream, { keepCidLinks: true })
           .then((mail) => {
