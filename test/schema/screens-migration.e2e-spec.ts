@@ -20,7 +20,7 @@ describe('the Screens migration (a database migrated up to it, no HTTP)', () => 
   const query = (text: string, params: unknown[] = []) => database.pool.query(text, params);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ empty: true });
     const before = MIGRATIONS.slice(0, MIGRATIONS.indexOf(Screens1765000000000));
     dataSource = await new DataSource({ ...dataSourceOptions(database.url, loadConfig({ NODE_ENV: 'test' }).database, ENTITIES), migrations: before }).initialize();
     await dataSource.runMigrations({ transaction: 'each' });

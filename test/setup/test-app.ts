@@ -10,6 +10,7 @@ import { Clock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/app-config';
 import { openApiDocument } from '../../src/http/swagger';
 import { checkedAgent, contractOf, violations } from '../support/contract';
+import { withDatabase } from './database-url';
 
 /** Every answer a test got through `http()` is one the OpenAPI document declares (see checkedAgent). */
 afterEach(() => {
@@ -26,20 +27,19 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-function withDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-/** A fresh, empty database of its own for one spec file; the app's migrations create the schema. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A database of its own for one spec file: a copy of the run's migrated
+ * template (global-setup.ts), or, with `empty`, a database with nothing in it,
+ * for the specs of the migrations themselves.
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.E2E_SERVER_URL;
   if (!serverUrl) throw new Error('E2E_SERVER_URL is not set: run the e2e specs through jest (npm test)');
+  const template = process.env.E2E_TEMPLATE_DB;
   const name = `e2e_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${template && !options.empty ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
   const url = withDatabase(serverUrl, name);
   const pool = new Pool({ connectionString: url, max: 4 });

@@ -14,7 +14,7 @@ describe('the Tickets migration (a database migrated up to it, no HTTP)', () => 
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ empty: true });
     const before = MIGRATIONS.slice(0, MIGRATIONS.indexOf(Tickets1764400000000));
     dataSource = await new DataSource({ ...dataSourceOptions(database.url, loadConfig({ NODE_ENV: 'test' }).database, ENTITIES), migrations: before }).initialize();
     await dataSource.runMigrations({ transaction: 'each' });
