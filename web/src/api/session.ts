@@ -50,6 +50,70 @@ async function exclusively<T>(task: () => Promise<T>): Promise<T> {
   return result as T;
 }
 
+/**
+ * The last rotation of the refresh token by any tab: which token it used and
+ * the pair it got. Kept in IndexedDB because a tab that takes the refresh
+ * lock right after another released it may still read the old pair from
+ * localStorage (Chromium hands localStorage changes to other tabs' processes
+ * asynchronously), and sending the used token again would revoke every
+ * session; IndexedDB transactions are ordered across tabs, so a rotation
+ * committed before the lock was released is seen by the next holder.
+ */
+interface Rotation {
+  used: string;
+  pair: TokenPair;
+}
+const ROTATIONS = 'rotations';
+let rotationsDb: Promise<IDBDatabase | null> | undefined;
+
+function openRotations(): Promise<IDBDatabase | null> {
+  rotationsDb ??= new Promise((resolve) => {
+    try {
+      const request = indexedDB.open('box-office', 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(ROTATIONS);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => resolve(null);
+      request.onblocked = () => resolve(null);
+    } catch {
+      // No IndexedDB (a private window of some browsers): localStorage alone, as before.
+      resolve(null);
+    }
+  });
+  return rotationsDb;
+}
+
+async function lastRotation(): Promise<Rotation | null> {
+  const db = await openRotations();
+  if (!db) return null;
+  return new Promise((resolve) => {
+    try {
+      const request = db.transaction(ROTATIONS, 'readonly').objectStore(ROTATIONS).get('last');
+      request.onsuccess = () => resolve((request.result as Rotation | undefined) ?? null);
+      request.onerror = () => resolve(null);
+    } catch {
+      resolve(null);
+    }
+  });
+}
+
+/** Resolves once the rotation is committed (or could not be): before the refresh lock is released. */
+async function recordRotation(rotation: Rotation | null): Promise<void> {
+  const db = await openRotations();
+  if (!db) return;
+  await new Promise<void>((resolve) => {
+    try {
+      const transaction = db.transaction(ROTATIONS, 'readwrite');
+      if (rotation) transaction.objectStore(ROTATIONS).put(rotation, 'last');
+      else transaction.objectStore(ROTATIONS).delete('last');
+      transaction.oncomplete = () => resolve();
+      transaction.onerror = () => resolve();
+      transaction.onabort = () => resolve();
+    } catch {
+      resolve();
+    }
+  });
+}
+
 export type SessionState = { status: 'signed-out' } | { status: 'signed-in'; me: Me | null };
 
 /**
@@ -113,6 +177,7 @@ class Session {
   async signOut(): Promise<void> {
     const tokens = this.tokens;
     this.store(null);
+    void recordRotation(null);
     // Revoke the refresh token too; signed out locally whatever the answer.
     if (tokens) await auth.POST('/logout', { body: { refresh: tokens.refresh } }).catch(() => undefined);
   }
@@ -125,8 +190,15 @@ class Session {
         this.tokens = current;
         return current;
       }
+      // Or it did, and this tab's localStorage does not show it yet.
+      const rotated = await lastRotation();
+      if (rotated?.used === used) {
+        this.store(rotated.pair);
+        return rotated.pair;
+      }
       const { data, response } = await auth.POST('/login/refresh', { body: { refresh: used } });
       if (data) {
+        await recordRotation({ used, pair: data });
         this.store(data);
         return data;
       }
