@@ -9,7 +9,7 @@ import { ROOT, runUntilExit, ServiceProcess, spawnService, stopServerIn, untilHe
 
 /**
  * Without DATABASE_URL the service must bring its own PostgreSQL: this spec runs
- * `src/main.ts` exactly as a developer would, in a child process, twice on one DATA_DIR.
+ * the service (its build, as `npm start` runs it) in a child process, twice on one DATA_DIR.
  */
 describe('the service with no DATABASE_URL (embedded PostgreSQL, e2e)', () => {
   let workDir: string;

@@ -16,7 +16,7 @@ const childrenOf = (pid: number) =>
 
 const sample = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
 
-/** WEB_CONCURRENCY: one port, several worker processes, one service (the real main.ts). */
+/** WEB_CONCURRENCY: one port, several worker processes, one service (the real service, its build). */
 describe('WEB_CONCURRENCY workers (the real service, e2e)', () => {
   let db: TestDatabase;
   let service: ServiceProcess | undefined;

@@ -127,6 +127,6 @@ describe('kill -9 in the middle of settling a Stripe payment (e2e, real processe
     expect(await state(orderId)).toEqual({ order: 'paid', bookings: 2, events: 1 });
     expect(await (await deliver(event)).json()).toMatchObject({ duplicate: true });
     expect(await state(orderId)).toEqual({ order: 'paid', bookings: 2, events: 1 });
-    // Two starts of the real service (ts-node) on a busy machine take most of it.
+    // Two starts of the real service on a busy machine take most of it.
   }, 240_000);
 });

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -82,6 +83,13 @@ async function removeAbandonedClusters(): Promise<void> {
   }
 }
 
+/** `scripts/build.js --if-stale <target>` in a child process; rejects when the build fails. */
+async function buildIfStale(target: 'web' | 'server', what: string): Promise<void> {
+  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'scripts', 'build.js'), '--if-stale', target], { stdio: 'inherit' });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`${what} does not build (see above)`);
+}
+
 /**
  * The e2e suite's PostgreSQL: the server of DATABASE_URL when set, otherwise
  * an embedded one on a free port in a temporary folder, which the teardown
@@ -89,9 +97,10 @@ async function removeAbandonedClusters(): Promise<void> {
  * database on it (see test-app.ts), so files share nothing.
  */
 export default async function globalSetup(): Promise<void> {
-  // The apps under test serve the web app's build (dist/web): built here when its sources changed.
-  const build = spawnSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'build.js'), '--if-stale', 'web'], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the web app does not build (see above)');
+  // The apps under test serve the web app's build (dist/web), and the specs that start the real
+  // service run its build (dist/src), as `npm start` does: each is built here when its sources
+  // changed, the two side by side.
+  await Promise.all([buildIfStale('web', 'the web app'), buildIfStale('server', 'the service')]);
   if (!findChromium()) {
     if (process.env.CI) throw new Error('Chromium is not installed, and CI must run the browser tests (apt-get install chromium)');
     console.error(`\n${BROWSER_MISSING}`);

@@ -26,7 +26,11 @@ export interface SpawnOptions {
   cwd?: string;
   /** Node flags before the entry point. */
   nodeArgs?: string[];
-  /** Defaults to `src/main.ts` through ts-node, as `npm start` runs the build of it. */
+  /**
+   * Defaults to the build of `src/main.ts` (`dist/src/main.js`, which the suite's set-up
+   * builds when stale), as `npm start` runs it; an entry ending in `.ts` runs through
+   * ts-node, as `npm run seed` does.
+   */
   entry?: string;
   /**
    * Leads a process group of its own, as `npm start` in a terminal does: `stop`
@@ -50,7 +54,10 @@ function serviceEnv(env: Record<string, string>, port: number): NodeJS.ProcessEn
   return { ...base, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', NO_COLOR: '1', ...UNLIMITED, ...env };
 }
 
-/** The real service in a child process, exactly as `npm start` runs it (main.ts, signals, exit codes). */
+/** A TypeScript entry goes through ts-node (transpiling every module it loads at each start: seconds of CPU); a build runs as it is. */
+const entryArgs = (entry: string): string[] => (entry.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only', entry] : [entry]);
+
+/** The real service in a child process, exactly as `npm start` runs it (its build, signals, exit codes). */
 export async function spawnService(env: Record<string, string>, options: SpawnOptions = {}): Promise<ServiceProcess> {
   const port = await freePort();
   const cwd = options.cwd ?? ROOT;
@@ -60,7 +67,7 @@ export async function spawnService(env: Record<string, string>, options: SpawnOp
       process.env.npm_execpath
       ? [process.execPath, [process.env.npm_execpath, 'start']]
       : ['npm', ['start']]
-    : [process.execPath, [...(options.nodeArgs ?? []), '-r', 'ts-node/register/transpile-only', options.entry ?? join(cwd, 'src', 'main.ts')]];
+    : [process.execPath, [...(options.nodeArgs ?? []), ...entryArgs(options.entry ?? join(cwd, 'dist', 'src', 'main.js'))]];
   const child = spawn(command, args, { cwd, env: serviceEnv(env, port), stdio: ['ignore', 'pipe', 'pipe'], detached: groupLeader });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
@@ -111,7 +118,7 @@ export async function runUntilExit(env: Record<string, string>, options: SpawnOp
 export const linesOf = (output: string) => output.split('\n').filter((line) => line.trim() !== '');
 
 /**
- * A clone of the project at `dir` made of symlinks (src, migrations, configs and each
+ * A clone of the project at `dir` made of symlinks (src, its build, migrations, configs and each
  * package in node_modules but those in `without`). Run with `CLONE_NODE_ARGS`, every
  * path the service sees, the PostgreSQL binaries' included, is inside `dir`: the
  * clone behaves as one made by `git clone` there, in seconds.
@@ -119,7 +126,7 @@ export const linesOf = (output: string) => output.split('\n').filter((line) => l
 export async function linkClone(dir: string, without: string[] = []): Promise<string> {
   const { mkdir, readdir, symlink } = await import('node:fs/promises');
   await mkdir(join(dir, 'node_modules'), { recursive: true });
-  for (const entry of ['src', 'migrations', 'tsconfig.json', 'package.json']) await symlink(join(ROOT, entry), join(dir, entry));
+  for (const entry of ['src', 'dist', 'migrations', 'tsconfig.json', 'package.json']) await symlink(join(ROOT, entry), join(dir, entry));
   const modules = join(ROOT, 'node_modules');
   for (const name of await readdir(modules)) {
     if (without.includes(name)) continue;
