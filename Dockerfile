@@ -27,6 +27,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 STOPSIGNAL SIGTERM
-# The old generation is bounded; V8's default young generation measured faster than a
-# smaller one for little more memory (README, Performance: heap flags).
-CMD ["node", "--max-old-space-size=192", "dist/src/main.js"]
+# The old generation is bounded; a young generation of up to 32 MB semi-spaces measured
+# faster than a smaller one for a little more memory (README, Performance: heap flags).
+CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=32", "dist/src/main.js"]

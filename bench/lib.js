@@ -134,7 +134,7 @@ async function startService(databaseUrl, jwtSecret, { env = {}, nodeArgs = [], l
   const port = await freePort();
   const smtpUrl = await mailSinkUrl();
   // The same heap flags as `npm start` and the Dockerfile, unless BENCH_SERVICE_NODE_FLAGS says otherwise.
-  const nodeFlags = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '--max-old-space-size=192').split(' ').filter(Boolean);
+  const nodeFlags = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '--max-old-space-size=192 --max-semi-space-size=32').split(' ').filter(Boolean);
   const logFile = join(tmpdir(), `cinema-bench-service-${port}.log`);
   const logFd = openSync(logFile, 'w');
   // The runtime the service runs on: this node, unless `node` names another binary (the runtimes scenario).
