@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { coalesced } from '../common/coalesced';
 import { OutageLog } from '../common/outage-log';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
@@ -48,6 +49,8 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
   private readonly outage = new OutageLog(new Logger(BookingMail.name), 'the reminder sweep');
   private timer?: NodeJS.Timeout;
   private sweeping = false;
+  /** The messages of one batch of jobs read their bookings in one query (see coalesced). */
+  private readonly bookingsForMail = coalesced((ids: number[]) => this.db.rows(BOOKINGS_FOR_MAIL, ids), (row: BookingForMailRow) => row.id);
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -141,7 +144,7 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   private async sendConfirmation(bookingIds: number[]): Promise<void> {
-    const rows = await this.db.rows(BOOKINGS_FOR_MAIL, bookingIds);
+    const rows = await this.bookingsForMail(bookingIds);
     if (rows.length === 0) return;
     const first = rows[0];
     const mail: BookingsMail = {
@@ -172,20 +175,20 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   private async sendCancellation(bookingId: number): Promise<void> {
-    const [row] = await this.db.rows(BOOKINGS_FOR_MAIL, [bookingId]);
+    const [row] = await this.bookingsForMail([bookingId]);
     if (!row) return;
     await this.mailer.deliver('booking-cancelled', row.email, bookingCancelledMail(this.mailer.cinemaName, { ...this.showOf(row), seatLabel: row.seat_label, refund: refundOf([row]) }));
   }
 
   private async sendReminder(bookingIds: number[]): Promise<void> {
-    const rows = (await this.db.rows(BOOKINGS_FOR_MAIL, bookingIds)).filter((row) => row.status === 'booked');
+    const rows = (await this.bookingsForMail(bookingIds)).filter((row) => row.status === 'booked');
     if (rows.length === 0) return;
     const tickets = rows.map((row) => ({ booking_id: row.id, seat_label: row.seat_label, ticket_code: row.ticket_code }));
     await this.mailer.deliver('show-reminder', rows[0].email, showReminderMail(this.mailer.cinemaName, { ...this.showOf(rows[0]), tickets }));
   }
 
   private async sendShowCancelled(bookingIds: number[]): Promise<void> {
-    const rows = await this.db.rows(BOOKINGS_FOR_MAIL, bookingIds);
+    const rows = await this.bookingsForMail(bookingIds);
     if (rows.length === 0) return;
     const seatLabels = rows.map((row) => row.seat_label);
     await this.mailer.deliver('show-cancelled', rows[0].email, showCancelledMail(this.mailer.cinemaName, { ...this.showOf(rows[0]), seatLabels, refund: refundOf(rows) }));
@@ -193,7 +196,7 @@ export class BookingMail implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   /** Only the bookings still booked: one cancelled since the move needs no word of it. */
   private async sendShowMoved(bookingIds: number[], from: ShowPlace, to: ShowPlace): Promise<void> {
-    const rows = (await this.db.rows(BOOKINGS_FOR_MAIL, bookingIds)).filter((row) => row.status === 'booked');
+    const rows = (await this.bookingsForMail(bookingIds)).filter((row) => row.status === 'booked');
     if (rows.length === 0) return;
     await this.mailer.deliver(
       'show-moved',

@@ -79,6 +79,26 @@ describe('booking e-mails: tickets with QR codes, the calendar entry, cancellati
     expect(rows).toEqual([{ n: 1 }]);
   });
 
+  it('bookings of two customers made together: each message has its own customer’s tickets only', async () => {
+    // Made together, their messages are fetched in one batch and read their bookings in one query (coalesced).
+    const show = await newShow(40);
+    const before = { john: mailbox.to(emailOf(john)).length, jane: mailbox.to(emailOf(jane)).length };
+    const [johns, janes] = (await Promise.all([api.book(john, show.id, [10, 11]).expect(201), api.book(jane, show.id, [12]).expect(201)])).map(
+      (res) => res.body as { ticket_code: string; seat_label: string }[],
+    );
+    for (const [user, earlier, booked] of [
+      [john, before.john, johns],
+      [jane, before.jane, janes],
+    ] as const) {
+      const mails = await mailbox.received(emailOf(user), earlier + 1);
+      expect(mails).toHaveLength(earlier + 1);
+      const mail = mails[earlier];
+      expect(mail.subject).toBe(`Roxy: your ${booked.length === 1 ? 'ticket' : `${booked.length} tickets`} for ${show.movie_title}`);
+      expect(inlineImages(mail).map(qrText).sort()).toEqual(booked.map((b) => b.ticket_code).sort());
+      for (const b of [...johns, ...janes]) expect(mail.text!.includes(b.seat_label)).toBe(booked.includes(b));
+    }
+  });
+
   it('a confirmed hold sends the tickets too', async () => {
     const show = await newShow(20);
     const before = mailbox.to(emailOf(john)).length;
