@@ -51,13 +51,22 @@ async function startPostgresServer() {
   const { startEmbeddedPostgres } = require(join(ROOT, 'dist/src/database/embedded/embedded-postgres.js'));
   const dir = mkdtempSync(join(tmpdir(), 'cinema-bench-'));
   log('no DATABASE_URL: starting an embedded PostgreSQL (durable settings, as in production)');
-  return startEmbeddedPostgres({
+  const server = await startEmbeddedPostgres({
     dataDir: join(dir, 'data'),
     port: await freePort(),
     database: 'postgres',
     serverFlags: ['-c', 'max_connections=200'],
     logger: { log: () => undefined, debug: () => undefined, error: (m) => log(m) },
   });
+  // A throwaway cluster: its files go when it stops. As root it lives where the server's
+  // user can reach it (server.dataDir, outside the private temporary folder): that goes too.
+  return {
+    url: server.url,
+    stop: async () => {
+      await server.stop();
+      for (const path of [server.dataDir, dir]) rmSync(path, { recursive: true, force: true });
+    },
+  };
 }
 
 async function createDatabase(serverUrl) {
