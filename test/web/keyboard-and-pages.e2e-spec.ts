@@ -170,6 +170,20 @@ describeWithBrowser('keyboard, accessibility and screenshots (browser e2e)', () 
     await saveScreenshot(door.page, 'check-in');
   });
 
+  it('the accessibility check fails on a page that breaks the rules (a nameless button, grey on grey)', async () => {
+    const { page } = await tab();
+    await page.setContent(
+      '<!doctype html><html lang="en"><head><title>Broken</title></head><body><main><h1>Broken</h1>' +
+        '<button><svg width="10" height="10"></svg></button><p style="color:#777;background:#888">unreadable</p></main></body></html>',
+    );
+    const failure = await expectAccessible(page, 'a broken page').then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    expect(failure).toContain('a broken page: button-name (critical)');
+    expect(failure).toContain('a broken page: color-contrast (serious)');
+  });
+
   it('Swagger UI works in the browser under the content security policy', async () => {
     const { page, errors } = await tab();
     await page.goto('/swagger');
