@@ -54,7 +54,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['bench/**/*.js', 'scripts/**/*.js', 'test/fixtures/**/*.js', '*.config.js'],
+    files: ['bench/**/*.js', 'scripts/**/*.js', 'test/fixtures/**/*.js', 'test/setup/*.js', '*.config.js'],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'off' },
   },

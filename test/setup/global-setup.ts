@@ -123,6 +123,8 @@ export default async function globalSetup(): Promise<void> {
       });
       registry.__E2E_EMBEDDED__ = { dir, stop: () => server.stop() };
       url = server.url;
+      // A run killed before its teardown (Ctrl-C, a timeout, kill -9) must not leave the server running.
+      spawn(process.execPath, [join(__dirname, 'cluster-watchdog.js'), String(process.pid), dir, server.dataDir], { detached: true, stdio: 'ignore' }).unref();
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
       throw error;
