@@ -35,17 +35,26 @@ describe('login limits (e2e)', () => {
 
   it('thirty wrong passwords for one account: 401 five times, then 429 with Retry-After, and no hashing for the refused ones', async () => {
     const verify = jest.spyOn(ctx.app.get(PasswordHasher), 'verify');
-    const answers = [];
-    for (let i = 0; i < 30; i++) answers.push(await loginFrom(ctx.url, '127.0.0.1', { username: victim.username, password: `guess-${i}` }));
+    const answers: (Awaited<ReturnType<typeof loginFrom>> & { answeredAt: number; right?: boolean })[] = [];
+    let fifthSentAt = 0;
+    for (let i = 0; i < 31; i++) {
+      if (i === 4) fifthSentAt = Date.now();
+      // The right password comes right after the first refusal: it is refused too while locked out (the lock is on the attempts, not on the guess).
+      const right = i === 6;
+      const answer = await loginFrom(ctx.url, '127.0.0.1', right ? victim : { username: victim.username, password: `guess-${i}` });
+      answers.push({ ...answer, answeredAt: Date.now(), right });
+    }
     expect(answers.slice(0, 5).map((a) => a.status)).toEqual([401, 401, 401, 401, 401]);
-    const refused = answers.slice(5);
-    expect(new Set(refused.map((a) => a.status))).toEqual(new Set([429]));
-    for (const answer of refused) expectProblem(answer as never, 429, 'RATE_LIMITED');
-    // Locked out for 1 s after the fifth failure: further attempts inside that second are refused unhashed and do not extend it.
-    expect(Number(refused[0].headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    // The right password is refused too while locked out (the lock is on the attempts, not on the guess).
-    expect((await loginFrom(ctx.url, '127.0.0.1', victim)).status).toBe(429);
-    expect(verify).toHaveBeenCalledTimes(5);
+    // Locked out for 1 s after the fifth failure, which the service counted after it was sent: what was answered
+    // within that second is refused, unhashed, and does not extend it. (On a busy machine the last attempts may come
+    // after it: an attempt then is hashed again, a 401 that locks the account anew.)
+    const locked = answers.slice(5).filter((a) => a.answeredAt < fifthSentAt + 1000);
+    expect(locked.length).toBeGreaterThanOrEqual(3);
+    expect(locked.some((a) => a.right)).toBe(true);
+    for (const answer of locked) expectProblem(answer as never, 429, 'RATE_LIMITED');
+    expect(Number(locked[0].headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(new Set(answers.slice(5).map((a) => a.status))).toEqual(new Set(answers.slice(5).some((a) => a.status === 401) ? [429, 401] : [429]));
+    expect(verify).toHaveBeenCalledTimes(answers.filter((a) => a.status === 401).length);
     verify.mockRestore();
   });
 
