@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { problem, sendProblem } from '../common/filters/problem-details.filter';
+import { TicketBook } from './ticket-book';
 
 /** The requests that compete for one show's seats: a booking and a hold. */
 const SEAT_REQUEST = /^\/shows\/(\d{1,10})\/(?:book|holds)\/?(?:\?|$)/;
@@ -27,10 +28,22 @@ interface Line {
   nextSeq: number;
   /** Requests held here, in the order of their numbers. */
   held: Waiter[];
-  /** Tickets handed out and not yet shown again: number → when it is due. */
-  tickets: Map<number, number>;
+  /** Tickets handed out and not yet shown again: number → when it is due, and how many are ahead of a number. */
+  tickets: TicketBook;
   /** How long an admitted request takes (ms, moving average): how fast the line moves. */
   averageMs: number;
+}
+
+/** How many held requests have a number below `seq` (they are kept in the order of their numbers). */
+function heldBefore(held: Waiter[], seq: number): number {
+  let low = 0;
+  let high = held.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (held[middle].seq < seq) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 export type AdmissionVerdict =
@@ -78,31 +91,27 @@ export class ShowAdmission {
   admit(showId: number, ticketText?: string): AdmissionVerdict {
     const now = this.now();
     const line = this.lineOf(showId);
-    this.forgetLapsed(line, now);
+    line.tickets.advance(now);
     const ticket = ticketText === undefined ? undefined : this.read(ticketText, showId);
+    const dueAt = ticket && line.tickets.get(ticket.seq);
     let seq: number;
-    if (ticket && line.tickets.has(ticket.seq)) {
+    if (ticket && dueAt !== undefined) {
       seq = ticket.seq;
-      const dueAt = line.tickets.get(seq)!;
       // Early: the same place, the same time to come back.
       if (now < dueAt - EARLY_SLACK_MS) return this.refusal(showId, line, seq, dueAt, now, true);
-      line.tickets.delete(seq);
+      line.tickets.remove(seq);
     } else {
       seq = line.nextSeq++;
     }
     // Earlier tickets that are due hold their places: their customers may be back any moment.
-    let owed = 0;
-    for (const [waiting, dueAt] of line.tickets) if (waiting < seq && dueAt - EARLY_SLACK_MS <= now) owed++;
+    const owed = line.tickets.dueBefore(seq);
     if (line.inFlight + owed < this.perShow && (line.held.length === 0 || line.held[0].seq > seq)) {
       line.inFlight++;
       return { admitted: true };
     }
     // Places ahead: those held here with an earlier number, and earlier tickets still to come back.
-    let ahead = 0;
-    while (ahead < line.held.length && line.held[ahead].seq < seq) ahead++;
-    const at = ahead;
-    for (const waiting of line.tickets.keys()) if (waiting < seq) ahead++;
-    const waitMs = this.waitFor(line, ahead);
+    const at = heldBefore(line.held, seq);
+    const waitMs = this.waitFor(line, at + line.tickets.before(seq));
     // Held only behind requests in flight, whose answers move the line (places kept for due tickets alone move nothing).
     if (waitMs <= this.maxWaitMs && line.inFlight > 0) {
       let waiter!: Waiter;
@@ -163,20 +172,15 @@ export class ShowAdmission {
   private refusal(showId: number, line: Line, seq: number, dueAt: number, now: number, exact = false): AdmissionVerdict {
     const retryAfterSeconds = Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil((dueAt - now) / 1000)));
     const due = exact ? dueAt : now + retryAfterSeconds * 1000;
-    line.tickets.set(seq, due);
-    let place = 1 + line.held.length;
-    for (const waiting of line.tickets.keys()) if (waiting < seq) place++;
+    line.tickets.issue(seq, due, now);
+    const place = 1 + line.held.length + line.tickets.before(seq);
     return { admitted: false, ticket: this.sign(showId, seq, due), place, retryAfterSeconds };
-  }
-
-  private forgetLapsed(line: Line, now: number): void {
-    for (const [seq, dueAt] of line.tickets) if (dueAt + GRACE_MS < now) line.tickets.delete(seq);
   }
 
   private lineOf(showId: number): Line {
     let line = this.lines.get(showId);
     if (!line) {
-      line = { inFlight: 0, nextSeq: 1, held: [], tickets: new Map(), averageMs: 0 };
+      line = { inFlight: 0, nextSeq: 1, held: [], tickets: new TicketBook(EARLY_SLACK_MS, GRACE_MS), averageMs: 0 };
       this.lines.set(showId, line);
     }
     return line;
