@@ -11,16 +11,14 @@ export interface SeatEvent {
 /** How long the stream specs wait for something to happen over a stream, unless a test says otherwise. */
 export const WAIT_MS = 5000;
 
-/** A real EventSource client on one show's stream, recording every `seat` event with the time it arrived. */
+/** A real EventSource client on one show's stream, recording every `seat` event. */
 export class SeatStream {
   readonly events: SeatEvent[] = [];
-  readonly arrivals: number[] = [];
   private readonly source: EventSource;
 
   private constructor(url: string) {
     this.source = new EventSource(url);
     this.source.addEventListener('seat', (event) => {
-      this.arrivals.push(performance.now());
       this.events.push(JSON.parse(event.data) as SeatEvent);
     });
   }
