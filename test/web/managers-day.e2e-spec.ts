@@ -180,4 +180,30 @@ describeWithBrowser("the manager's day in the staff pages (browser e2e, 1366 × 
     await row.waitFor({ state: 'detached' });
     await api.show(spare.id).expect(404);
   });
+
+  it('follows the sales without a reload: a seat held elsewhere is counted at the next refresh, ten seconds on', async () => {
+    const watcher = await openTab(browser, ctx.url, VIEWPORT);
+    try {
+      await signInTab(watcher, (await api.login(ADMIN).expect(200)).body as { access: string; refresh: string });
+      // The page's timers run on a clock the test moves: ten seconds pass at once.
+      await watcher.page.clock.install();
+      await watcher.page.goto('/admin/today');
+      const counts = async () => (await cellsOf(watcher.page, show.movie_title)).cells.slice(2, 5);
+      const before = await counts();
+      const hold = (await api.hold(jane, show.id, [9]).expect(201)).body;
+      try {
+        await watcher.page.clock.runFor(9_000);
+        expect(await counts()).toEqual(before);
+        await watcher.page.clock.runFor(1_000);
+        const row = watcher.page.getByRole('row', { name: new RegExp(show.movie_title) });
+        await row.getByRole('cell', { name: String(Number(before[1]) + 1), exact: true }).waitFor();
+        expect(await counts()).toEqual([before[0], String(Number(before[1]) + 1), String(Number(before[2]) - 1)]);
+      } finally {
+        await api.release(jane, hold.id).expect(204);
+      }
+      expect(watcher.errors).toEqual([]);
+    } finally {
+      await watcher.context.close();
+    }
+  });
 });

@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, call, type Show, totalOf } from '../api/client';
 import { ApiProblem } from '../api/problem';
 import { Link } from '../router';
 import { announce } from '../ui/announce';
-import { toProblem, useLoad } from '../ui/async';
+import { toProblem, useLoad, useRefresh } from '../ui/async';
 import { formatDateTime, formatMoney, formatPrice, fromLocalInput, plural, shownTimeZone, toLocalInput, toMajorInput } from '../ui/format';
 import { Field, PageTitle, ProblemText, Ready, SelectField } from '../ui/parts';
 import { CURRENCIES, DEFAULT_CURRENCY, EditRow, integer, Occupancy, priceOf, StaffOnly, text, useStaffForm } from './admin';
@@ -28,12 +28,7 @@ function MovieShows({ id }: { id: number }) {
     return { movie: movie.data, shows: shows.data };
   }, String(id));
   const { reload } = loaded;
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void reload();
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
+  useRefresh(reload, REFRESH_MS);
 
   const create = useStaffForm(async (form) => {
     const { data } = await call(

@@ -1,8 +1,8 @@
-import { type FormEvent, useEffect, useSyncExternalStore } from 'react';
+import { type FormEvent, useSyncExternalStore } from 'react';
 import { api, call, type SalesCounts, type SalesReport, type Show } from '../api/client';
 import { session } from '../api/session';
 import { Link, navigate, useLocation } from '../router';
-import { useLoad } from '../ui/async';
+import { useLoad, useRefresh } from '../ui/async';
 import { dayKey, formatCalendarDay, formatMoney, formatTime, isCalendarDay, shownTimeZone } from '../ui/format';
 import { Field, PageTitle, Ready } from '../ui/parts';
 import { StaffOnly } from './admin';
@@ -44,12 +44,7 @@ function Day() {
   const admin = state.status === 'signed-in' && state.me?.role === 'admin';
   const loaded = useLoad(() => loadDay(date, admin), `${date ?? 'today'}:${admin}`);
   const { reload } = loaded;
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void reload();
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
+  useRefresh(reload, REFRESH_MS);
 
   const pick = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

@@ -26,6 +26,16 @@ export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> & { r
   return { ...state, reload };
 }
 
+/** Calls `reload` every `everyMs` while the page is in sight (the staff pages follow sales as they happen). */
+export function useRefresh(reload: () => Promise<void>, everyMs: number): void {
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void reload();
+    }, everyMs);
+    return () => clearInterval(timer);
+  }, [reload, everyMs]);
+}
+
 export function toProblem(error: unknown): ApiProblem {
   if (error instanceof ApiProblem) return error;
   return new ApiProblem(0, { type: 'about:blank', title: 'Error', status: 0, code: 'CLIENT_ERROR', detail: 'Something went wrong on this page. Reload it to try again.' });
