@@ -111,6 +111,28 @@ describe('TicketBook: how many tickets, and due ones, are ahead of a number', ()
     expect(book.size).toBe(0);
   });
 
+  it('a number below every live one, issued while they are live, is counted in its place', () => {
+    const book = new TicketBook(SLACK, GRACE);
+    book.issue(10, 5_000, 1_000);
+    book.issue(12, 3_000, 1_000);
+    book.issue(5, 4_000, 1_000);
+    book.advance(3_750);
+    expect([book.before(6), book.before(11), book.before(13), book.dueBefore(13), book.dueBefore(6)]).toEqual([1, 2, 3, 2, 1]);
+  });
+
+  it('a line busy for hours with a few tickets at a time keeps counts the size of their range, not of every number it gave', () => {
+    const book = new TicketBook(SLACK, GRACE);
+    let wrong = 0;
+    for (let seq = 1; seq <= 200_000; seq++) {
+      // Ten tickets out at any time: each is used ten numbers later.
+      book.issue(seq, 1_000_000 + seq, seq);
+      if (seq > 10) book.remove(seq - 10);
+      if (book.before(seq + 1) !== Math.min(seq, 10)) wrong++;
+    }
+    expect(wrong).toBe(0);
+    expect(book.reach).toBeLessThanOrEqual(64);
+  });
+
   it('a number issued again for the same time counts once', () => {
     const book = new TicketBook(SLACK, GRACE);
     book.issue(4, 9_000, 1_000);

@@ -5,13 +5,15 @@
  */
 class SeqCounts {
   private tree = new Int32Array(65);
-  private capacity = 64;
+  /** How many numbers, from `base` on, the counts cover now. */
+  capacity = 64;
 
   constructor(readonly base: number) {}
 
   /** `seq` is at least `base`. */
   add(seq: number, delta: number): void {
     const at = seq - this.base + 1;
+    if (!(at >= 1)) throw new RangeError(`number ${seq} below the counts' base ${this.base}`);
     while (at > this.capacity) this.grow();
     for (let i = at; i <= this.capacity; i += i & -i) this.tree[i] += delta;
   }
@@ -86,8 +88,10 @@ class DueHeap {
  * (a heap of the tickets not yet due, and one of the due ones). Entries of
  * tickets removed or issued again stay in the heaps and are skipped when they
  * come up.
- * With no ticket left, everything starts afresh, so a line that empties now
- * and then stays small however many requests it has seen.
+ * With no ticket left, everything starts afresh, and the counts cover only
+ * the range of the live tickets' numbers, so a line stays small however many
+ * requests it has seen. `now` never goes back (the line's clock is monotonic):
+ * a ticket counted as due stays due until it is used or lapses.
  */
 export class TicketBook {
   private readonly dueAt = new Map<number, number>();
@@ -122,6 +126,13 @@ export class TicketBook {
     if (current !== undefined) this.remove(seq);
     if (this.dueAt.size === 0) this.reset(seq);
     else if (seq < this.live.base) this.rebase(seq);
+    else if (seq - this.live.base >= this.live.capacity) {
+      // The counts would double: if the oldest ticket is far past the base (a line busy for hours with a few
+      // tickets at a time never empties), they start again from it instead, so they cover the tickets' range only.
+      let oldest = seq;
+      for (const live of this.dueAt.keys()) oldest = Math.min(oldest, live);
+      if (oldest - this.live.base >= this.live.capacity / 2) this.rebase(oldest);
+    }
     this.dueAt.set(seq, dueAt);
     this.live.add(seq, 1);
     if (dueAt - this.earlySlackMs <= now) this.markDue(seq, dueAt);
@@ -164,7 +175,15 @@ export class TicketBook {
     this.lapsing.push([dueAt, seq]);
   }
 
-  /** A number below the counts' base while others are live (the line never issues one; kept exact all the same). */
+  /** How many numbers the counts cover (for the specs of its memory). */
+  get reach(): number {
+    return this.live.capacity;
+  }
+
+  /**
+   * Counts from `base` on, rebuilt from the live tickets: for a number below the base while others are live
+   * (the line never issues one; kept exact all the same), or to drop a long-gone range.
+   */
   private rebase(base: number): void {
     const tickets = [...this.dueAt];
     const due = new Set(this.due);
