@@ -93,23 +93,25 @@ class DueHeap {
  * requests it has seen. `now` never goes back (the line's clock is monotonic):
  * a ticket counted as due stays due until it is used or lapses.
  */
+/** What the book keeps besides its map, made with its first ticket: a line that hands none out allocates nothing. */
+interface Counts {
+  live: SeqCounts;
+  liveDue: SeqCounts;
+  /** Tickets not yet due, and due ones (which lapse in the order of their times). */
+  pending: DueHeap;
+  lapsing: DueHeap;
+  /** Tickets counted as due (their numbers): moved from `pending` to `lapsing`. */
+  due: Set<number>;
+}
+
 export class TicketBook {
   private readonly dueAt = new Map<number, number>();
-  /** Tickets counted as due (their numbers): moved from `pending` to `lapsing`. */
-  private readonly due = new Set<number>();
-  private live!: SeqCounts;
-  private liveDue!: SeqCounts;
-  /** Tickets not yet due, and due ones (which lapse in the order of their times). */
-  private pending!: DueHeap;
-  private lapsing!: DueHeap;
+  private counts?: Counts;
 
   constructor(
     private readonly earlySlackMs: number,
     private readonly graceMs: number,
-    base = 1,
-  ) {
-    this.reset(base);
-  }
+  ) {}
 
   get size(): number {
     return this.dueAt.size;
@@ -124,36 +126,40 @@ export class TicketBook {
     const current = this.dueAt.get(seq);
     if (current === dueAt) return;
     if (current !== undefined) this.remove(seq);
-    if (this.dueAt.size === 0) this.reset(seq);
-    else if (seq < this.live.base) this.rebase(seq);
-    else if (seq - this.live.base >= this.live.capacity) {
+    let counts = this.counts;
+    if (!counts || this.dueAt.size === 0) counts = this.reset(seq);
+    else if (seq < counts.live.base) counts = this.rebase(seq);
+    else if (seq - counts.live.base >= counts.live.capacity) {
       // The counts would double: if the oldest ticket is far past the base (a line busy for hours with a few
       // tickets at a time never empties), they start again from it instead, so they cover the tickets' range only.
       let oldest = seq;
       for (const live of this.dueAt.keys()) oldest = Math.min(oldest, live);
-      if (oldest - this.live.base >= this.live.capacity / 2) this.rebase(oldest);
+      if (oldest - counts.live.base >= counts.live.capacity / 2) counts = this.rebase(oldest);
     }
     this.dueAt.set(seq, dueAt);
-    this.live.add(seq, 1);
-    if (dueAt - this.earlySlackMs <= now) this.markDue(seq, dueAt);
-    else this.pending.push([dueAt, seq]);
+    counts.live.add(seq, 1);
+    if (dueAt - this.earlySlackMs <= now) this.markDue(counts, seq, dueAt);
+    else counts.pending.push([dueAt, seq]);
   }
 
   remove(seq: number): void {
-    if (!this.dueAt.delete(seq)) return;
-    this.live.add(seq, -1);
-    if (this.due.delete(seq)) this.liveDue.add(seq, -1);
+    const counts = this.counts;
+    if (!counts || !this.dueAt.delete(seq)) return;
+    counts.live.add(seq, -1);
+    if (counts.due.delete(seq)) counts.liveDue.add(seq, -1);
   }
 
   /** Tickets that became due by `now` count as due; those past their grace are forgotten. */
   advance(now: number): void {
-    for (let next = this.pending.peek(); next && next[0] - this.earlySlackMs <= now; next = this.pending.peek()) {
-      this.pending.pop();
+    const counts = this.counts;
+    if (!counts) return;
+    for (let next = counts.pending.peek(); next && next[0] - this.earlySlackMs <= now; next = counts.pending.peek()) {
+      counts.pending.pop();
       const [dueAt, seq] = next;
-      if (this.dueAt.get(seq) === dueAt && !this.due.has(seq)) this.markDue(seq, dueAt);
+      if (this.dueAt.get(seq) === dueAt && !counts.due.has(seq)) this.markDue(counts, seq, dueAt);
     }
-    for (let next = this.lapsing.peek(); next && next[0] + this.graceMs < now; next = this.lapsing.peek()) {
-      this.lapsing.pop();
+    for (let next = counts.lapsing.peek(); next && next[0] + this.graceMs < now; next = counts.lapsing.peek()) {
+      counts.lapsing.pop();
       const [dueAt, seq] = next;
       if (this.dueAt.get(seq) === dueAt) this.remove(seq);
     }
@@ -161,48 +167,43 @@ export class TicketBook {
 
   /** Tickets with a number below `seq`. */
   before(seq: number): number {
-    return this.live.below(seq);
+    return this.counts ? this.counts.live.below(seq) : 0;
   }
 
   /** Due tickets (as of the last `advance`) with a number below `seq`. */
   dueBefore(seq: number): number {
-    return this.liveDue.below(seq);
-  }
-
-  private markDue(seq: number, dueAt: number): void {
-    this.due.add(seq);
-    this.liveDue.add(seq, 1);
-    this.lapsing.push([dueAt, seq]);
+    return this.counts ? this.counts.liveDue.below(seq) : 0;
   }
 
   /** How many numbers the counts cover (for the specs of its memory). */
   get reach(): number {
-    return this.live.capacity;
+    return this.counts?.live.capacity ?? 0;
+  }
+
+  private markDue(counts: Counts, seq: number, dueAt: number): void {
+    counts.due.add(seq);
+    counts.liveDue.add(seq, 1);
+    counts.lapsing.push([dueAt, seq]);
   }
 
   /**
    * Counts from `base` on, rebuilt from the live tickets: for a number below the base while others are live
    * (the line never issues one; kept exact all the same), or to drop a long-gone range.
    */
-  private rebase(base: number): void {
-    const tickets = [...this.dueAt];
-    const due = new Set(this.due);
-    this.dueAt.clear();
-    this.reset(base);
-    for (const [seq, dueAt] of tickets) {
-      this.dueAt.set(seq, dueAt);
-      this.live.add(seq, 1);
-      if (due.has(seq)) this.markDue(seq, dueAt);
-      else this.pending.push([dueAt, seq]);
+  private rebase(base: number): Counts {
+    const due = this.counts?.due ?? new Set<number>();
+    const counts = this.reset(base);
+    for (const [seq, dueAt] of this.dueAt) {
+      counts.live.add(seq, 1);
+      if (due.has(seq)) this.markDue(counts, seq, dueAt);
+      else counts.pending.push([dueAt, seq]);
     }
+    return counts;
   }
 
-  /** No ticket is live: counts start again from `base`, the queues hold only stale entries. */
-  private reset(base: number): void {
-    this.live = new SeqCounts(base);
-    this.liveDue = new SeqCounts(base);
-    this.pending = new DueHeap();
-    this.lapsing = new DueHeap();
-    this.due.clear();
+  /** Counts that start from `base`, with empty queues (the old queues held only entries of gone tickets). */
+  private reset(base: number): Counts {
+    this.counts = { live: new SeqCounts(base), liveDue: new SeqCounts(base), pending: new DueHeap(), lapsing: new DueHeap(), due: new Set() };
+    return this.counts;
   }
 }
