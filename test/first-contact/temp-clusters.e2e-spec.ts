@@ -1,12 +1,20 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEMP_CLUSTER_PREFIX } from '../setup/global-setup';
 import { ROOT } from '../support/service-process';
 import { waitFor } from '../support/wait';
+
+function readFileSafely(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 /** Running: a zombie (exited, not yet reaped by whoever adopted it) counts as stopped. */
 function alive(pid: number): boolean {
@@ -69,7 +77,7 @@ describe('temporary test clusters (jest run in a child process, e2e)', () => {
     expect(await ours()).toEqual([]);
   }, 90_000);
 
-  it('a run killed with kill -9 while it uses its cluster: the server stops and its folder goes, without waiting for the next run', async () => {
+  it('a run killed with kill -9 while it uses its cluster (its watchdog signalled too): the server stops and its folder goes, without waiting for the next run', async () => {
     const run = startFixture('hangs-until-killed');
     await waitFor('the fixture to use its cluster', () => run.output.includes('the cluster is in use') || run.child.exitCode !== null, 60_000);
     expect(run.child.exitCode).toBeNull();
@@ -77,6 +85,15 @@ describe('temporary test clusters (jest run in a child process, e2e)', () => {
     const postmaster = Number((await readFile(join(temp, cluster, 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
     expect(alive(postmaster)).toBe(true);
 
+    // Killed as a clean-up script kills a clone's processes: the watchdog is signalled too, at the same moment.
+    const watchdog = readdirSync('/proc')
+      .filter((pid) => /^\d+$/.test(pid))
+      .find((pid) => {
+        const args = (readFileSafely(`/proc/${pid}/cmdline`) ?? '').split('\0');
+        return args.some((arg) => arg.endsWith('cluster-watchdog.js')) && args.includes(join(temp, cluster));
+      });
+    expect(watchdog).toBeDefined();
+    process.kill(Number(watchdog), 'SIGTERM');
     run.child.kill('SIGKILL');
     await once(run.child, 'exit');
     try {

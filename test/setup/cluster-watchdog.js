@@ -36,6 +36,14 @@ async function stopServer() {
   if (alive(pid)) process.kill(pid, 'SIGQUIT');
 }
 
+/**
+ * Asked to stop (whoever kills a run's processes, as a supervisor or a script's
+ * clean-up does, signals this one with them): it still does its work if the run
+ * dies within 10 s, and otherwise leaves the server to the run that owns it.
+ */
+let askedAt;
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => (askedAt ??= Date.now()));
+
 async function main() {
   while (existsSync(folder)) {
     if (!alive(owner)) {
@@ -44,7 +52,8 @@ async function main() {
       if (!dataDir.startsWith(folder)) rmSync(dataDir, { recursive: true, force: true });
       return;
     }
-    await sleep(500);
+    if (askedAt !== undefined && Date.now() - askedAt > 10_000) return;
+    await sleep(askedAt === undefined ? 500 : 100);
   }
 }
 
