@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEMP_CLUSTER_PREFIX } from '../setup/global-setup';
+import { alive, TEMP_CLUSTER_PREFIX } from '../setup/global-setup';
 import { ROOT } from '../support/service-process';
 import { waitFor } from '../support/wait';
 
@@ -13,21 +13,6 @@ function readFileSafely(path: string): string | undefined {
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
-  }
-}
-
-/** Running: a zombie (exited, not yet reaped by whoever adopted it) counts as stopped. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
   }
 }
 
