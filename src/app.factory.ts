@@ -14,6 +14,7 @@ import { setupSwagger } from './http/swagger';
 import { validationPipe } from './http/validation.pipe';
 import { pagedAnswers } from './common/http/paginated';
 import { serveWebApp } from './http/web-app';
+import { installCheapAsyncResourceBind } from './lifecycle/async-resource-bind';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { LimitStore } from './limits/limit-store';
 import { Metrics } from './metrics/metrics';
@@ -29,6 +30,8 @@ const CONNECTION_CHECK_MS = 1000;
 
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { config } = options;
+  // Fastify and Nest bind per request through AsyncResource: on Node before 24 that bind is costly.
+  installCheapAsyncResourceBind();
   const lifecycle = options.lifecycle ?? new Lifecycle();
   const logger = options.logger ?? rootLogger(config);
   const adapter = new FastifyAdapter({
