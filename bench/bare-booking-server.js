@@ -20,7 +20,8 @@ async function book(showId, seat) {
   try {
     await client.query('BEGIN');
     await client.query({ name: LOCK_CUSTOMER_SHOWS.name, text: LOCK_CUSTOMER_SHOWS.text, values: [[userId], [showId]] });
-    const { rows } = await client.query({ name: BOOK_SEATS.name, text: BOOK_SEATS.text, values: [[0], [userId], [showId], [seat], new Date(), LIMIT] });
+    // No order: a free seat, booked as POST /shows/{id}/book/ books it.
+    const { rows } = await client.query({ name: BOOK_SEATS.name, text: BOOK_SEATS.text, values: [[0], [userId], [showId], [seat], new Date(), LIMIT, null] });
     await client.query('COMMIT');
     return rows;
   } catch (error) {
