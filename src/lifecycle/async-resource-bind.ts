@@ -10,21 +10,28 @@ import { AsyncResource } from 'node:async_hooks';
  * and 3-4 % of the service's CPU in the bench's booking and sell-out loads.
  *
  * The bound function is the same: it runs `fn` in the resource's async scope
- * with the caller's `this` (or `thisArg`), has `fn`'s length, and its
- * `asyncResource` property still reads (and sets) the resource, with the
- * same deprecation warning, once. Only the accessor's functions are shared.
+ * with the caller's `this` (or `thisArg`), has `fn`'s length and Node's name,
+ * and its `asyncResource` property still reads (and sets) the resource, with
+ * the same deprecation warning, once. Only the accessor's functions are
+ * shared (the resource is a symbol-keyed property of the bound function), and
+ * anything that is not a function gets Node's own error.
  */
 const RESOURCE = Symbol('asyncResource');
+/** Process-wide marks (a test runner may load this module more than once into one process). */
+const NODE_BIND = Symbol.for('cinema-booking.async-resource-bind.node');
+const WARNED = Symbol.for('cinema-booking.async-resource-bind.warned');
 const DEPRECATED = 'The asyncResource property on bound functions is deprecated';
-let warned = false;
+
+type Target = (...args: unknown[]) => unknown;
+type Bound = Target & { [RESOURCE]?: unknown };
+type NodeBind = typeof AsyncResource.prototype.bind;
+const marks = globalThis as unknown as Record<symbol, unknown>;
 
 function warnOnce(): void {
-  if (warned) return;
-  warned = true;
+  if (marks[WARNED]) return;
+  marks[WARNED] = true;
   process.emitWarning(DEPRECATED, { type: 'DeprecationWarning', code: 'DEP0172' });
 }
-
-type Bound = ((...args: unknown[]) => unknown) & { [RESOURCE]?: unknown };
 
 const ACCESSOR: PropertyDescriptor = {
   configurable: true,
@@ -39,21 +46,16 @@ const ACCESSOR: PropertyDescriptor = {
   },
 };
 
-type Target = (...args: unknown[]) => unknown;
-
-/** A function that runs `fn` in `resource`'s scope with its caller's `this`. */
+/** A function that runs `fn` in `resource`'s scope with its caller's `this` (named `bound`, as Node's). */
 function inScopeOf(resource: AsyncResource, fn: Target): Bound {
-  return function (this: unknown, ...args: unknown[]) {
+  return function bound(this: unknown, ...args: unknown[]) {
     return resource.runInAsyncScope(fn, this, ...args);
   };
 }
 
 function bind(this: AsyncResource, fn: Target, thisArg?: unknown): Bound {
-  if (typeof fn !== 'function') {
-    const error = new TypeError(`The "fn" argument must be of type function. Received ${fn === null ? 'null' : typeof fn}`);
-    (error as NodeJS.ErrnoException).code = 'ERR_INVALID_ARG_TYPE';
-    throw error;
-  }
+  // Node's own refusal, word for word.
+  if (typeof fn !== 'function') return (nodesOwnBind() as unknown as (this: AsyncResource, f: unknown, t?: unknown) => Bound).call(this, fn, thisArg);
   const bound: Bound = thisArg === undefined ? inScopeOf(this, fn) : (this.runInAsyncScope.bind(this, fn, thisArg) as Bound);
   Object.defineProperty(bound, 'length', { configurable: true, enumerable: false, writable: false, value: fn.length });
   Object.defineProperty(bound, RESOURCE, { configurable: true, enumerable: false, writable: true, value: this });
@@ -61,13 +63,21 @@ function bind(this: AsyncResource, fn: Target, thisArg?: unknown): Bound {
   return bound;
 }
 
+/** Node's own `AsyncResource#bind`, whether or not a bind of this module is installed. */
+export function nodesOwnBind(): NodeBind {
+  const current = AsyncResource.prototype.bind as NodeBind & { [NODE_BIND]?: NodeBind };
+  return current[NODE_BIND] ?? current;
+}
+
 /** The Node majors whose own bind is the costly one (24 made `deprecate()` cheap). */
 export const NEEDS_CHEAP_BIND = Number(process.versions.node.split('.')[0]) < 24;
 
-/** Installs the bind above on Node before 24 (idempotent); `force` installs it anywhere (for its spec). */
+/** Installs the bind above on Node before 24 (once per process); `force` installs it anywhere (for its spec). */
 export function installCheapAsyncResourceBind(force = false): boolean {
   if (!NEEDS_CHEAP_BIND && !force) return false;
-  if (AsyncResource.prototype.bind === (bind as unknown)) return true;
-  AsyncResource.prototype.bind = bind as unknown as typeof AsyncResource.prototype.bind;
+  const current = AsyncResource.prototype.bind as NodeBind & { [NODE_BIND]?: NodeBind };
+  if (current[NODE_BIND]) return true;
+  Object.defineProperty(bind, NODE_BIND, { value: current, configurable: true });
+  AsyncResource.prototype.bind = bind as unknown as NodeBind;
   return true;
 }

@@ -72,7 +72,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       this.verified.delete(token!);
       return this.error(error as Error);
     }
-    return user ? this.success(user) : this.fail(undefined, 401);
+    // Not reached (claims validate() refused are never remembered); the guard answers it INVALID_TOKEN.
+    return user ? this.success(user) : this.fail({ message: 'not an access token' }, 401);
   }
 
   validate(request: FastifyRequest, claims: Claims): AuthUser | false {
