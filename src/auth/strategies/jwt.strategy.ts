@@ -23,7 +23,7 @@ type Claims = Partial<AccessClaims> & { exp?: unknown };
 /** What passport's types call the request (Express's); under Fastify it is Fastify's. */
 type PassportRequest = Parameters<Strategy['authenticate']>[0];
 
-/** Verified tokens kept at most (about 300 bytes each with their claims). */
+/** Verified tokens kept at most (about 500 bytes each with their claims and the map entry: ~5 MB). */
 const VERIFIED_TOKENS = 10_000;
 
 /**
