@@ -11,7 +11,7 @@ describe('qrPng (a QR code as a one-bit PNG)', () => {
     { margin: 4, scale: 8 },
   ])('is a valid PNG that a QR reader reads back, module for module (%o)', async (size) => {
     const png = PNG.sync.read(await qrPng(CODE, { errorCorrectionLevel: 'M', ...size }));
-    const { modules } = create(CODE, { errorCorrectionLevel: 'M' });
+    const { modules } = create([{ data: Buffer.from(CODE), mode: 'byte' }], { errorCorrectionLevel: 'M' });
     const side = modules.size + 2 * size.margin;
     const scale = size.scale ?? Math.floor(size.width! / side);
     expect({ width: png.width, height: png.height }).toEqual({ width: side * scale, height: side * scale });
