@@ -2,11 +2,11 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { SendMailOptions, Transporter } from 'nodemailer';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import type { SendMailOptions } from 'nodemailer';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { composable, composeMime, fromHeader, MimeAttachment } from './mime';
+import { SmtpPool } from './smtp-pool';
 
 /** SMTP connections kept open per process (the job queue runs a few senders at once), and messages sent on one before it is renewed. */
 const POOLED_CONNECTIONS = 4;
@@ -20,35 +20,26 @@ const MESSAGES_PER_CONNECTION = 500;
  */
 @Injectable()
 export class MailTransport implements OnApplicationShutdown {
-  private transporter?: Transporter;
+  /** Connections kept open to SMTP_URL's server: a new one per message (greeting, EHLO, TLS with a real server) cost about 100 ms of waiting per message even on loopback, so a rush's tickets took minutes. */
+  private readonly pool?: SmtpPool;
   /** MAIL_FROM as a header and an envelope sender, when this process composes its messages itself (see `send`). */
   private sender?: { header: string; address: string; domain: string } | null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
-
-  /** Made at the first message: nodemailer is loaded then, off the start-up path (about 60 ms of require). */
-  private async transport(): Promise<Transporter> {
-    if (!this.transporter) {
-      const { default: nodemailer } = await import('nodemailer');
-      const { smtpUrl } = this.config.mail;
-      this.transporter = smtpUrl
-        ? nodemailer.createTransport({
-            url: smtpUrl,
-            // A few connections kept open and reused: a new one per message (greeting, EHLO, TLS with a real
-            // server) cost about 100 ms of waiting per message even on loopback, so a rush's tickets took minutes.
-            pool: true,
-            maxConnections: POOLED_CONNECTIONS,
-            maxMessages: MESSAGES_PER_CONNECTION,
-            connectionTimeout: 10_000,
-            greetingTimeout: 10_000,
-            socketTimeout: 30_000,
-          } as SMTPTransport.Options)
-        : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  ) {
+    const { smtpUrl } = config.mail;
+    if (smtpUrl) {
+      this.pool = new SmtpPool({
+        url: smtpUrl,
+        connections: POOLED_CONNECTIONS,
+        messagesPerConnection: MESSAGES_PER_CONNECTION,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      });
     }
-    return this.transporter;
   }
 
   get kind(): 'smtp' | 'files' {
@@ -57,22 +48,26 @@ export class MailTransport implements OnApplicationShutdown {
 
   /**
    * A message of the box office (plain addresses, ASCII file names) is
-   * composed here in one pass (`composeMime`) and handed to nodemailer as
-   * raw bytes with its envelope; nodemailer's own composer, several streams
-   * per message, cost more than rendering and sending together. Anything
-   * else goes through nodemailer's composer as before.
+   * composed here in one pass (`composeMime`); anything else by nodemailer's
+   * composer (about 60 ms of require, loaded at the first such message).
+   * Either way the finished bytes go to the pool (`SmtpPool`) or a file.
    */
   async send(message: SendMailOptions & { to: string; subject: string; text: string; html: string; attachments?: MimeAttachment[] }): Promise<void> {
-    const transporter = await this.transport();
     const sender = await this.senderOf();
-    if (sender && composable(message.to, message.attachments)) {
-      const raw = composeMime({ ...message, from: sender.header, date: this.clock.now(), domain: sender.domain });
-      if (this.kind === 'files') return this.writeFile(message.to, raw);
-      await transporter.sendMail({ envelope: { from: sender.address, to: [message.to] }, raw });
-      return;
-    }
-    const info = await transporter.sendMail({ from: this.config.mail.from, ...message });
-    if (this.kind === 'files') await this.writeFile(info.messageId, (info as unknown as { message: Buffer }).message);
+    const composed =
+      sender && composable(message.to, message.attachments)
+        ? { raw: composeMime({ ...message, from: sender.header, date: this.clock.now(), domain: sender.domain }), envelope: { from: sender.address, to: [message.to] }, name: message.to }
+        : await this.composeWithNodemailer(message);
+    if (this.pool) await this.pool.send(composed.envelope, composed.raw);
+    else await this.writeFile(composed.name, composed.raw);
+  }
+
+  private async composeWithNodemailer(message: SendMailOptions): Promise<{ raw: Buffer; envelope: { from: string; to: string[] }; name: string }> {
+    const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
+    const node = new MailComposer({ from: this.config.mail.from, ...message }).compile();
+    const raw = await new Promise<Buffer>((resolve, reject) => node.build((error, built) => (error ? reject(error) : resolve(built))));
+    const envelope = node.getEnvelope();
+    return { raw, envelope: { from: envelope.from || '', to: envelope.to }, name: node.messageId() };
   }
 
   /** MAIL_FROM parsed once: null when it is not one plain address (then nodemailer composes every message). */
@@ -88,7 +83,7 @@ export class MailTransport implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.transporter?.close();
+    this.pool?.close();
   }
 
   /** `name` ends the file's name (a message id, or the recipient): only its letters, digits, @, dots and dashes are kept. */
