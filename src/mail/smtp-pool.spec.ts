@@ -1,4 +1,4 @@
-import { AddressInfo } from 'node:net';
+import { AddressInfo, createServer, Socket } from 'node:net';
 import { SMTPServer, SMTPServerOptions } from 'smtp-server';
 import { SmtpPool } from './smtp-pool';
 
@@ -35,7 +35,38 @@ async function server(options: Partial<SMTPServerOptions> = {}, port = 0) {
   };
 }
 
+/**
+ * A server that speaks just enough SMTP to fail as some real ones do (smtp-server cannot be made to): `answer`
+ * gets each command line and returns the reply, or null to say nothing at all.
+ */
+async function scripted(answer: (line: string) => string | null) {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.write('220 scripted ESMTP\r\n');
+    let buffered = '';
+    socket.on('data', (chunk) => {
+      buffered += chunk.toString();
+      for (let end = buffered.indexOf('\r\n'); end >= 0; end = buffered.indexOf('\r\n')) {
+        const reply = answer(buffered.slice(0, end));
+        buffered = buffered.slice(end + 2);
+        if (reply !== null) socket.write(`${reply}\r\n`);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 const message = (n: number) => Buffer.from(`From: box@office.test\r\nTo: c@example.com\r\nSubject: ${n}\r\n\r\nTicket ${n}\r\n.leading dot\r\n`);
+// One object for every send, as a caller may well pass (the pool must not let connections share it).
 const envelope = { from: 'box@office.test', to: ['c@example.com'] };
 const settings = { connections: 2, messagesPerConnection: 100, connectionTimeout: 2_000, greetingTimeout: 2_000, socketTimeout: 5_000 };
 
@@ -119,6 +150,31 @@ describe('SmtpPool (a real SMTP server)', () => {
     const smtp = await server({}, port);
     closers.push(smtp.close);
     await pool.send(envelope, message(2));
+    expect(smtp.received).toHaveLength(1);
+  });
+
+  it('a server that refuses a recipient and then stops answering (no reply to RSET) fails the send, and frees its connection slot', async () => {
+    const server = await scripted((line) => (line.startsWith('EHLO') ? '250 scripted' : line.startsWith('RCPT') ? '550 no such user' : line.startsWith('RSET') ? null : '250 OK'));
+    const pool = new SmtpPool({ ...settings, connections: 1, socketTimeout: 300, url: `smtp://127.0.0.1:${server.port}` });
+    closers.push(server.close, () => pool.close());
+    await expect(pool.send(envelope, message(1))).rejects.toMatchObject({ code: 'EENVELOPE' });
+    // The only slot is free again: the next send is tried (and fails the same way) rather than waiting for ever.
+    await expect(pool.send(envelope, message(2))).rejects.toMatchObject({ code: 'EENVELOPE' });
+  });
+
+  it('a server that never answers the login fails the send after the socket timeout, and frees its slot', async () => {
+    const server = await scripted((line) => (line.startsWith('EHLO') ? '250-scripted\r\n250 AUTH PLAIN LOGIN' : line.startsWith('AUTH') ? null : '250 OK'));
+    const pool = new SmtpPool({ ...settings, connections: 1, socketTimeout: 300, url: `smtp://u:p@127.0.0.1:${server.port}` });
+    closers.push(server.close, () => pool.close());
+    await expect(pool.send(envelope, message(1))).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    await expect(pool.send(envelope, message(2))).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+
+  it('does not log in to a server that offers no AUTH, as nodemailer would not (a relay that trusts its network)', async () => {
+    const smtp = await server({ disabledCommands: ['STARTTLS', 'AUTH'] });
+    const pool = new SmtpPool({ ...settings, url: `smtp://user:secret@127.0.0.1:${smtp.port}` });
+    closers.push(smtp.close, () => pool.close());
+    await pool.send(envelope, message(1));
     expect(smtp.received).toHaveLength(1);
   });
 });

@@ -49,7 +49,10 @@ export class SmtpPool {
     try {
       const pooled = this.takeIdle() ?? (await this.connect());
       try {
-        await new Promise<void>((resolve, reject) => pooled.connection.send(envelope, raw, (error) => (error ? reject(error) : resolve())));
+        // A copy: SMTPConnection keeps the envelope it is given as its own state (accepted, rejected, pipelined), so two
+        // connections given one object would read each other's replies.
+        const own = { from: envelope.from, to: [...envelope.to] };
+        await settled(pooled.connection, (done) => pooled.connection.send(own, raw, (error) => done(error)));
       } catch (error) {
         await this.afterFailure(pooled, error as SMTPConnection.SMTPError);
         throw error;
@@ -104,7 +107,10 @@ export class SmtpPool {
   private async afterFailure(pooled: Pooled, error: SMTPConnection.SMTPError): Promise<void> {
     const refused = (error.code === 'EENVELOPE' || error.code === 'EMESSAGE') && error.responseCode !== 421;
     if (refused && !pooled.closed) {
-      const reset = await new Promise<boolean>((resolve) => pooled.connection.reset((resetError) => resolve(!resetError)));
+      const reset = await settled(pooled.connection, (done) => pooled.connection.reset((resetError) => done(resetError))).then(
+        () => true,
+        () => false,
+      );
       if (reset) return this.putBack(pooled);
     }
     pooled.closed = true;
@@ -125,16 +131,12 @@ export class SmtpPool {
     connection.on('error', () => (pooled.closed = true));
     connection.on('end', () => (pooled.closed = true));
     try {
-      await new Promise<void>((resolve, reject) => {
-        connection.once('error', reject);
-        connection.connect(() => {
-          connection.removeListener('error', reject);
-          resolve();
-        });
-      });
-      const { auth } = this.options as { auth?: { user?: string; pass?: string } };
-      if (auth?.user) {
-        await new Promise<void>((resolve, reject) => connection.login({ user: auth.user, pass: auth.pass ?? '' }, (error) => (error ? reject(error) : resolve())));
+      await settled(connection, (done) => connection.connect((error) => done(error)));
+      // As nodemailer's own transport: log in when the URL has a user and the server offers AUTH (or the URL forces it).
+      const { auth, authMethod, forceAuth } = this.options as { auth?: { user?: string; pass?: string }; authMethod?: string; forceAuth?: boolean };
+      if (auth?.user && (connection.allowsAuth || forceAuth)) {
+        const credentials = { credentials: { user: auth.user, pass: auth.pass ?? '' }, method: authMethod };
+        await settled(connection, (done) => connection.login(credentials, (error) => done(error)));
       }
     } catch (error) {
       pooled.closed = true;
@@ -143,4 +145,27 @@ export class SmtpPool {
     }
     return pooled;
   }
+}
+
+/**
+ * Runs one step of the dialogue (connect, login, send, RSET) and settles when
+ * its callback comes, or when the connection fails or ends first: nodemailer
+ * drops a waiting step's callback when the socket errs or times out (only a
+ * send's is always called), and a promise that never settles would hold its
+ * slot of the pool for ever.
+ */
+function settled(connection: SMTPConnection, step: (done: (error?: Error | null) => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const finish = (error?: Error | null) => {
+      connection.removeListener('error', onError);
+      connection.removeListener('end', onEnd);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onError = (error: Error) => finish(error);
+    const onEnd = () => finish(Object.assign(new Error('the SMTP server closed the connection'), { code: 'ECONNECTION' }));
+    connection.once('error', onError);
+    connection.once('end', onEnd);
+    step(finish);
+  });
 }

@@ -6,7 +6,7 @@ import { qrMatrix } from './qr-matrix';
 const ticketCode = () => randomBytes(32).toString('base64url');
 
 describe('qrMatrix (the mask search over flat arrays)', () => {
-  it.each(['L', 'M', 'Q', 'H'] as QRCodeErrorCorrectionLevel[])('makes the very modules qrcode makes, mask search included, at level %s', async (level) => {
+  it.each(['L', 'M', 'Q', 'H', 'low', 'quartile', 'high'] as QRCodeErrorCorrectionLevel[])('makes the very modules qrcode makes, mask search included, at level %s', async (level) => {
     const texts = [...Array.from({ length: 150 }, ticketCode), 'TK-7f3a9c2e4b1d8a6f0c5e9b2d7a4f1c8e', 'a', 'Ünïcødé 🎟', 'x'.repeat(300)];
     const masks = new Set<number>();
     for (const text of texts) {

@@ -6,9 +6,6 @@ export interface QrMatrix {
   dark: Uint8Array;
 }
 
-/** The two bits each error correction level writes into the format information (ISO/IEC 18004, table 12). */
-const LEVEL_BITS: Record<string, number> = { L: 1, M: 0, Q: 3, H: 2, low: 1, medium: 0, quartile: 3, high: 2 };
-
 /** The eight data masks: whether the module at (row, column) is flipped. */
 const MASKS: ((i: number, j: number) => boolean)[] = [
   (i, j) => (i + j) % 2 === 0,
@@ -70,11 +67,12 @@ function formatBits(levelBits: number, mask: number): number {
 export async function qrMatrix(text: string, level: QRCodeErrorCorrectionLevel): Promise<QrMatrix> {
   // Loaded at the first code, off the start-up path.
   const { create } = await import('qrcode');
-  const { modules } = create([{ data: Buffer.from(text), mode: 'byte' }], { errorCorrectionLevel: level, maskPattern: 0 });
+  const { modules, errorCorrectionLevel } = create([{ data: Buffer.from(text), mode: 'byte' }], { errorCorrectionLevel: level, maskPattern: 0 });
   const { size } = modules;
   const reserved = (modules as unknown as { reservedBit: Uint8Array }).reservedBit;
   const { flips, format } = layoutOf(size, reserved);
-  const levelBits = LEVEL_BITS[level];
+  // The level's two bits in the format information (L 1, M 0, Q 3, H 2), as qrcode read the level's name.
+  const levelBits = errorCorrectionLevel.bit;
   // Undo mask 0: the modules as placed.
   const placed = Uint8Array.from(modules.data);
   for (let i = 0; i < placed.length; i++) placed[i] ^= flips[0][i];
