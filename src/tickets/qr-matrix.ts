@@ -86,7 +86,7 @@ export async function qrMatrix(text: string, level: QRCodeErrorCorrectionLevel):
     const bits = formatBits(levelBits, mask);
     for (let i = 0; i < 15; i++) masked[format.vertical[i]] = masked[format.horizontal[i]] = (bits >> i) & 1;
     masked[format.dark] = 1;
-    const points = penalty(masked, size);
+    const points = penalty(masked, size, lowest);
     if (points < lowest) {
       lowest = points;
       best = masked;
@@ -95,10 +95,27 @@ export async function qrMatrix(text: string, level: QRCodeErrorCorrectionLevel):
   return { size, dark: best! };
 }
 
-/** The mask penalty of ISO/IEC 18004 §7.8.3 as `qrcode` scores it (N1 + N2 + N3 + N4). */
-export function penalty(d: Uint8Array, size: number): number {
-  let n1 = 0;
-  let n3 = 0;
+/**
+ * The mask penalty of ISO/IEC 18004 §7.8.3 as `qrcode` scores it (N1 + N2 +
+ * N3 + N4), or Infinity as soon as the points so far reach `bound` (every
+ * part is at least 0, and `qrcode` keeps the first of equal masks, so such a
+ * mask cannot win): the cheap parts first, then the runs and finder-like
+ * patterns row by row.
+ */
+export function penalty(d: Uint8Array, size: number, bound = Infinity): number {
+  let darkCount = 0;
+  for (let i = 0; i < d.length; i++) darkCount += d[i];
+  let points = 10 * Math.abs(Math.ceil((darkCount * 100) / d.length / 5) - 10);
+  let n2 = 0;
+  for (let row = 0; row < size - 1; row++) {
+    for (let col = 0; col < size - 1; col++) {
+      const i = row * size + col;
+      const sum = d[i] + d[i + 1] + d[i + size] + d[i + size + 1];
+      if (sum === 4 || sum === 0) n2++;
+    }
+  }
+  points += 3 * n2;
+  if (points >= bound) return Infinity;
   for (let a = 0; a < size; a++) {
     let rowRun = 0;
     let colRun = 0;
@@ -111,36 +128,26 @@ export function penalty(d: Uint8Array, size: number): number {
       const inCol = d[b * size + a];
       if (inRow === rowLast) rowRun++;
       else {
-        if (rowRun >= 5) n1 += 3 + rowRun - 5;
+        if (rowRun >= 5) points += 3 + rowRun - 5;
         rowLast = inRow;
         rowRun = 1;
       }
       if (inCol === colLast) colRun++;
       else {
-        if (colRun >= 5) n1 += 3 + colRun - 5;
+        if (colRun >= 5) points += 3 + colRun - 5;
         colLast = inCol;
         colRun = 1;
       }
       rowBits = ((rowBits << 1) & 0x7ff) | inRow;
       colBits = ((colBits << 1) & 0x7ff) | inCol;
       if (b >= 10) {
-        if (rowBits === 0x5d0 || rowBits === 0x05d) n3++;
-        if (colBits === 0x5d0 || colBits === 0x05d) n3++;
+        if (rowBits === 0x5d0 || rowBits === 0x05d) points += 40;
+        if (colBits === 0x5d0 || colBits === 0x05d) points += 40;
       }
     }
-    if (rowRun >= 5) n1 += 3 + rowRun - 5;
-    if (colRun >= 5) n1 += 3 + colRun - 5;
+    if (rowRun >= 5) points += 3 + rowRun - 5;
+    if (colRun >= 5) points += 3 + colRun - 5;
+    if (points >= bound) return Infinity;
   }
-  let n2 = 0;
-  for (let row = 0; row < size - 1; row++) {
-    for (let col = 0; col < size - 1; col++) {
-      const i = row * size + col;
-      const sum = d[i] + d[i + 1] + d[i + size] + d[i + size + 1];
-      if (sum === 4 || sum === 0) n2++;
-    }
-  }
-  let darkCount = 0;
-  for (let i = 0; i < d.length; i++) darkCount += d[i];
-  const n4 = Math.abs(Math.ceil((darkCount * 100) / d.length / 5) - 10);
-  return n1 + 3 * n2 + 40 * n3 + 10 * n4;
+  return points;
 }
