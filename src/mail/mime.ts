@@ -54,16 +54,18 @@ export function fromHeader(name: string, address: string): string {
 export function composeMime(message: MimeMessage): Buffer {
   const inline = (message.attachments ?? []).filter((a) => a.cid !== undefined);
   const files = (message.attachments ?? []).filter((a) => a.cid === undefined);
+  // One random draw a message names it and its boundaries (each boundary a letter apart): a draw each cost a few % of a message.
+  const id = randomBytes(12).toString('hex');
   const lines: string[] = [
     `From: ${message.from}`,
     `To: ${message.to}`,
     `Subject: ${subjectHeader(message.subject)}`,
     `Date: ${rfc5322Date(message.date)}`,
-    `Message-ID: <${randomBytes(12).toString('hex')}@${message.domain}>`,
+    `Message-ID: <${id}@${message.domain}>`,
     'MIME-Version: 1.0',
   ];
   const alternative = (): void => {
-    const boundary = newBoundary();
+    const boundary = boundaryOf(id, 'a');
     lines.push(`Content-Type: multipart/alternative; boundary="${boundary}"`, '');
     lines.push(`--${boundary}`, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', '', base64Lines(message.text));
     lines.push(`--${boundary}`, 'Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: base64', '', base64Lines(message.html));
@@ -71,7 +73,7 @@ export function composeMime(message: MimeMessage): Buffer {
   };
   const related = (): void => {
     if (inline.length === 0) return alternative();
-    const boundary = newBoundary();
+    const boundary = boundaryOf(id, 'r');
     lines.push(`Content-Type: multipart/related; boundary="${boundary}"`, '', `--${boundary}`);
     alternative();
     for (const part of inline) lines.push(`--${boundary}`, ...partHeaders(part, 'inline'), '', base64Lines(part.content));
@@ -79,7 +81,7 @@ export function composeMime(message: MimeMessage): Buffer {
   };
   if (files.length === 0) related();
   else {
-    const boundary = newBoundary();
+    const boundary = boundaryOf(id, 'm');
     lines.push(`Content-Type: multipart/mixed; boundary="${boundary}"`, '', `--${boundary}`);
     related();
     for (const part of files) lines.push(`--${boundary}`, ...partHeaders(part, 'attachment'), '', base64Lines(part.content));
@@ -100,7 +102,7 @@ function partHeaders(part: MimeAttachment, disposition: 'inline' | 'attachment')
 }
 
 /** Base64 cannot contain "=_", so no body can hold a boundary that starts with it. */
-const newBoundary = (): string => `=_${randomBytes(12).toString('hex')}`;
+const boundaryOf = (id: string, part: string): string => `=_${part}${id}`;
 
 function base64Lines(content: Buffer | string): string {
   const encoded = (typeof content === 'string' ? Buffer.from(content, 'utf8') : content).toString('base64');
