@@ -130,7 +130,8 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     await this.starting?.catch(() => undefined);
     if (!this.running) return;
     this.running = false;
-    await this.boss.stop({ graceful: true, wait: true, close: true, timeout: this.config.jobs.shutdownGraceSeconds * 1000 });
+    await this.boss.stop({ graceful: true, wait: true, close: false, timeout: this.config.jobs.shutdownGraceSeconds * 1000 });
+    await closeWhenNoneWaits(this.boss.getDb() as unknown as BossDb, POOL_WAITERS_GRACE_MS);
   }
 
   /** Resolves once the queue has started (at once when it has); rejects if it cannot start now. */
@@ -352,6 +353,34 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private outcome(kind: string, outcome: JobOutcome): void {
     for (const listener of this.outcomeListeners) listener(kind, outcome);
   }
+}
+
+/** What pg-boss's own `db` is beyond its typed `executeSql`: the pool of its connections (pg-boss 10). */
+export interface BossDb {
+  pool?: { readonly waitingCount: number };
+  close?: () => Promise<void>;
+}
+
+/**
+ * How long a stop waits for the queries still waiting for one of pg-boss's
+ * connections (a worker's fetch asked for while the queue stopped) before it
+ * closes the pool anyway.
+ */
+const POOL_WAITERS_GRACE_MS = 2000;
+
+/**
+ * Closes pg-boss's pool once no query waits for a connection. pg-boss ends it
+ * as soon as no job runs, but pg's pool never serves a query that waits when
+ * `end()` is called, nor fails it: a worker whose fetch waited there never
+ * stopped, and its process could not exit by itself. A queue closed while its
+ * workers started (their first fetches all at once on 2 connections) did it:
+ * jest never ended after test/concurrency/booking-cap.e2e-spec.ts run alone.
+ */
+export async function closeWhenNoneWaits(db: BossDb, graceMs: number): Promise<void> {
+  const until = performance.now() + graceMs;
+  if (!db.pool) return;
+  while (db.pool.waitingCount > 0 && performance.now() < until) await sleep(10);
+  await db.close?.();
 }
 
 /**
