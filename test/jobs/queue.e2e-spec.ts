@@ -161,18 +161,24 @@ describe('the job queue: added with the change, run once, by any instance (e2e)'
     const leaving = await startTestApp(ctx.db.url, { env: { ...QUEUE_ENV, JOBS_SHUTDOWN_GRACE_SECONDS: '1' } });
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
-    // The run on the leaving instance never finishes by itself: it is cut off by the shutdown.
+    // The run on the leaving instance does not finish by itself: it is cut off by the shutdown.
+    let release = () => undefined as void;
     leaving.app.get(Jobs).register(SLOW, () => {
       started();
-      return new Promise<void>(() => undefined);
+      return new Promise<void>((resolve) => (release = resolve));
     });
-    await addJobs(SLOW, [1], false, leaving.app);
-    await running;
-    await leaving.close();
-    expect((await jobRows(ctx, SLOW))[0].state).toBe('retry');
-    const finishedBy: string[] = [];
-    ctx.app.get(Jobs).register(SLOW, async () => void finishedBy.push('a'));
-    await waitFor('the handed-back job to complete', async () => (await jobRows(ctx, SLOW))[0]?.state === 'completed', 20_000);
-    expect(finishedBy).toEqual(['a']);
+    try {
+      await addJobs(SLOW, [1], false, leaving.app);
+      await running;
+      await leaving.close();
+      expect((await jobRows(ctx, SLOW))[0].state).toBe('retry');
+      const finishedBy: string[] = [];
+      ctx.app.get(Jobs).register(SLOW, async () => void finishedBy.push('a'));
+      await waitFor('the handed-back job to complete', async () => (await jobRows(ctx, SLOW))[0]?.state === 'completed', 20_000);
+      expect(finishedBy).toEqual(['a']);
+    } finally {
+      // Ended at last, or the stopped instance's worker would wait for it until the job's timeout (minutes), in this process.
+      release();
+    }
   });
 });
