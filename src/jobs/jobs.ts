@@ -377,8 +377,8 @@ const POOL_WAITERS_GRACE_MS = 2000;
  * jest never ended after test/concurrency/booking-cap.e2e-spec.ts run alone.
  */
 export async function closeWhenNoneWaits(db: BossDb, graceMs: number): Promise<void> {
-  const until = performance.now() + graceMs;
   if (!db.pool) return;
+  const until = performance.now() + graceMs;
   while (db.pool.waitingCount > 0 && performance.now() < until) await sleep(10);
   await db.close?.();
 }
