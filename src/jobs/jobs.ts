@@ -130,8 +130,15 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
     await this.starting?.catch(() => undefined);
     if (!this.running) return;
     this.running = false;
+    const db = this.boss.getDb() as unknown as BossDb;
+    // No worker asks for jobs any more (SIGTERM's drain did this seconds ago; app.close() alone did not), and the
+    // fetches already asked for are answered while the pool is open: the jobs they bring are work in progress,
+    // which pg-boss's graceful stop waits for or hands back, not jobs run after its pool has closed.
+    await this.stopWorking();
+    await untilPoolQuiet(db, POOL_QUIET_GRACE_MS);
     await this.boss.stop({ graceful: true, wait: true, close: false, timeout: this.config.jobs.shutdownGraceSeconds * 1000 });
-    await closeWhenNoneWaits(this.boss.getDb() as unknown as BossDb, POOL_WAITERS_GRACE_MS);
+    await untilPoolQuiet(db, POOL_QUIET_GRACE_MS);
+    await db.close?.();
   }
 
   /** Resolves once the queue has started (at once when it has); rejects if it cannot start now. */
@@ -357,30 +364,33 @@ export class Jobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
 
 /** What pg-boss's own `db` is beyond its typed `executeSql`: the pool of its connections (pg-boss 10). */
 export interface BossDb {
-  pool?: { readonly waitingCount: number };
+  pool?: { readonly waitingCount: number; readonly idleCount: number; readonly totalCount: number };
   close?: () => Promise<void>;
 }
 
 /**
- * How long a stop waits for the queries still waiting for one of pg-boss's
- * connections (a worker's fetch asked for while the queue stopped) before it
- * closes the pool anyway.
+ * How long a stop waits, before and after pg-boss's own, for the queries on
+ * pg-boss's connections to end. Normally a few milliseconds; 5 queues' start-ups
+ * at once on this 2-core machine took up to 2 s; a database that stopped
+ * answering must not hold a stop for longer.
  */
-const POOL_WAITERS_GRACE_MS = 2000;
+const POOL_QUIET_GRACE_MS = 5000;
 
 /**
- * Closes pg-boss's pool once no query waits for a connection. pg-boss ends it
- * as soon as no job runs, but pg's pool never serves a query that waits when
- * `end()` is called, nor fails it: a worker whose fetch waited there never
- * stopped, and its process could not exit by itself. A queue closed while its
- * workers started (their first fetches all at once on 2 connections) did it:
- * jest never ended after test/concurrency/booking-cap.e2e-spec.ts run alone.
+ * Until no query runs on, or waits for, one of the pool's connections (or
+ * `graceMs` has passed). pg's pool never serves a query that waits when `end()`
+ * is called, nor fails it: pg-boss ended its pool so, and a worker whose fetch
+ * waited there never stopped, polled a second at a time, and its process could
+ * not exit by itself (jest never ended after
+ * test/concurrency/booking-cap.e2e-spec.ts run alone: its queues were closed
+ * while their workers started, their first fetches all at once on 2
+ * connections).
  */
-export async function closeWhenNoneWaits(db: BossDb, graceMs: number): Promise<void> {
-  if (!db.pool) return;
+export async function untilPoolQuiet(db: BossDb, graceMs: number): Promise<void> {
+  const pool = db.pool;
+  if (!pool) return;
   const until = performance.now() + graceMs;
-  while (db.pool.waitingCount > 0 && performance.now() < until) await sleep(10);
-  await db.close?.();
+  while ((pool.waitingCount > 0 || pool.idleCount < pool.totalCount) && performance.now() < until) await sleep(10);
 }
 
 /**

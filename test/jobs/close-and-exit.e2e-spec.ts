@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
-import { closeWhenNoneWaits } from '../../src/jobs/jobs';
+import { untilPoolQuiet } from '../../src/jobs/jobs';
 import { createTestDatabase, TestDatabase } from '../setup/test-app';
 import { Exit, ROOT, ServiceProcess, spawnService } from '../support/service-process';
 
@@ -18,7 +18,8 @@ const fateOf = (query: Promise<unknown>) =>
  * itself. pg-boss ended its pool while a worker's fetch still waited for a
  * connection, and pg's pool never answers such a query: the worker waited for
  * ever, polled a second at a time, and the process (a jest worker, say) never
- * ended. The queue now closes that pool once no query waits.
+ * ended. The queue now stops its workers, lets their fetches end, and closes
+ * that pool once nothing runs on it or waits for it.
  */
 describe('a closed app lets its process end (e2e, real processes)', () => {
   let db: TestDatabase;
@@ -50,9 +51,15 @@ describe('a closed app lets its process end (e2e, real processes)', () => {
     expect(await fateOf(waiting)).toBe('still waiting');
   });
 
-  it('the queue closes such a pool once the waiting query has its answer', async () => {
+  it('the queue waits for such a pool to be quiet (none waiting, none running) before it closes it', async () => {
     const { pool, held, waiting } = await poolWithAWaiter();
-    const closed = closeWhenNoneWaits({ pool, close: () => pool.end() }, 10_000);
+    let quiet = false;
+    const closed = untilPoolQuiet({ pool }, 10_000).then(() => {
+      quiet = true;
+      return pool.end();
+    });
+    await sleep(200);
+    expect(quiet).toBe(false);
     held.release();
     await closed;
     expect(await fateOf(waiting)).toBe('answered');
