@@ -29,4 +29,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 STOPSIGNAL SIGTERM
 # The old generation is bounded; a young generation of up to 32 MB semi-spaces measured
 # faster than a smaller one for a little more memory (README, Performance: heap flags).
-CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=32", "dist/src/main.js"]
+CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=32", "dist/src/launch.js"]

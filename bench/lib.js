@@ -147,7 +147,7 @@ async function startService(databaseUrl, jwtSecret, { env = {}, nodeArgs = [], l
   const logFile = join(tmpdir(), `cinema-bench-service-${port}.log`);
   const logFd = openSync(logFile, 'w');
   // The runtime the service runs on: this node, unless `node` names another binary (the runtimes scenario).
-  const child = spawn(node ?? process.execPath, [...nodeFlags, ...nodeArgs, join(ROOT, 'dist/src/main.js')], {
+  const child = spawn(node ?? process.execPath, [...nodeFlags, ...nodeArgs, join(ROOT, 'dist/src/launch.js')], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -811,7 +811,7 @@ function runtimeSummary(runtime, rounds) {
 
 async function main() {
   if (!RUNTIMES.every((major) => Number.isInteger(major) && major > 0)) throw new Error(`--runtimes takes Node majors, e.g. 20,22,24 (got ${args.runtimes})`);
-  if (!existsSync(join(ROOT, 'dist/src/main.js'))) throw new Error('dist/ is missing: run `npm run bench`, which builds first');
+  if (!existsSync(join(ROOT, 'dist/service.js'))) throw new Error('dist/ is missing: run `npm run bench`, which builds first');
   // Fetched before anything is measured: a first run downloads the binaries (about 50 MB each).
   const runtimes = ONLY.has('runtimes') ? await nodeRuntimes(RUNTIMES) : [];
   const pg = await startPostgresServer();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run build` compiles the service into dist/src and builds the web app
- * into dist/web. `npm start` runs this with --if-stale first, which builds each
+ * `npm run build` compiles the service into dist/src, bundles it into
+ * dist/service.js and builds the web app into dist/web. `npm start` runs this with --if-stale first, which builds each
  * only when one of its sources is newer than its last build, so a restart takes
  * the service's own start-up time, not a compile. `--if-stale web` (the test
  * suite's set-up) looks at the web app only.
@@ -18,12 +18,15 @@ const SHARED = ['package.json', 'package-lock.json'];
 const TARGETS = {
   server: {
     stamp: join('dist', '.build-stamp'),
-    output: join('dist', 'src', 'main.js'),
-    sources: ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', ...SHARED],
+    output: join('dist', 'service.js'),
+    sources: ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', join('scripts', 'bundle-service.mjs'), ...SHARED],
     tool: join('@nestjs', 'cli', 'bin', 'nest.js'),
-    // Nest's own clean would empty all of dist/, the web app included: only the server's folders go.
-    before: () => ['src', 'migrations'].forEach((dir) => rmSync(join(ROOT, 'dist', dir), { recursive: true, force: true })),
+    // Nest's own clean would empty all of dist/, the web app included: only the server's own output goes.
+    before: () =>
+      ['src', 'migrations', 'service.js', '.code-cache'].forEach((name) => rmSync(join(ROOT, 'dist', name), { recursive: true, force: true })),
     args: ['build'],
+    // Then the compiled service and its packages into one file, dist/service.js (scripts/bundle-service.mjs).
+    after: [join('scripts', 'bundle-service.mjs')],
   },
   web: {
     stamp: join('dist', 'web', '.build-stamp'),
@@ -63,8 +66,10 @@ function build(name) {
   // The stamp carries the time the build started: a source saved during the build still counts as newer.
   const started = new Date();
   target.before();
-  const result = spawnSync(process.execPath, [tool, ...target.args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...target.env } });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  for (const args of [[tool, ...target.args], ...(target.after ? [target.after.map((file) => join(ROOT, file))] : [])]) {
+    const result = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...target.env } });
+    if (result.status !== 0) process.exit(result.status ?? 1);
+  }
   const stamp = join(ROOT, target.stamp);
   writeFileSync(stamp, `${started.toISOString()}\n`);
   utimesSync(stamp, started, started);

@@ -79,4 +79,5 @@ async function bootstrap(): Promise<void> {
   logger.log(`listening on http://${config.host}:${config.port} (the web app at /, Swagger UI at /swagger)`);
 }
 
-bootstrap().catch((error: unknown) => refuse((error as Error)?.message ?? String(error)));
+/** Settles once the service listens (or, with workers, has started them): launch.ts then keeps V8's code cache. */
+export const started: Promise<void> = bootstrap().catch((error: unknown) => refuse((error as Error)?.message ?? String(error)));

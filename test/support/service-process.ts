@@ -27,8 +27,8 @@ export interface SpawnOptions {
   /** Node flags before the entry point. */
   nodeArgs?: string[];
   /**
-   * Defaults to the build of `src/main.ts` (`dist/src/main.js`, which the suite's set-up
-   * builds when stale), as `npm start` runs it; an entry ending in `.ts` runs through
+   * Defaults to the build's entry point (`dist/src/launch.js`, which runs the bundle
+   * `dist/service.js`; the suite's set-up builds both when stale), as `npm start` and the image run it; an entry ending in `.ts` runs through
    * ts-node, as `npm run seed` does.
    */
   entry?: string;
@@ -67,7 +67,7 @@ export async function spawnService(env: Record<string, string>, options: SpawnOp
       process.env.npm_execpath
       ? [process.execPath, [process.env.npm_execpath, 'start']]
       : ['npm', ['start']]
-    : [process.execPath, [...(options.nodeArgs ?? []), ...entryArgs(options.entry ?? join(cwd, 'dist', 'src', 'main.js'))]];
+    : [process.execPath, [...(options.nodeArgs ?? []), ...entryArgs(options.entry ?? join(cwd, 'dist', 'src', 'launch.js'))]];
   const child = spawn(command, args, { cwd, env: serviceEnv(env, port), stdio: ['ignore', 'pipe', 'pipe'], detached: groupLeader });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
