@@ -22,8 +22,16 @@ const TARGETS = {
     sources: ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', join('scripts', 'bundle-service.mjs'), ...SHARED],
     tool: join('@nestjs', 'cli', 'bin', 'nest.js'),
     // Nest's own clean would empty all of dist/, the web app included: only the server's own output goes.
-    before: () =>
-      ['src', 'migrations', 'service.js', '.code-cache'].forEach((name) => rmSync(join(ROOT, 'dist', name), { recursive: true, force: true })),
+    before: () => {
+      ['src', 'migrations', 'service.js'].forEach((name) => rmSync(join(ROOT, 'dist', name), { recursive: true, force: true }));
+      // The code cache of the old bundle: the new bundle's first start replaces it anyway, so one left
+      // behind (owned by another user) is no reason to fail the build.
+      try {
+        rmSync(join(ROOT, 'dist', '.code-cache'), { recursive: true, force: true });
+      } catch {
+        // kept
+      }
+    },
     args: ['build'],
     // Then the compiled service and its packages into one file, dist/service.js (scripts/bundle-service.mjs).
     after: [join('scripts', 'bundle-service.mjs')],

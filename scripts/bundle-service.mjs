@@ -7,10 +7,30 @@
  * Performance: start-up). Run by scripts/build.js after the TypeScript build.
  */
 import { build } from 'rolldown';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Packages installed only for development (every copy `dev` in the lock file): never bundled, so the
+ * bundle is the same whether or not dev dependencies are installed. What asks for one does so
+ * optionally (debug's colours, for instance) and does without it, as in the image.
+ */
+function devOnlyPackages() {
+  const { packages } = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
+  const dev = new Map();
+  for (const [path, entry] of Object.entries(packages)) {
+    const at = path.lastIndexOf('node_modules/');
+    if (at < 0) continue;
+    const name = path.slice(at + 'node_modules/'.length);
+    dev.set(name, (dev.get(name) ?? true) && entry.dev === true);
+  }
+  return new Set([...dev].filter(([, only]) => only).map(([name]) => name));
+}
+const DEV_ONLY = devOnlyPackages();
+const packageName = (id) => (id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0]);
 
 /**
  * Left to Node's own `require` at run time, each for a reason:
@@ -36,7 +56,7 @@ await build({
   cwd: ROOT,
   input: join(ROOT, 'dist', 'src', 'main.js'),
   platform: 'node',
-  external: EXTERNAL,
+  external: (id) => EXTERNAL.some((pattern) => pattern.test(id)) || DEV_ONLY.has(packageName(id)),
   // Any other import the bundle cannot resolve is a build error, not a failure at run time.
   onLog(level, log, handler) {
     if (log.code === 'UNRESOLVED_IMPORT') handler('error', log);

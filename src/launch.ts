@@ -6,33 +6,39 @@
  * read; the cache spares compiling it from the second start on (README,
  * Performance: start-up).
  *
- * The cache sits next to the bundle (dist/.code-cache), so only whoever may
- * change the service's code may change it. It is written once the service
- * has started, with what that compiled, and read by the next start of the
- * same bundle on the same Node and flags: its name carries the bundle's size,
- * time and inode, the Node version and the flags, because V8 itself only
- * checks the source's length and rejects a cache only when its own version
- * or flags differ (a rejected cache is written anew). Where dist/ cannot be
- * written (the image), the service starts without one. Without a bundle (a
- * build by `nest build` alone), this runs dist/src/main.js.
+ * The cache sits next to the bundle (dist/.code-cache) and is written only by
+ * the owner of dist/, so only whoever may change the service's code may change
+ * it, and a start as root leaves nothing a user's next build cannot remove. It
+ * is written once a process has started serving, with what that start
+ * compiled (a cluster's primary, which only forks, writes none), and is read
+ * by the next start of the same bundle on the same V8 and flags: its name
+ * carries the bundle's size, time and inode and V8's own version-and-flags tag,
+ * because V8 itself checks only the source's length, not its text. A rejected
+ * cache is written anew. Where dist/ cannot be written (the image), the service
+ * starts without one. Where the bundle is missing or older than
+ * dist/src/main.js (a `nest build` alone), this runs dist/src/main.js.
  */
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { cachedDataVersionTag } from 'node:v8';
 import { constants, Script } from 'node:vm';
 
 const DIST = join(__dirname, '..');
 const BUNDLE = join(DIST, 'service.js');
 const CACHE_DIR = join(DIST, '.code-cache');
 
-/** `<bundle>-<runtime>.bin`: a new bundle's first cache removes the older bundles' ones; other runtimes' and flags' stay. */
-function cacheName(): { bundle: string; file: string } {
-  const { size, mtimeMs, ino } = statSync(BUNDLE);
-  const hash = (...parts: unknown[]) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
-  const bundle = hash(size, mtimeMs, ino);
-  return { bundle, file: join(CACHE_DIR, `${bundle}-${hash(process.version, process.arch, process.execArgv.join(' '))}.bin`) };
+interface CacheName {
+  /** The bundle's part of the name: caches of other bundles are removed when this one's is written. */
+  bundle: string;
+  file: string;
+}
+
+function cacheName(bundle: { size: number; mtimeMs: number; ino: number }): CacheName {
+  const key = createHash('sha256').update([bundle.size, bundle.mtimeMs, bundle.ino].join('\0')).digest('hex').slice(0, 16);
+  return { bundle: key, file: join(CACHE_DIR, `${key}-${cachedDataVersionTag().toString(16)}.bin`) };
 }
 
 function readCache(file: string): Buffer | undefined {
@@ -44,22 +50,28 @@ function readCache(file: string): Buffer | undefined {
 }
 
 /** Written whole or not at all (a temporary file renamed); any failure only means the next start compiles again. */
-function writeCache(script: Script, name: { bundle: string; file: string }): void {
+function writeCache(script: Script, name: CacheName): void {
+  if (process.getuid && statSync(DIST).uid !== process.getuid()) return;
+  const temporary = `${name.file}.${process.pid}.tmp`;
   try {
     mkdirSync(CACHE_DIR, { recursive: true, mode: 0o700 });
-    const temporary = `${name.file}.${process.pid}.tmp`;
     writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
     renameSync(temporary, name.file);
     for (const entry of readdirSync(CACHE_DIR)) {
       if (!entry.startsWith(`${name.bundle}-`) && !entry.endsWith('.tmp')) rmSync(join(CACHE_DIR, entry), { force: true });
     }
   } catch {
-    // A read-only dist/ (the image) or a full disk.
+    // A read-only dist/ (the image), a full disk, something else where the folder would be.
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // nothing was written
+    }
   }
 }
 
-function runBundle(): void {
-  const name = cacheName();
+function runBundle(bundleStat: { size: number; mtimeMs: number; ino: number }): void {
+  const name = cacheName(bundleStat);
   const bytes = readFileSync(BUNDLE);
   // The bundle is ASCII (scripts/bundle-service.mjs): read as Latin-1, it is a copy, not a UTF-8 decoding.
   const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
@@ -76,9 +88,13 @@ function runBundle(): void {
   run.call(bundle.exports, bundle.exports, createRequire(BUNDLE), bundle, BUNDLE, DIST);
   bundle.loaded = true;
   if (cachedData && !script.cachedDataRejected) return;
-  // Once started, the cache holds what the start compiled; the first requests are answered right after.
-  void Promise.resolve((bundle.exports as { started?: Promise<void> }).started).then(() => writeCache(script, name));
+  // Once serving: the first requests wait for the write (a few hundred ms, once per build, runtime and flags).
+  void Promise.resolve((bundle.exports as { started?: Promise<boolean> }).started).then((serving) => {
+    if (serving) writeCache(script, name);
+  });
 }
 
-if (existsSync(BUNDLE)) runBundle();
+const bundleStat = statSync(BUNDLE, { throwIfNoEntry: false });
+const treeStat = statSync(join(__dirname, 'main.js'), { throwIfNoEntry: false });
+if (bundleStat && (!treeStat || bundleStat.mtimeMs >= treeStat.mtimeMs)) runBundle(bundleStat);
 else void import('./main');

@@ -37,7 +37,8 @@ function configuration(): AppConfig {
   }
 }
 
-async function bootstrap(): Promise<void> {
+/** Resolves with whether this process serves requests (a primary that only runs workers does not). */
+async function bootstrap(): Promise<boolean> {
   const config = configuration();
   const root = rootLogger(config);
   // Everything logged before the app exists (the embedded PostgreSQL) goes through the same logger.
@@ -62,7 +63,7 @@ async function bootstrap(): Promise<void> {
       logger,
       afterStop: () => embedded?.stop() ?? Promise.resolve(),
     });
-    return;
+    return false;
   }
   const lifecycle = new Lifecycle();
   let app;
@@ -77,7 +78,11 @@ async function bootstrap(): Promise<void> {
   }
   handleShutdownSignals({ app, lifecycle, drainSeconds: config.shutdownDrainSeconds, logger, afterClose: () => embedded?.stop() ?? Promise.resolve() });
   logger.log(`listening on http://${config.host}:${config.port} (the web app at /, Swagger UI at /swagger)`);
+  return true;
 }
 
-/** Settles once the service listens (or, with workers, has started them): launch.ts then keeps V8's code cache. */
-export const started: Promise<void> = bootstrap().catch((error: unknown) => refuse((error as Error)?.message ?? String(error)));
+/**
+ * Settles once the service listens, with true, or once a primary has started its workers, with false:
+ * launch.ts then keeps V8's code cache of a process that has served, never of a primary that only forks.
+ */
+export const started: Promise<boolean> = bootstrap().catch((error: unknown) => refuse((error as Error)?.message ?? String(error)));
