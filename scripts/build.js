@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run build` compiles the service into dist/src, bundles it into
- * dist/service.js and builds the web app into dist/web. `npm start` runs this with --if-stale first, which builds each
+ * dist/service.js and builds the web app into dist/web. `npm start` runs this
+ * with --if-stale first, which builds each
  * only when one of its sources is newer than its last build, so a restart takes
  * the service's own start-up time, not a compile. `--if-stale web` (the test
  * suite's set-up) looks at the web app only.
@@ -34,7 +35,7 @@ const TARGETS = {
     },
     args: ['build'],
     // Then the compiled service and its packages into one file, dist/service.js (scripts/bundle-service.mjs).
-    after: [join('scripts', 'bundle-service.mjs')],
+    after: join('scripts', 'bundle-service.mjs'),
   },
   web: {
     stamp: join('dist', 'web', '.build-stamp'),
@@ -74,7 +75,9 @@ function build(name) {
   // The stamp carries the time the build started: a source saved during the build still counts as newer.
   const started = new Date();
   target.before();
-  for (const args of [[tool, ...target.args], ...(target.after ? [target.after.map((file) => join(ROOT, file))] : [])]) {
+  const steps = [[tool, ...target.args]];
+  if (target.after) steps.push([join(ROOT, target.after)]);
+  for (const args of steps) {
     const result = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...target.env } });
     if (result.status !== 0) process.exit(result.status ?? 1);
   }
